@@ -1,0 +1,127 @@
+//! The command line as typed (clap), before it is resolved into a [`crate::config::Config`].
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const AFTER_HELP: &str = "\
+Exit status:
+  0  analysis complete, no 401 found
+  1  analysis complete, at least one 401 found (with --fail-on: one of those causes)
+  2  usage error, or an input that could not be read as a whole
+     (a bad record inside a readable input is listed in the report, not an error)
+
+Examples:
+  why401 analyze session.har
+  curl -v https://api.example.com/v2/devices 2>&1 | why401 analyze -
+  why401 analyze -f json logs/ | jq '.summary'
+  why401 analyze --profile samples/profile.toml samples/";
+
+/// Explains why API calls came back 401 Unauthorized.
+///
+/// why401 reads HAR files, curl -v / --trace-ascii transcripts, raw HTTP pasted into tickets
+/// and JSON log lines, finds every 401 and tells you its root cause with the evidence behind
+/// it. It never opens a network connection and never prints a full token or secret.
+#[derive(Debug, Parser)]
+#[command(name = "why401", version, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read captures and logs, and explain every 401 in them.
+    #[command(after_help = AFTER_HELP)]
+    Analyze(AnalyzeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Files, folders (walked recursively) or `-` for stdin. `.gz` files are decompressed.
+    ///
+    /// Example: why401 analyze ticket-4711/ capture.har.gz -
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+
+    /// How to read the inputs. `auto` decides by content (the extension is only a hint);
+    /// with folders the choice applies to every file.
+    ///
+    /// Example: --input-format curl
+    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto, value_name = "FORMAT")]
+    pub input_format: InputFormatArg,
+
+    /// Report format written to stdout (or to --output).
+    ///
+    /// Example: -f json
+    #[arg(short = 'f', long = "format", value_enum, default_value_t = OutputFormatArg::Text)]
+    pub format: OutputFormatArg,
+
+    /// Write the report to FILE instead of stdout.
+    ///
+    /// Example: -o report.json
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Number of threads for reading inputs (default: one per core). The report is the same
+    /// whatever the number.
+    ///
+    /// Example: -j 4
+    #[arg(short = 'j', long = "threads", value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Never show a progress bar (it only shows when stderr is a terminal anyway).
+    #[arg(long)]
+    pub no_progress: bool,
+
+    /// No progress and no warnings on stderr; the report is still written.
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+
+    /// The customer's API profile (TOML): environments, scopes per endpoint, keys.
+    ///
+    /// Example: --profile samples/profile.toml
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+
+    /// A JWKS file of keys to verify JWT signatures with (no network is ever used).
+    ///
+    /// Example: --jwks keys/jwks.json
+    #[arg(long, value_name = "FILE")]
+    pub jwks: Option<PathBuf>,
+
+    /// A PEM public key, or a file holding an HMAC shared secret, to verify JWT signatures.
+    ///
+    /// Example: --key keys/public.pem
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+
+    /// Reference time (RFC 3339) when the capture holds no time at all.
+    ///
+    /// Example: --at 2024-03-08T14:23:45Z
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+
+    /// Seconds of clock tolerance when judging exp/nbf/iat (default 60, or the profile's).
+    ///
+    /// Example: --leeway 120
+    #[arg(long, value_name = "SECONDS")]
+    pub leeway: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormatArg {
+    Auto,
+    Har,
+    Curl,
+    Http,
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormatArg {
+    /// A summary for people (the default).
+    Text,
+    /// The why401/report/v1 document.
+    Json,
+}

@@ -1,0 +1,31 @@
+//! The why401 binary: parse the command line, run, turn the outcome into an exit status.
+
+use std::io;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use why401::cli::{Cli, Command};
+use why401::config::Config;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let Command::Analyze(args) = cli.command;
+    let result = Config::from_args(args).and_then(|config| why401::run(&config));
+    match result {
+        Ok(outcome) => ExitCode::from(outcome.code()),
+        Err(err) if is_broken_pipe(&err) => ExitCode::from(0),
+        Err(err) => {
+            eprintln!("why401: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,203 @@
+//! The run: expand inputs into sources, read them in parallel, judge each source in one
+//! sequential pass, and gather the results in a deterministic order.
+
+use std::io::{self, BufRead, Read};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::archive;
+use crate::diagnose::{Context, SourceJudge};
+use crate::finding::Finding;
+use crate::input::{self, Container, Place, SourceSpec};
+use crate::model::Location;
+use crate::parse::{self, Format, InputStats, Sink, detect};
+use crate::progress::Progress;
+
+/// What one source produced.
+#[derive(Debug)]
+pub struct SourceOutput {
+    pub stats: InputStats,
+    pub findings: Vec<Finding>,
+}
+
+/// How a source is to be read.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions<'a> {
+    pub forced_format: Option<Format>,
+    pub context: &'a Context,
+    pub limits: archive::Limits,
+}
+
+/// Reads every input, sources in parallel on `threads` threads. Outputs are sorted by
+/// source name so the report is the same whatever the thread count.
+pub fn analyze(
+    inputs: &[String],
+    options: ReadOptions,
+    threads: usize,
+    progress: &Progress,
+) -> anyhow::Result<Vec<SourceOutput>> {
+    let (sources, path_errors) = input::expand(inputs);
+    let mut outputs: Vec<SourceOutput> = path_errors
+        .into_iter()
+        .map(|err| {
+            let mut stats = InputStats::new(Arc::from(err.name.as_str()), Format::Text);
+            stats.fail(Location::Whole, format!("cannot read: {}", err.message));
+            SourceOutput {
+                stats,
+                findings: Vec::new(),
+            }
+        })
+        .collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?;
+    let read: Vec<Vec<SourceOutput>> = pool.install(|| {
+        sources
+            .par_iter()
+            .map(|spec| analyze_spec(spec, options, progress))
+            .collect()
+    });
+    outputs.extend(read.into_iter().flatten());
+    outputs.sort_by(|a, b| a.stats.source.as_bytes().cmp(b.stats.source.as_bytes()));
+    Ok(outputs)
+}
+
+fn analyze_spec(spec: &SourceSpec, options: ReadOptions, progress: &Progress) -> Vec<SourceOutput> {
+    let raw = match input::open(&spec.place) {
+        Ok(raw) => progress.wrap(raw),
+        Err(err) => {
+            return vec![failed(
+                &spec.name,
+                format!("cannot open: {}", input::io_message(&err)),
+            )];
+        }
+    };
+    let from_stdin = spec.place == Place::Stdin;
+    analyze_stream(&spec.name, spec.explicit || from_stdin, raw, options, 0)
+}
+
+/// Reads one stream: peels compression, expands archives, detects the format, parses and
+/// judges. `depth` counts archive nesting.
+pub fn analyze_stream<'a>(
+    name: &str,
+    explicit: bool,
+    raw: Box<dyn Read + 'a>,
+    options: ReadOptions,
+    depth: usize,
+) -> Vec<SourceOutput> {
+    let peeked = match input::peek(raw, detect::PREFIX_LEN) {
+        Ok(peeked) => peeked,
+        Err(err) => return vec![failed(name, read_error_message(&err))],
+    };
+    match input::container_of(&peeked.prefix) {
+        Container::Gzip => {
+            let inner = input::gunzip(peeked.reader);
+            let inner = archive::bounded(inner, options.limits.member_bytes);
+            analyze_stream(name, explicit, inner, options, depth)
+        }
+        Container::Zip | Container::Tar => archive::expand(
+            name,
+            peeked,
+            options,
+            depth,
+            |member_name, reader, depth| analyze_stream(member_name, false, reader, options, depth),
+        ),
+        Container::Plain => vec![analyze_text(name, explicit, peeked, options)],
+    }
+}
+
+fn analyze_text(
+    name: &str,
+    explicit: bool,
+    peeked: input::Peeked<'_>,
+    options: ReadOptions,
+) -> SourceOutput {
+    let text = match input::normalize_text(peeked) {
+        Ok(text) => text,
+        Err(err) => return failed(name, read_error_message(&err)),
+    };
+    let peeked = match input::peek(Box::new(text), detect::PREFIX_LEN) {
+        Ok(peeked) => peeked,
+        Err(err) => return failed(name, read_error_message(&err)),
+    };
+    let format = options.forced_format.or_else(|| {
+        let hint = input::extension_hint(name);
+        detect::detect(&peeked.prefix, hint.as_deref())
+    });
+    let source: Arc<str> = Arc::from(name);
+    let Some(format) = format else {
+        return not_a_capture(source, explicit, peeked.prefix.is_empty());
+    };
+    let mut reader = peeked.reader;
+    read_and_judge(source, format, &mut reader, options.context)
+}
+
+/// Parses a source and judges its exchanges as they stream out of the reader.
+pub fn read_and_judge(
+    source: Arc<str>,
+    format: Format,
+    reader: &mut dyn BufRead,
+    context: &Context,
+) -> SourceOutput {
+    let mut judge = SourceJudge::new(context);
+    let mut findings = Vec::new();
+    let mut stats = {
+        let mut emit = |exchange| judge.push(exchange, &mut findings);
+        let mut sink = Sink::new(InputStats::new(source, format), &mut emit);
+        parse::read(format, reader, &mut sink);
+        sink.into_stats()
+    };
+    judge.finish(&mut stats, &mut findings);
+    SourceOutput { stats, findings }
+}
+
+fn not_a_capture(source: Arc<str>, explicit: bool, empty: bool) -> SourceOutput {
+    let mut stats = InputStats::new(source, Format::Text);
+    if explicit {
+        let message = if empty {
+            "the input is empty".to_owned()
+        } else {
+            "not a HAR file, curl transcript, raw HTTP or JSON log; \
+             use --input-format to read it as one"
+                .to_owned()
+        };
+        stats.fail(Location::Whole, message);
+    } else {
+        stats.note(
+            "not_a_capture",
+            "not a HAR file, curl transcript, raw HTTP or JSON log; skipped",
+        );
+    }
+    SourceOutput {
+        stats,
+        findings: Vec::new(),
+    }
+}
+
+/// A source listed as plain text: read, but not a capture.
+pub fn text_source(name: &str) -> SourceOutput {
+    SourceOutput {
+        stats: InputStats::new(Arc::from(name), Format::Text),
+        findings: Vec::new(),
+    }
+}
+
+/// A source that could not be read at all.
+pub fn failed(name: &str, message: String) -> SourceOutput {
+    let mut stats = InputStats::new(Arc::from(name), Format::Text);
+    stats.fail(Location::Whole, message);
+    SourceOutput {
+        stats,
+        findings: Vec::new(),
+    }
+}
+
+fn read_error_message(err: &io::Error) -> String {
+    match err.kind() {
+        io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData => {
+            format!("cannot decode: {err}")
+        }
+        _ => format!("cannot read: {}", input::io_message(err)),
+    }
+}
