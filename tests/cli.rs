@@ -1,0 +1,128 @@
+//! The command line as a user meets it: exit statuses, bad paths, non-captures, output
+//! destinations, help.
+
+mod common;
+
+use common::{analyze_json, input, why401, write};
+use predicates::prelude::*;
+
+#[test]
+fn missing_path_is_an_input_error_and_the_report_is_still_written() {
+    let (status, report) = analyze_json(&["tests/fixtures/does-not-exist.har"]);
+    assert_eq!(status, 2);
+    let entry = input(&report, "tests/fixtures/does-not-exist.har");
+    assert_eq!(entry["errors_total"], 1);
+    assert!(
+        entry["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no such file")
+    );
+}
+
+#[test]
+fn missing_path_is_named_on_stderr_with_prefix() {
+    why401()
+        .args(["analyze", "--no-progress", "nope/x.har"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("why401: error: nope/x.har"));
+}
+
+#[test]
+fn explicit_file_of_no_known_format_is_an_error() {
+    let (status, report) = analyze_json(&["tests/fixtures/misc/notes.md"]);
+    assert_eq!(status, 2);
+    let entry = input(&report, "tests/fixtures/misc/notes.md");
+    assert_eq!(entry["format"], "text");
+    assert!(
+        entry["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("--input-format")
+    );
+}
+
+#[test]
+fn non_capture_inside_a_folder_is_listed_with_a_note_and_exit_0() {
+    let (status, report) = analyze_json(&["tests/fixtures/misc"]);
+    assert_eq!(status, 0);
+    let entry = input(&report, "tests/fixtures/misc/notes.md");
+    assert_eq!(entry["format"], "text");
+    assert_eq!(entry["exchanges"], 0);
+    assert_eq!(entry["notes"][0]["code"], "not_a_capture");
+    assert_eq!(entry["errors_total"], 0);
+}
+
+#[test]
+fn empty_and_binary_files_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = write(dir.path(), "empty.har", b"");
+    let garbage: Vec<u8> = (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect();
+    let binary = write(dir.path(), "garbage.bin", &garbage);
+    let (status, report) = analyze_json(&[empty.to_str().unwrap(), binary.to_str().unwrap()]);
+    assert_eq!(status, 2);
+    let empty_entry = input(&report, empty.to_str().unwrap());
+    assert!(
+        empty_entry["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("empty")
+    );
+    let binary_entry = input(&report, binary.to_str().unwrap());
+    assert_eq!(binary_entry["errors_total"], 1);
+}
+
+#[test]
+fn empty_stdin_is_named_dash() {
+    let output = why401()
+        .args(["analyze", "-f", "json", "-"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["inputs"][0]["source"], "-");
+}
+
+#[test]
+fn output_file_leaves_stdout_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    why401()
+        .args(["analyze", "-f", "json", "-o", out.to_str().unwrap()])
+        .arg("tests/fixtures/misc")
+        .assert()
+        .code(0)
+        .stdout("");
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(report["schema"], "why401/report/v1");
+    assert_eq!(report["summary"]["by_cause"].as_object().unwrap().len(), 7);
+}
+
+#[test]
+fn zero_threads_is_a_usage_error() {
+    why401()
+        .args(["analyze", "-j", "0", "tests/fixtures/misc"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--threads"));
+}
+
+#[test]
+fn help_explains_every_option_with_examples() {
+    let assert = why401().args(["analyze", "--help"]).assert().success();
+    let help = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    for option in [
+        "--input-format",
+        "--format",
+        "--output",
+        "--threads",
+        "--no-progress",
+        "--quiet",
+        "Exit status",
+        "Example",
+    ] {
+        assert!(help.contains(option), "help lacks {option}");
+    }
+}
