@@ -107,6 +107,91 @@ pub struct AnalyzeArgs {
     /// Example: --leeway 120
     #[arg(long, value_name = "SECONDS")]
     pub leeway: Option<u64>,
+
+    /// When to colour the terminal report: `auto` colours when stdout is a terminal and
+    /// NO_COLOR is not set.
+    ///
+    /// Example: --color never
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+
+    /// List every finding with its evidence, numbered #1, #2, ... (text format).
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
+
+    /// Show finding #N (as -v numbers them) with everything known about it.
+    ///
+    /// Example: --explain 3
+    #[arg(long, value_name = "N")]
+    pub explain: Option<usize>,
+
+    /// At most N findings are listed one by one in the text and Markdown reports; counts
+    /// and groups still include every finding.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub max_detail: usize,
+
+    /// Also write counts per cause and per host as CSV to FILE.
+    ///
+    /// Example: --summary-csv counts.csv
+    #[arg(long, value_name = "FILE")]
+    pub summary_csv: Option<PathBuf>,
+
+    /// Show only findings of these causes (comma-separated ids). The summary still counts
+    /// every 401.
+    ///
+    /// Example: --cause expired_token,clock_skew
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub cause: Vec<String>,
+
+    /// Show only findings whose host matches PATTERN (`*` is a wildcard).
+    ///
+    /// Example: --host '*.example.com'
+    #[arg(long, value_name = "PATTERN")]
+    pub host: Option<String>,
+
+    /// Show only findings at or after TIME (RFC 3339).
+    ///
+    /// Example: --since 2024-03-08T14:00:00Z
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+
+    /// Show only findings at or before TIME (RFC 3339).
+    ///
+    /// Example: --until 2024-03-08T15:00:00Z
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+
+    /// Also report 403 responses that carry an authentication signal (insufficient_scope,
+    /// audience or scope texts). They never count as unauthorized.
+    #[arg(long = "include-403")]
+    pub include_403: bool,
+
+    /// Exit 1 only when a 401 of one of these causes is found (comma-separated ids).
+    ///
+    /// Example: --fail-on expired_token,revoked_credentials
+    #[arg(long, value_name = "CAUSES", value_delimiter = ',')]
+    pub fail_on: Vec<String>,
+
+    /// Largest decompressed size of one archive member or .gz stream, in bytes (K, M, G
+    /// suffixes allowed). Default 4G.
+    ///
+    /// Example: --max-member-size 512M
+    #[arg(long, value_name = "SIZE")]
+    pub max_member_size: Option<String>,
+
+    /// Largest total an archive may expand to (for a zip: its size, read in memory), in
+    /// bytes (K, M, G suffixes allowed). Default 16G.
+    ///
+    /// Example: --max-archive-size 2G
+    #[arg(long, value_name = "SIZE")]
+    pub max_archive_size: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -124,4 +209,10 @@ pub enum OutputFormatArg {
     Text,
     /// The why401/report/v1 document.
     Json,
+    /// One JSON object per line: inputs, findings, then the summary.
+    Jsonl,
+    /// One row per finding, for spreadsheets.
+    Csv,
+    /// A report to paste into a ticket.
+    Markdown,
 }

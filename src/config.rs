@@ -1,16 +1,26 @@
-//! The command line resolved into what a run needs: formats, threads, terminal decisions.
+//! The command line resolved into what a run needs: formats, threads, filters, terminal
+//! decisions. Every usage error is found here, before any input is read.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use crate::cli::{AnalyzeArgs, InputFormatArg, OutputFormatArg};
+use anyhow::{Context as _, bail};
+use chrono::{DateTime, Utc};
+
+use crate::archive::Limits;
+use crate::cli::{AnalyzeArgs, ColorWhen, InputFormatArg, OutputFormatArg};
 use crate::diagnose::Context;
+use crate::finding::Cause;
 use crate::parse::Format;
+use crate::report::{Filters, Presentation};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
     Text,
     Json,
+    Jsonl,
+    Csv,
+    Markdown,
 }
 
 /// Everything a run needs, decided once.
@@ -21,41 +31,176 @@ pub struct Config {
     pub input_format: Option<Format>,
     pub output_format: OutputFormat,
     pub output: Option<PathBuf>,
+    pub summary_csv: Option<PathBuf>,
     pub threads: usize,
     /// Show a progress bar (stderr is a terminal, not quiet, not `--no-progress`).
     pub progress: bool,
     /// Print warnings and notes to stderr.
     pub warnings: bool,
+    pub presentation: Presentation,
+    pub filters: Filters,
+    /// With `--fail-on`: only 401s of these causes make the exit status 1.
+    pub fail_on: Option<Vec<Cause>>,
+    pub limits: Limits,
     pub context: Context,
 }
 
 impl Config {
     pub fn from_args(args: AnalyzeArgs) -> anyhow::Result<Config> {
         let threads = match args.threads {
-            Some(0) => anyhow::bail!("--threads must be at least 1"),
+            Some(0) => bail!("--threads must be at least 1"),
             Some(n) => n,
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };
-        let input_format = match args.input_format {
-            InputFormatArg::Auto => None,
-            InputFormatArg::Har => Some(Format::Har),
-            InputFormatArg::Curl => Some(Format::Curl),
-            InputFormatArg::Http => Some(Format::Http),
-            InputFormatArg::Jsonl => Some(Format::Jsonl),
+        let output_format = output_format(args.format);
+        let presentation = Presentation {
+            color: use_color(args.color, args.output.is_some()),
+            verbose: args.verbose,
+            explain: args.explain,
+            max_detail: args.max_detail,
         };
-        let output_format = match args.format {
-            OutputFormatArg::Text => OutputFormat::Text,
-            OutputFormatArg::Json => OutputFormat::Json,
+        let filters = Filters {
+            causes: causes(&args.cause, "--cause")?,
+            host: args.host.clone(),
+            since: time_arg(args.since.as_deref(), "--since")?,
+            until: time_arg(args.until.as_deref(), "--until")?,
         };
+        let limits = limits(&args)?;
+        let context = crate::diagnose::context_from_args(&args)?;
         Ok(Config {
-            inputs: args.inputs,
-            input_format,
+            input_format: input_format(args.input_format),
             output_format,
             output: args.output,
+            summary_csv: args.summary_csv,
             threads,
             progress: !args.quiet && !args.no_progress && std::io::stderr().is_terminal(),
             warnings: !args.quiet,
-            context: Context::default(),
+            presentation,
+            filters,
+            fail_on: causes(&args.fail_on, "--fail-on")?,
+            limits,
+            context,
+            inputs: args.inputs,
         })
+    }
+}
+
+fn input_format(arg: InputFormatArg) -> Option<Format> {
+    match arg {
+        InputFormatArg::Auto => None,
+        InputFormatArg::Har => Some(Format::Har),
+        InputFormatArg::Curl => Some(Format::Curl),
+        InputFormatArg::Http => Some(Format::Http),
+        InputFormatArg::Jsonl => Some(Format::Jsonl),
+    }
+}
+
+fn output_format(arg: OutputFormatArg) -> OutputFormat {
+    match arg {
+        OutputFormatArg::Text => OutputFormat::Text,
+        OutputFormatArg::Json => OutputFormat::Json,
+        OutputFormatArg::Jsonl => OutputFormat::Jsonl,
+        OutputFormatArg::Csv => OutputFormat::Csv,
+        OutputFormatArg::Markdown => OutputFormat::Markdown,
+    }
+}
+
+/// `auto`: stdout is a terminal and `NO_COLOR` is unset or empty.
+fn use_color(when: ColorWhen, to_file: bool) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            !to_file && !no_color && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+fn causes(list: &[String], flag: &str) -> anyhow::Result<Option<Vec<Cause>>> {
+    if list.is_empty() {
+        return Ok(None);
+    }
+    let causes = list
+        .iter()
+        .map(|id| {
+            Cause::from_id(id.trim()).with_context(|| {
+                let ids: Vec<&str> = Cause::ALL.iter().map(|c| c.id()).collect();
+                format!(
+                    "{flag}: unknown cause '{id}'; use one of {}",
+                    ids.join(", ")
+                )
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(Some(causes))
+}
+
+/// An RFC 3339 time given on the command line.
+pub fn time_arg(text: Option<&str>, flag: &str) -> anyhow::Result<Option<DateTime<Utc>>> {
+    let Some(text) = text else {
+        return Ok(None);
+    };
+    match crate::time::parse_iso(text) {
+        Some(stamp) => Ok(Some(stamp.at)),
+        None => bail!("{flag}: '{text}' is not an RFC 3339 time such as 2024-03-08T14:23:45Z"),
+    }
+}
+
+fn limits(args: &AnalyzeArgs) -> anyhow::Result<Limits> {
+    let mut limits = Limits::default();
+    if let Some(size) = &args.max_member_size {
+        limits.member_bytes = parse_size(size).context("--max-member-size")?;
+    }
+    if let Some(size) = &args.max_archive_size {
+        limits.archive_bytes = parse_size(size).context("--max-archive-size")?;
+    }
+    Ok(limits)
+}
+
+/// `512`, `64K`, `512M`, `4G` (powers of 1024).
+pub fn parse_size(text: &str) -> anyhow::Result<u64> {
+    let text = text.trim();
+    let (digits, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => text.split_at(i),
+        None => (text, ""),
+    };
+    let number: u64 = digits
+        .parse()
+        .with_context(|| format!("'{text}' is not a size such as 512M"))?;
+    let factor: u64 = match unit.to_ascii_uppercase().trim_end_matches(['B', 'I']) {
+        "" => 1,
+        "K" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        "T" => 1 << 40,
+        _ => bail!("'{text}' is not a size such as 512M"),
+    };
+    number
+        .checked_mul(factor)
+        .with_context(|| format!("'{text}' is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("512").unwrap(), 512);
+        assert_eq!(parse_size("64K").unwrap(), 65536);
+        assert_eq!(parse_size("2M").unwrap(), 2 << 20);
+        assert_eq!(parse_size("1GiB").unwrap(), 1 << 30);
+        assert!(parse_size("lots").is_err());
+    }
+
+    #[test]
+    fn cause_lists() {
+        let list = vec!["expired_token".to_owned(), " clock_skew".to_owned()];
+        assert_eq!(
+            causes(&list, "--cause").unwrap(),
+            Some(vec![Cause::ExpiredToken, Cause::ClockSkew])
+        );
+        assert!(causes(&["nope".to_owned()], "--cause").is_err());
     }
 }

@@ -171,4 +171,37 @@ pub struct Finding {
     pub request_id: Option<String>,
     pub resolved_later: bool,
     pub remediation: Vec<String>,
+    /// What `--explain` shows beyond the JSON fields; never serialized.
+    #[serde(skip)]
+    pub explain: Option<Box<Explain>>,
+}
+
+/// Everything known about a finding, for `--explain N`. Every text here is already
+/// scrubbed of secrets.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Explain {
+    /// `GET https://api.example.com/v2/devices HTTP/2`
+    pub request_line: String,
+    /// One line per credential the request carried.
+    pub credentials: Vec<String>,
+    /// Every challenge of the response, as parsed.
+    pub challenges: Vec<String>,
+    /// The start of the response body.
+    pub body_excerpt: Option<String>,
+    /// The rule that decided.
+    pub rule: String,
+    /// The other rules that fired or were checked, with what they found.
+    pub considered: Vec<String>,
+}
+
+/// One credential's life in a source: when it was seen, worked and failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Timeline {
+    pub fingerprint: String,
+    pub first_seen: Option<String>,
+    pub last_success: Option<String>,
+    pub first_failure: Option<String>,
+    pub expiry: Option<String>,
+    pub successes: u64,
+    pub failures: u64,
 }

@@ -24,7 +24,7 @@ use std::io::{self, BufWriter, Write};
 use config::{Config, OutputFormat};
 use pipeline::ReadOptions;
 use progress::Progress;
-use report::Summary;
+use report::{Summary, View};
 
 /// How a run ended, as the exit status reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,26 +49,11 @@ impl Outcome {
 
 /// Runs an analysis and writes its report.
 pub fn run(config: &Config) -> anyhow::Result<Outcome> {
-    let total: Option<u64> = if config.progress {
-        Some(
-            input::expand(&config.inputs)
-                .0
-                .iter()
-                .filter_map(|s| input::size(&s.place))
-                .sum(),
-        )
-    } else {
-        None
-    };
-    let progress = if config.progress {
-        Progress::new(total)
-    } else {
-        Progress::hidden()
-    };
+    let progress = progress_for(config);
     let options = ReadOptions {
         forced_format: config.input_format,
         context: &config.context,
-        limits: archive::Limits::default(),
+        limits: config.limits,
     };
     let outputs = pipeline::analyze(&config.inputs, options, config.threads, &progress)?;
     progress.finish();
@@ -76,38 +61,68 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
     if config.warnings {
         warn_about_inputs(&outputs);
     }
-    write_report(config, &outputs, &summary)?;
-    Ok(outcome(&outputs, &summary))
+    let view = View::new(&outputs, &summary, &config.filters);
+    write_report(config, &view)?;
+    if let Some(path) = &config.summary_csv {
+        let mut file = BufWriter::new(File::create(path).map_err(|err| cannot_write(path, &err))?);
+        report::csv::write_summary(&mut file, &summary)?;
+        file.flush()?;
+    }
+    Ok(outcome(config, &outputs))
 }
 
-fn outcome(outputs: &[pipeline::SourceOutput], summary: &Summary) -> Outcome {
+fn progress_for(config: &Config) -> Progress {
+    if !config.progress {
+        return Progress::hidden();
+    }
+    let total = input::expand(&config.inputs)
+        .0
+        .iter()
+        .map(|s| input::size(&s.place))
+        .sum::<Option<u64>>();
+    Progress::new(total)
+}
+
+/// 2 before 1 before 0: an unreadable input, then a 401 (of the `--fail-on` causes).
+fn outcome(config: &Config, outputs: &[pipeline::SourceOutput]) -> Outcome {
     if outputs.iter().any(|o| o.stats.failed) {
-        Outcome::InputError
-    } else if summary.unauthorized > 0 {
+        return Outcome::InputError;
+    }
+    let counts = |f: &&finding::Finding| {
+        config
+            .fail_on
+            .as_ref()
+            .is_none_or(|causes| causes.contains(&f.cause))
+    };
+    if report::unauthorized_findings(outputs).any(|f| counts(&f)) {
         Outcome::Unauthorized
     } else {
         Outcome::Clean
     }
 }
 
-fn write_report(
-    config: &Config,
-    outputs: &[pipeline::SourceOutput],
-    summary: &Summary,
-) -> anyhow::Result<()> {
+fn cannot_write(path: &std::path::Path, err: &io::Error) -> anyhow::Error {
+    anyhow::anyhow!(
+        "cannot write {}: {}",
+        path.display(),
+        input::io_message(err)
+    )
+}
+
+fn write_report(config: &Config, view: &View) -> anyhow::Result<()> {
     let mut out: Box<dyn Write> = match &config.output {
-        Some(path) => Box::new(BufWriter::new(File::create(path).map_err(|err| {
-            anyhow::anyhow!(
-                "cannot write the report to {}: {}",
-                path.display(),
-                input::io_message(&err)
-            )
-        })?)),
+        Some(path) => Box::new(BufWriter::new(
+            File::create(path).map_err(|err| cannot_write(path, &err))?,
+        )),
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
+    let how = &config.presentation;
     match config.output_format {
-        OutputFormat::Json => report::json::write(&mut out, outputs, summary)?,
-        OutputFormat::Text => report::text::write(&mut out, outputs, summary)?,
+        OutputFormat::Json => report::json::write(&mut out, view)?,
+        OutputFormat::Jsonl => report::json::write_lines(&mut out, view)?,
+        OutputFormat::Csv => report::csv::write(&mut out, view)?,
+        OutputFormat::Markdown => report::markdown::write(&mut out, view, how.max_detail)?,
+        OutputFormat::Text => report::text::write(&mut out, view, how)?,
     }
     out.flush()?;
     Ok(())

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use crate::archive;
 use crate::diagnose::{Context, SourceJudge};
-use crate::finding::Finding;
+use crate::finding::{Finding, Timeline};
 use crate::input::{self, Container, Place, SourceSpec};
 use crate::model::Location;
 use crate::parse::{self, Format, InputStats, Sink, detect};
@@ -19,6 +19,18 @@ use crate::progress::Progress;
 pub struct SourceOutput {
     pub stats: InputStats,
     pub findings: Vec<Finding>,
+    /// Credentials' lives in this source (those that failed at least once).
+    pub timelines: Vec<Timeline>,
+}
+
+impl SourceOutput {
+    pub fn empty(stats: InputStats) -> SourceOutput {
+        SourceOutput {
+            stats,
+            findings: Vec::new(),
+            timelines: Vec::new(),
+        }
+    }
 }
 
 /// How a source is to be read.
@@ -43,10 +55,7 @@ pub fn analyze(
         .map(|err| {
             let mut stats = InputStats::new(Arc::from(err.name.as_str()), Format::Text);
             stats.fail(Location::Whole, format!("cannot read: {}", err.message));
-            SourceOutput {
-                stats,
-                findings: Vec::new(),
-            }
+            SourceOutput::empty(stats)
         })
         .collect();
     let pool = rayon::ThreadPoolBuilder::new()
@@ -148,8 +157,12 @@ pub fn read_and_judge(
         parse::read(format, reader, &mut sink);
         sink.into_stats()
     };
-    judge.finish(&mut stats, &mut findings);
-    SourceOutput { stats, findings }
+    let timelines = judge.finish(&mut stats, &mut findings);
+    SourceOutput {
+        stats,
+        findings,
+        timelines,
+    }
 }
 
 fn not_a_capture(source: Arc<str>, explicit: bool, empty: bool) -> SourceOutput {
@@ -169,28 +182,19 @@ fn not_a_capture(source: Arc<str>, explicit: bool, empty: bool) -> SourceOutput 
             "not a HAR file, curl transcript, raw HTTP or JSON log; skipped",
         );
     }
-    SourceOutput {
-        stats,
-        findings: Vec::new(),
-    }
+    SourceOutput::empty(stats)
 }
 
 /// A source listed as plain text: read, but not a capture.
 pub fn text_source(name: &str) -> SourceOutput {
-    SourceOutput {
-        stats: InputStats::new(Arc::from(name), Format::Text),
-        findings: Vec::new(),
-    }
+    SourceOutput::empty(InputStats::new(Arc::from(name), Format::Text))
 }
 
 /// A source that could not be read at all.
 pub fn failed(name: &str, message: String) -> SourceOutput {
     let mut stats = InputStats::new(Arc::from(name), Format::Text);
     stats.fail(Location::Whole, message);
-    SourceOutput {
-        stats,
-        findings: Vec::new(),
-    }
+    SourceOutput::empty(stats)
 }
 
 fn read_error_message(err: &io::Error) -> String {

@@ -9,14 +9,12 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 /// A cheap handle; a hidden bar does nothing.
 #[derive(Clone)]
 pub struct Progress {
-    bar: ProgressBar,
+    bar: Option<ProgressBar>,
 }
 
 impl Progress {
     pub fn hidden() -> Progress {
-        Progress {
-            bar: ProgressBar::hidden(),
-        }
+        Progress { bar: None }
     }
 
     /// A bar over `total` bytes, or a spinner when the total is unknown. It appears only
@@ -24,7 +22,7 @@ impl Progress {
     pub fn new(total: Option<u64>) -> Progress {
         let bar = match total {
             Some(total) => {
-                let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+                let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
                 bar.set_style(
                     ProgressStyle::with_template(
                         "why401: {bar:30} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}",
@@ -34,7 +32,7 @@ impl Progress {
                 bar
             }
             None => {
-                let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+                let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
                 bar.set_style(
                     ProgressStyle::with_template("why401: {spinner} {bytes} {bytes_per_sec}")
                         .unwrap_or_else(|_| ProgressStyle::default_spinner()), // ok: constant template
@@ -42,21 +40,33 @@ impl Progress {
                 bar
             }
         };
-        bar.enable_steady_tick(Duration::from_millis(250));
-        Progress { bar }
+        // Quick runs finish before the bar would appear and print nothing.
+        let delayed = bar.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(800));
+            if !delayed.is_finished() {
+                delayed.set_draw_target(ProgressDrawTarget::stderr());
+                delayed.enable_steady_tick(Duration::from_millis(250));
+            }
+        });
+        Progress { bar: Some(bar) }
     }
 
     pub fn add(&self, bytes: u64) {
-        self.bar.inc(bytes);
+        if let Some(bar) = &self.bar {
+            bar.inc(bytes);
+        }
     }
 
     pub fn finish(&self) {
-        self.bar.finish_and_clear();
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
     }
 
     /// Wraps a reader so its bytes count towards the bar.
     pub fn wrap<'a, R: Read + 'a>(&self, inner: R) -> Box<dyn Read + 'a> {
-        if self.bar.is_hidden() {
+        if self.bar.is_none() {
             return Box::new(inner);
         }
         Box::new(Counting {

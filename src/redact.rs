@@ -118,3 +118,122 @@ mod tests {
         assert_eq!(clip("abcdef", 3), "abc…");
     }
 }
+
+use std::sync::LazyLock;
+
+use regex::{Captures, Regex};
+
+/// Patterns of secrets inside free text (bodies, messages): JWTs, scheme + credential,
+/// `name=value` / `"name": "value"` pairs whose name says secret, known token prefixes, and
+/// long random-looking strings.
+static SECRET_PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    [
+        // "access_token": "…", password=…, Cookie: …
+        r#"(?i)(?P<keep>"?\b(?:access_token|refresh_token|id_token|client_secret|client_assertion|password|passwd|api_?key|x-api-key|secret|session(?:id)?|cookie|set-cookie|authorization|code|assertion|subject_token|token)"?\s*[:=]\s*"?)(?P<secret>(?:(?:bearer|basic|token|dpop|digest|negotiate|ntlm|apikey|ssws)\s+)?[^"&\s,;}]+)"#,
+        // Bearer abc…, Basic dXNl…
+        r"(?i)(?P<keep>\b(?:bearer|basic|token|dpop|apikey|ssws|negotiate|ntlm)\s+)(?P<secret>[A-Za-z0-9._~+/=-]{6,})",
+        // JWT-like
+        r"(?P<keep>)(?P<secret>\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?)",
+        // personal and service token prefixes
+        r"(?P<keep>)(?P<secret>\b(?:ghp|gho|ghu|ghs|ghr|github_pat|glpat|sk_live|sk_test|rk_live|xoxb|xoxp|xoxa|AKIA|ASIA)[_-][A-Za-z0-9_-]{8,})",
+    ]
+    .iter()
+    .filter_map(|p| Regex::new(p).ok())
+    .collect()
+});
+
+/// Long strings that look random (mixed letters and digits, 24+ characters).
+static OPAQUE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"[A-Za-z0-9_\-+/=.~]{24,}").ok());
+
+/// Replaces every secret-looking value in `text` with `mark(value)` (normally a
+/// fingerprint), keeping the names around them so the text still reads.
+pub fn scrub_secrets(text: &str, mark: &dyn Fn(&str) -> String) -> String {
+    let mut out = text.to_owned();
+    for (i, pattern) in SECRET_PATTERNS.iter().enumerate() {
+        // Only the scheme pattern can meet prose ("token expired"); named pairs always hide.
+        let needs_shape = i == 1;
+        out = pattern
+            .replace_all(&out, |caps: &Captures| {
+                let secret = &caps["secret"];
+                if secret.starts_with("fp_")
+                    || secret == "REDACTED"
+                    || (needs_shape && !credential_like(secret))
+                {
+                    caps[0].to_owned()
+                } else {
+                    format!("{}{}", &caps["keep"], mark(secret))
+                }
+            })
+            .into_owned();
+    }
+    if let Some(opaque) = OPAQUE.as_ref() {
+        out = opaque
+            .replace_all(&out, |caps: &Captures| {
+                let candidate = &caps[0];
+                if looks_random(candidate) {
+                    mark(candidate)
+                } else {
+                    candidate.to_owned()
+                }
+            })
+            .into_owned();
+    }
+    out
+}
+
+/// A word that could be a credential rather than prose: a digit or a symbol in it, or a
+/// capital letter after the first character.
+fn credential_like(s: &str) -> bool {
+    let word = s.rsplit(char::is_whitespace).next().unwrap_or(s);
+    word.chars()
+        .any(|c| c.is_ascii_digit() || "=._-+/~".contains(c))
+        || word.chars().skip(1).any(|c| c.is_ascii_uppercase())
+}
+
+/// Mixed upper, lower and digits, not a UUID, a hex id, a URL path or a fingerprint.
+fn looks_random(s: &str) -> bool {
+    if s.starts_with("fp_") || s.contains('/') && s.starts_with('/') {
+        return false;
+    }
+    let upper = s.chars().any(|c| c.is_ascii_uppercase());
+    let lower = s.chars().any(|c| c.is_ascii_lowercase());
+    let digit = s.chars().any(|c| c.is_ascii_digit());
+    let hex_or_uuid = s.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+    upper && lower && digit && !hex_or_uuid
+}
+
+#[cfg(test)]
+mod scrub_tests {
+    use super::*;
+
+    fn mark(_: &str) -> String {
+        "fp_x".into()
+    }
+
+    #[test]
+    fn secrets_in_bodies_are_replaced() {
+        let body = r#"{"access_token":"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln","refresh_token":"def502abc","token_type":"Bearer"}"#;
+        let out = scrub_secrets(body, &mark);
+        assert!(!out.contains("eyJhbG"), "{out}");
+        assert!(!out.contains("def502abc"), "{out}");
+        assert!(out.contains(r#""token_type":"Bearer""#), "{out}");
+    }
+
+    #[test]
+    fn schemes_pairs_and_prefixes() {
+        let out = scrub_secrets(
+            "Authorization: Basic dXNlcjpwYXNz and password=hunter and key ghp_abcdefghijklmnop1234",
+            &mark,
+        );
+        assert!(!out.contains("dXNlcjpwYXNz"), "{out}");
+        assert!(!out.contains("hunter"), "{out}");
+        assert!(!out.contains("ghp_abcdefghijklmnop1234"), "{out}");
+    }
+
+    #[test]
+    fn ordinary_text_survives() {
+        let text = "The access token expired at 2024-03-08T14:05:12Z (request_id req_7f3a9c01d2, trace 4bf92f3577b34da6a3ce929d0e0e4736)";
+        assert_eq!(scrub_secrets(text, &mark), text);
+    }
+}

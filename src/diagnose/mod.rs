@@ -1,7 +1,7 @@
 //! Deciding the cause of each 401. A [`SourceJudge`] sees a source's exchanges in `index`
 //! order (one sequential pass per source) and emits a [`Finding`] for each 401.
 
-use crate::finding::{Cause, Confidence, Finding};
+use crate::finding::{Cause, Confidence, Finding, Timeline};
 use crate::model::Exchange;
 use crate::parse::InputStats;
 use crate::redact::redact_url;
@@ -9,7 +9,17 @@ use crate::time::format_millis;
 
 /// Everything the judgement depends on besides the capture itself.
 #[derive(Debug, Clone, Default)]
-pub struct Context {}
+pub struct Context {
+    /// Also report 403s that carry an authentication signal.
+    pub include_403: bool,
+}
+
+/// The judgement's settings from the command line (profile, keys, times).
+pub fn context_from_args(args: &crate::cli::AnalyzeArgs) -> anyhow::Result<Context> {
+    Ok(Context {
+        include_403: args.include_403,
+    })
+}
 
 /// Judges one source's exchanges in order.
 pub struct SourceJudge<'a> {
@@ -30,7 +40,13 @@ impl<'a> SourceJudge<'a> {
     }
 
     /// The source is complete: decides what was held back and adds input notes.
-    pub fn finish(&mut self, _stats: &mut InputStats, _findings: &mut Vec<Finding>) {}
+    pub fn finish(
+        &mut self,
+        _stats: &mut InputStats,
+        _findings: &mut Vec<Finding>,
+    ) -> Vec<Timeline> {
+        Vec::new()
+    }
 }
 
 /// The finding's skeleton: where, when, what.
@@ -57,6 +73,7 @@ pub fn base_finding(exchange: &Exchange) -> Finding {
         request_id: None,
         resolved_later: false,
         remediation: Vec::new(),
+        explain: None,
     }
 }
 

@@ -14,6 +14,7 @@ pub mod jsonl;
 use std::io::BufRead;
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::model::{Exchange, Location};
@@ -91,6 +92,9 @@ pub struct InputStats {
     /// HAR `log.creator.name` (sanitized-export detection).
     #[serde(skip)]
     pub creator: Option<String>,
+    /// The earliest and latest exchange times seen (client time, else server time).
+    #[serde(skip)]
+    pub span: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 impl InputStats {
@@ -106,6 +110,7 @@ impl InputStats {
             notes: Vec::new(),
             failed: false,
             creator: None,
+            span: None,
         }
     }
 
@@ -123,6 +128,13 @@ impl InputStats {
     pub fn fail(&mut self, location: impl ToString, message: impl Into<String>) {
         self.error(location, message);
         self.failed = true;
+    }
+
+    fn widen_span(&mut self, time: DateTime<Utc>) {
+        self.span = Some(match self.span {
+            Some((first, last)) => (first.min(time), last.max(time)),
+            None => (time, time),
+        });
     }
 
     pub fn note(&mut self, code: &str, message: impl Into<String>) {
@@ -165,6 +177,13 @@ impl<'a> Sink<'a> {
         self.stats.exchanges += 1;
         if exchange.is_unauthorized() {
             self.stats.unauthorized += 1;
+        }
+        let time = exchange
+            .client_time
+            .and_then(|t| t.instant())
+            .or(exchange.server_time.map(|t| t.at));
+        if let Some(time) = time {
+            self.stats.widen_span(time);
         }
         (self.emit)(exchange);
     }

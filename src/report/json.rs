@@ -1,29 +1,56 @@
-//! `-f json`: the why401/report/v1 document.
+//! `-f json` (the why401/report/v1 document) and `-f jsonl` (one object per line: inputs,
+//! findings, then the summary last).
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{SCHEMA, Summary};
-use crate::finding::Finding;
-use crate::parse::InputStats;
-use crate::pipeline::SourceOutput;
+use super::{SCHEMA, View};
 
 #[derive(Serialize)]
-struct Document<'a> {
+struct Document<'v, 'a> {
     schema: &'static str,
-    inputs: Vec<&'a InputStats>,
-    summary: &'a Summary,
-    findings: Vec<&'a Finding>,
+    inputs: &'v [&'a crate::parse::InputStats],
+    summary: &'a super::Summary,
+    findings: &'v [&'a crate::finding::Finding],
 }
 
-pub fn write(out: &mut dyn Write, outputs: &[SourceOutput], summary: &Summary) -> io::Result<()> {
+pub fn write(out: &mut dyn Write, view: &View) -> io::Result<()> {
     let document = Document {
         schema: SCHEMA,
-        inputs: outputs.iter().map(|o| &o.stats).collect(),
-        summary,
-        findings: outputs.iter().flat_map(|o| o.findings.iter()).collect(),
+        inputs: &view.inputs,
+        summary: view.summary,
+        findings: &view.findings,
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
+    out.write_all(b"\n")
+}
+
+#[derive(Serialize)]
+struct Line<'a, T: Serialize> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    schema: &'static str,
+    #[serde(flatten)]
+    item: &'a T,
+}
+
+pub fn write_lines(out: &mut dyn Write, view: &View) -> io::Result<()> {
+    for input in &view.inputs {
+        write_line(out, "input", *input)?;
+    }
+    for finding in &view.findings {
+        write_line(out, "finding", *finding)?;
+    }
+    write_line(out, "summary", view.summary)
+}
+
+fn write_line<T: Serialize>(out: &mut dyn Write, kind: &'static str, item: &T) -> io::Result<()> {
+    let line = Line {
+        kind,
+        schema: SCHEMA,
+        item,
+    };
+    serde_json::to_writer(&mut *out, &line)?;
     out.write_all(b"\n")
 }

@@ -1,14 +1,18 @@
 //! Writers of the report. They take the run's results and write one format; the engine knows
-//! nothing about printing.
+//! nothing about printing. Filters narrow the findings shown, never the summary's counts.
 
+pub mod csv;
 pub mod json;
+pub mod markdown;
 pub mod text;
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::finding::{Cause, Finding};
+use crate::finding::{Cause, Finding, Timeline};
+use crate::parse::InputStats;
 use crate::pipeline::SourceOutput;
 
 pub const SCHEMA: &str = "why401/report/v1";
@@ -40,12 +44,8 @@ impl Summary {
             if let Some(host) = host_of(&finding.url) {
                 *by_host.entry(host.to_owned()).or_default() += 1;
             }
-            if let Some(fp) = finding
-                .credential
-                .as_ref()
-                .and_then(|c| c.fingerprint.as_ref())
-            {
-                *by_fingerprint.entry(fp.clone()).or_default() += 1;
+            if let Some(fp) = fingerprint_of(finding) {
+                *by_fingerprint.entry(fp.to_owned()).or_default() += 1;
             }
         }
         let by_cause = Cause::ALL
@@ -71,6 +71,195 @@ impl Summary {
     }
 }
 
+/// Which findings a report shows.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub causes: Option<Vec<Cause>>,
+    /// A host, or a pattern with `*` wildcards (`*.example.com`).
+    pub host: Option<String>,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+}
+
+impl Filters {
+    pub fn keeps(&self, finding: &Finding) -> bool {
+        if let Some(causes) = &self.causes
+            && !causes.contains(&finding.cause)
+        {
+            return false;
+        }
+        if let Some(pattern) = &self.host
+            && !host_of(&finding.url).is_some_and(|h| wildcard_match(pattern, h))
+        {
+            return false;
+        }
+        if self.since.is_some() || self.until.is_some() {
+            let Some(time) = finding_time(finding) else {
+                return false;
+            };
+            if self.since.is_some_and(|s| time < s) || self.until.is_some_and(|u| time > u) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// How writers for people present the report.
+#[derive(Debug, Clone, Copy)]
+pub struct Presentation {
+    pub color: bool,
+    /// `-v`: every finding with its evidence.
+    pub verbose: bool,
+    /// `--explain N`: finding `#N` in full.
+    pub explain: Option<usize>,
+    /// At most this many findings are listed one by one (text and Markdown).
+    pub max_detail: usize,
+}
+
+impl Default for Presentation {
+    fn default() -> Presentation {
+        Presentation {
+            color: false,
+            verbose: false,
+            explain: None,
+            max_detail: 10_000,
+        }
+    }
+}
+
+/// What a writer gets: the inputs, the summary, the findings that passed the filters (in
+/// report order), and the credential timelines.
+pub struct View<'a> {
+    pub inputs: Vec<&'a InputStats>,
+    pub summary: &'a Summary,
+    pub findings: Vec<&'a Finding>,
+    pub timelines: Vec<&'a Timeline>,
+}
+
+impl<'a> View<'a> {
+    pub fn new(outputs: &'a [SourceOutput], summary: &'a Summary, filters: &Filters) -> View<'a> {
+        View {
+            inputs: outputs.iter().map(|o| &o.stats).collect(),
+            summary,
+            findings: outputs
+                .iter()
+                .flat_map(|o| o.findings.iter())
+                .filter(|f| filters.keeps(f))
+                .collect(),
+            timelines: outputs.iter().flat_map(|o| o.timelines.iter()).collect(),
+        }
+    }
+}
+
+/// Findings alike enough to be one line: same cause, detail, host, endpoint pattern and
+/// credential.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GroupKey {
+    pub cause: Cause,
+    pub detail: String,
+    pub host: String,
+    pub endpoint: String,
+    pub fingerprint: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Group<'a> {
+    pub key: GroupKey,
+    pub count: u64,
+    pub first: Option<&'a str>,
+    pub last: Option<&'a str>,
+    /// The first finding of the group: its evidence and remediation speak for the rest.
+    pub sample: &'a Finding,
+}
+
+/// Groups findings, most frequent first (ties by key, so the order is stable).
+pub fn group<'a>(findings: &[&'a Finding]) -> Vec<Group<'a>> {
+    let mut groups: BTreeMap<GroupKey, Group<'a>> = BTreeMap::new();
+    for &finding in findings {
+        let key = group_key(finding);
+        let group = groups.entry(key.clone()).or_insert(Group {
+            key,
+            count: 0,
+            first: None,
+            last: None,
+            sample: finding,
+        });
+        group.count += 1;
+        if let Some(time) = finding.time.as_deref() {
+            if group.first.is_none_or(|f| time < f) {
+                group.first = Some(time);
+            }
+            if group.last.is_none_or(|l| time > l) {
+                group.last = Some(time);
+            }
+        }
+    }
+    let mut groups: Vec<Group> = groups.into_values().collect();
+    groups.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
+    groups
+}
+
+fn group_key(finding: &Finding) -> GroupKey {
+    GroupKey {
+        cause: finding.cause,
+        detail: finding.detail.clone(),
+        host: host_of(&finding.url).unwrap_or("").to_owned(),
+        endpoint: format!("{} {}", finding.method, endpoint_pattern(&finding.url)),
+        fingerprint: fingerprint_of(finding).unwrap_or("").to_owned(),
+    }
+}
+
+/// Causes with their findings, most frequent first.
+pub fn by_cause<'a>(findings: &[&'a Finding]) -> Vec<(Cause, Vec<&'a Finding>)> {
+    let mut map: BTreeMap<Cause, Vec<&Finding>> = BTreeMap::new();
+    for &finding in findings {
+        map.entry(finding.cause).or_default().push(finding);
+    }
+    let mut list: Vec<_> = map.into_iter().collect();
+    list.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+    list
+}
+
+/// The path of a URL with id-like segments (digits, UUIDs, 8+ hex, `prefix_` plus
+/// alphanumerics) turned into `{id}`; the query is dropped.
+pub fn endpoint_pattern(url: &str) -> String {
+    let path = match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => url,
+    };
+    let path = path.split(['?', '#']).next().unwrap_or(path);
+    let segments: Vec<&str> = path
+        .split('/')
+        .map(|s| if looks_like_id(s) { "{id}" } else { s })
+        .collect();
+    let joined = segments.join("/");
+    if joined.is_empty() {
+        "/".into()
+    } else {
+        joined
+    }
+}
+
+fn looks_like_id(segment: &str) -> bool {
+    if segment.is_empty() {
+        return false;
+    }
+    let all_digits = segment.chars().all(|c| c.is_ascii_digit());
+    let hex = segment.len() >= 8 && segment.chars().all(|c| c.is_ascii_hexdigit());
+    let uuid = segment.len() == 36
+        && segment.chars().filter(|&c| c == '-').count() == 4
+        && segment.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+    let prefixed = segment.split_once('_').is_some_and(|(prefix, rest)| {
+        !prefix.is_empty()
+            && prefix.chars().all(|c| c.is_ascii_lowercase())
+            && rest.len() >= 4
+            && rest.chars().all(|c| c.is_ascii_alphanumeric())
+            && rest.chars().any(|c| c.is_ascii_digit())
+    });
+    all_digits || hex || uuid || prefixed
+}
+
 /// Every status-401 finding, sources in name order, then index order.
 pub fn unauthorized_findings(outputs: &[SourceOutput]) -> impl Iterator<Item = &Finding> {
     outputs
@@ -79,17 +268,59 @@ pub fn unauthorized_findings(outputs: &[SourceOutput]) -> impl Iterator<Item = &
         .filter(|f| f.status == 401)
 }
 
+pub fn fingerprint_of(finding: &Finding) -> Option<&str> {
+    finding
+        .credential
+        .as_ref()
+        .and_then(|c| c.fingerprint.as_deref())
+}
+
+fn finding_time(finding: &Finding) -> Option<DateTime<Utc>> {
+    finding
+        .time
+        .as_deref()
+        .and_then(crate::time::parse_iso)
+        .map(|s| s.at)
+}
+
 /// The host of an absolute URL, without port or user info.
 pub fn host_of(url: &str) -> Option<&str> {
     let rest = url.split_once("://")?.1;
     let authority = rest.split(['/', '?', '#']).next()?;
     let authority = authority.rsplit('@').next()?;
-    let host = if authority.starts_with('[') {
-        authority.split(']').next().map(|h| &h[1..])?
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next()?
     } else {
         authority.split(':').next()?
     };
     (!host.is_empty()).then_some(host)
+}
+
+/// `*` matches any run of characters; everything else literally, case-insensitively.
+pub fn wildcard_match(pattern: &str, text: &str) -> bool {
+    let pattern = pattern.to_ascii_lowercase();
+    let text = text.to_ascii_lowercase();
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let mut rest = text.as_str();
+    for (i, part) in parts.iter().enumerate() {
+        if i == 0 {
+            let Some(r) = rest.strip_prefix(part) else {
+                return false;
+            };
+            rest = r;
+        } else if i == parts.len() - 1 {
+            return rest.ends_with(part);
+        } else {
+            let Some(at) = rest.find(part) else {
+                return false;
+            };
+            rest = &rest[at + part.len()..];
+        }
+    }
+    true
 }
 
 #[cfg(test)]
@@ -104,5 +335,35 @@ mod tests {
         );
         assert_eq!(host_of("http://u@h/x"), Some("h"));
         assert_eq!(host_of("/v2/devices"), None);
+    }
+
+    #[test]
+    fn endpoint_patterns_hide_ids() {
+        assert_eq!(
+            endpoint_pattern("https://api.example.com/v2/devices/12345/actions?x=1"),
+            "/v2/devices/{id}/actions"
+        );
+        assert_eq!(
+            endpoint_pattern("https://h/v2/policies/3f2a9c01-1b2c-4d5e-8f90-0123456789ab"),
+            "/v2/policies/{id}"
+        );
+        assert_eq!(
+            endpoint_pattern("https://h/v2/organizations/org_7f3a9c01"),
+            "/v2/organizations/{id}"
+        );
+        assert_eq!(
+            endpoint_pattern("https://h/v2/logs/deadbeef42"),
+            "/v2/logs/{id}"
+        );
+        assert_eq!(endpoint_pattern("https://h/v2/devices"), "/v2/devices");
+        assert_eq!(endpoint_pattern("https://h"), "/");
+    }
+
+    #[test]
+    fn wildcards() {
+        assert!(wildcard_match("*.example.com", "api.example.com"));
+        assert!(wildcard_match("API.example.com", "api.example.com"));
+        assert!(!wildcard_match("*.example.com", "example.org"));
+        assert!(wildcard_match("api*com", "api.example.com"));
     }
 }

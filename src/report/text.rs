@@ -1,78 +1,383 @@
-//! `-f text`: the summary a person reads at a glance.
+//! `-f text`: the summary a person reads at a glance. What was read, how many 401s and why
+//! (a bar chart), one block per cause with like findings grouped and what to do, then
+//! handshakes, credential timelines and inputs with problems. Captured text is escaped.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::Summary;
-use crate::finding::Cause;
-use crate::pipeline::SourceOutput;
+use super::{Presentation, View, by_cause, endpoint_pattern, fingerprint_of, group};
+use crate::finding::{Cause, Finding};
+use crate::parse::InputStats;
 use crate::redact::escape_control;
+use crate::time::format_seconds;
 
-pub fn write(out: &mut dyn Write, outputs: &[SourceOutput], summary: &Summary) -> io::Result<()> {
-    writeln!(
-        out,
-        "why401: read {} input(s), {} exchange(s), {} unauthorized (401)",
-        summary.inputs, summary.exchanges, summary.unauthorized
-    )?;
-    if summary.unauthorized > 0 {
-        writeln!(out)?;
-        writeln!(out, "Causes:")?;
-        for cause in Cause::ALL {
-            let count = summary.cause_count(cause);
-            if count > 0 {
-                writeln!(out, "  {:<22} {count}", cause.id())?;
-            }
-        }
-        writeln!(out)?;
-        writeln!(out, "401 responses:")?;
-        for finding in outputs.iter().flat_map(|o| o.findings.iter()) {
-            writeln!(
-                out,
-                "  {} {} {} {} -> {}/{}",
-                escape_control(&finding.source),
-                finding.location,
-                escape_control(&finding.method),
-                escape_control(&finding.url),
-                finding.cause,
-                finding.detail
-            )?;
+/// Terminal styling; every method is a no-op without colour.
+#[derive(Clone, Copy)]
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
         }
     }
-    let troubled: Vec<_> = outputs
+    fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+    fn dim(&self, text: &str) -> String {
+        self.paint("2", text)
+    }
+    fn cause(&self, cause: Cause, text: &str) -> String {
+        let code = match cause {
+            Cause::ExpiredToken => "33",
+            Cause::InvalidToken => "31",
+            Cause::MissingAuthorization => "35",
+            Cause::InsufficientScope => "36",
+            Cause::RevokedCredentials => "91",
+            Cause::ClockSkew => "34",
+            Cause::Unknown => "37",
+        };
+        self.paint(code, text)
+    }
+}
+
+pub fn write(out: &mut dyn Write, view: &View, how: &Presentation) -> io::Result<()> {
+    let style = Style { color: how.color };
+    if let Some(n) = how.explain {
+        return explain(out, view, n, style);
+    }
+    write_header(out, view, style)?;
+    let (resolved, problems): (Vec<&Finding>, Vec<&Finding>) =
+        view.findings.iter().partition(|f| f.resolved_later);
+    if !problems.is_empty() {
+        write_chart(out, &problems, style)?;
+        for (cause, findings) in by_cause(&problems) {
+            write_cause_block(out, cause, &findings, style)?;
+        }
+    }
+    write_resolved(out, &resolved, style)?;
+    write_timelines(out, view, style)?;
+    if how.verbose {
+        write_every_finding(out, view, how.max_detail, style)?;
+    }
+    write_troubled_inputs(out, view, style)
+}
+
+fn write_header(out: &mut dyn Write, view: &View, style: Style) -> io::Result<()> {
+    let summary = view.summary;
+    let mut formats: BTreeMap<&str, u64> = BTreeMap::new();
+    for input in &view.inputs {
+        *formats.entry(input.format.as_str()).or_default() += 1;
+    }
+    let formats: Vec<String> = formats.iter().map(|(f, n)| format!("{n} {f}")).collect();
+    writeln!(
+        out,
+        "{} {} input(s) ({}), {} exchange(s){}",
+        style.bold("why401:"),
+        summary.inputs,
+        formats.join(", "),
+        summary.exchanges,
+        span_text(&view.inputs)
+    )?;
+    let skipped: u64 = view.inputs.iter().map(|i| i.skipped).sum();
+    let errors: u64 = view.inputs.iter().map(|i| i.errors_total).sum();
+    if skipped > 0 || errors > 0 {
+        writeln!(
+            out,
+            "        {skipped} record(s) skipped, {errors} error(s) (see the end)"
+        )?;
+    }
+    let shown = view.findings.len() as u64;
+    let filtered = if shown < summary.unauthorized {
+        format!(" ({shown} shown after filters)")
+    } else {
+        String::new()
+    };
+    writeln!(
+        out,
+        "{}{}",
+        style.bold(&format!("{} unauthorized (401)", summary.unauthorized)),
+        filtered
+    )
+}
+
+fn span_text(inputs: &[&InputStats]) -> String {
+    let first = inputs.iter().filter_map(|i| i.span.map(|s| s.0)).min();
+    let last = inputs.iter().filter_map(|i| i.span.map(|s| s.1)).max();
+    match (first, last) {
+        (Some(first), Some(last)) => {
+            format!(", {} to {}", format_seconds(&first), format_seconds(&last))
+        }
+        _ => String::new(),
+    }
+}
+
+fn write_chart(out: &mut dyn Write, findings: &[&Finding], style: Style) -> io::Result<()> {
+    let total = findings.len() as f64;
+    writeln!(out)?;
+    for (cause, list) in by_cause(findings) {
+        let share = list.len() as f64 / total;
+        let width = (share * 30.0).round().max(1.0) as usize;
+        writeln!(
+            out,
+            "  {:<22} {:>6} {:>4.0}%  {}",
+            cause.id(),
+            list.len(),
+            share * 100.0,
+            style.cause(cause, &"█".repeat(width))
+        )?;
+    }
+    Ok(())
+}
+
+fn write_cause_block(
+    out: &mut dyn Write,
+    cause: Cause,
+    findings: &[&Finding],
+    style: Style,
+) -> io::Result<()> {
+    writeln!(out)?;
+    let title = format!("── {} ({}) ", cause.title(), findings.len());
+    writeln!(out, "{}", style.cause(cause, &format!("{title:─<72}")))?;
+    let groups = group(findings);
+    for g in groups.iter().take(20) {
+        let when = match (g.first, g.last) {
+            (Some(f), Some(l)) if f != l => format!("  {f} … {l}"),
+            (Some(f), _) => format!("  {f}"),
+            _ => String::new(),
+        };
+        let fp = if g.key.fingerprint.is_empty() {
+            String::new()
+        } else {
+            format!("  {}", g.key.fingerprint)
+        };
+        writeln!(
+            out,
+            "  {:>5}×  {} {}{}  {}{}",
+            g.count,
+            escape_control(&g.key.host),
+            escape_control(&g.key.endpoint),
+            fp,
+            style.dim(&g.key.detail),
+            style.dim(&when)
+        )?;
+        if let Some(first) = g.sample.evidence.first() {
+            writeln!(out, "          {}", escape_control(first))?;
+        }
+    }
+    if groups.len() > 20 {
+        writeln!(out, "  … and {} more group(s)", groups.len() - 20)?;
+    }
+    if let Some(top) = groups.first()
+        && !top.sample.remediation.is_empty()
+    {
+        writeln!(out, "  {}", style.bold("What to do:"))?;
+        for (i, step) in top.sample.remediation.iter().enumerate() {
+            writeln!(out, "   {}. {}", i + 1, escape_control(step))?;
+        }
+    }
+    Ok(())
+}
+
+fn write_resolved(out: &mut dyn Write, resolved: &[&Finding], style: Style) -> io::Result<()> {
+    if resolved.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{}",
+        style.bold(&format!(
+            "Resolved later ({}): normal challenges answered by a later request, not failures",
+            resolved.len()
+        ))
+    )?;
+    for g in group(resolved).iter().take(10) {
+        writeln!(
+            out,
+            "  {:>5}×  {} {}  {}",
+            g.count,
+            escape_control(&g.key.host),
+            escape_control(&g.key.endpoint),
+            style.dim(&g.key.detail)
+        )?;
+    }
+    Ok(())
+}
+
+fn write_timelines(out: &mut dyn Write, view: &View, style: Style) -> io::Result<()> {
+    if view.timelines.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", style.bold("Credential timelines:"))?;
+    for t in view.timelines.iter().take(20) {
+        let mut parts = vec![format!(
+            "seen from {}",
+            t.first_seen.as_deref().unwrap_or("?")
+        )];
+        if let Some(ok) = &t.last_success {
+            parts.push(format!("worked until {ok} ({} success(es))", t.successes));
+        }
+        if let Some(fail) = &t.first_failure {
+            parts.push(format!("failed from {fail} ({} failure(s))", t.failures));
+        }
+        if let Some(exp) = &t.expiry {
+            parts.push(format!("expires {exp}"));
+        }
+        writeln!(out, "  {}  {}", t.fingerprint, parts.join(", "))?;
+    }
+    Ok(())
+}
+
+fn write_every_finding(
+    out: &mut dyn Write,
+    view: &View,
+    max_detail: usize,
+    style: Style,
+) -> io::Result<()> {
+    writeln!(out)?;
+    writeln!(out, "{}", style.bold("Every finding:"))?;
+    for (i, f) in view.findings.iter().enumerate().take(max_detail) {
+        writeln!(
+            out,
+            "  #{} {} {}  {} {}  {} → {}/{} ({})",
+            i + 1,
+            escape_control(&f.source),
+            f.location,
+            escape_control(&f.method),
+            escape_control(&f.url),
+            f.status,
+            f.cause,
+            f.detail,
+            f.confidence.as_str()
+        )?;
+        for line in &f.evidence {
+            writeln!(out, "       - {}", escape_control(line))?;
+        }
+    }
+    if view.findings.len() > max_detail {
+        writeln!(
+            out,
+            "  … {} more finding(s) not listed: --max-detail {max_detail} was reached (counts above include them)",
+            view.findings.len() - max_detail
+        )?;
+    }
+    Ok(())
+}
+
+fn write_troubled_inputs(out: &mut dyn Write, view: &View, style: Style) -> io::Result<()> {
+    let mut troubled: Vec<&&InputStats> = view
+        .inputs
         .iter()
-        .filter(|o| o.stats.errors_total > 0 || !o.stats.notes.is_empty())
+        .filter(|i| i.errors_total > 0 || i.notes.iter().any(|n| n.code != "not_a_capture"))
         .collect();
-    if !troubled.is_empty() {
-        writeln!(out)?;
-        writeln!(out, "Inputs with notes or errors:")?;
-        for output in troubled {
-            let stats = &output.stats;
+    if troubled.is_empty() {
+        return Ok(());
+    }
+    // A sanitized export changes how every 401 in it reads: it goes first.
+    troubled.sort_by_key(|i| !i.notes.iter().any(|n| n.code == "sanitized_export"));
+    writeln!(out)?;
+    writeln!(out, "{}", style.bold("Inputs with notes or errors:"))?;
+    for stats in troubled {
+        writeln!(
+            out,
+            "  {} ({})",
+            escape_control(&stats.source),
+            stats.format.as_str()
+        )?;
+        for note in &stats.notes {
             writeln!(
                 out,
-                "  {} ({})",
-                escape_control(&stats.source),
-                stats.format.as_str()
+                "    note {}: {}",
+                note.code,
+                escape_control(&note.message)
             )?;
-            for note in &stats.notes {
-                writeln!(
-                    out,
-                    "    note {}: {}",
-                    note.code,
-                    escape_control(&note.message)
-                )?;
-            }
-            for error in &stats.errors {
-                writeln!(
-                    out,
-                    "    error at {}: {}",
-                    error.location,
-                    escape_control(&error.message)
-                )?;
-            }
-            let unlisted = stats.errors_total - stats.errors.len() as u64;
-            if unlisted > 0 {
-                writeln!(out, "    ... and {unlisted} more error(s)")?;
-            }
         }
+        for error in &stats.errors {
+            writeln!(
+                out,
+                "    error at {}: {}",
+                error.location,
+                escape_control(&error.message)
+            )?;
+        }
+        let unlisted = stats.errors_total - stats.errors.len() as u64;
+        if unlisted > 0 {
+            writeln!(out, "    … and {unlisted} more error(s)")?;
+        }
+    }
+    Ok(())
+}
+
+/// `--explain N`: finding `#N` (report order, as `-v` numbers them) with everything known.
+fn explain(out: &mut dyn Write, view: &View, n: usize, style: Style) -> io::Result<()> {
+    let Some(f) = n.checked_sub(1).and_then(|i| view.findings.get(i)) else {
+        writeln!(
+            out,
+            "why401: there is no finding #{n}; this report has {} (numbered as -v lists them)",
+            view.findings.len()
+        )?;
+        return Ok(());
+    };
+    let field = |name: &str, value: &str| format!("  {:<14}{}", name, escape_control(value));
+    writeln!(out, "{}", style.bold(&format!("Finding #{n}")))?;
+    writeln!(
+        out,
+        "{}",
+        field("source", &format!("{} {}", f.source, f.location))
+    )?;
+    writeln!(
+        out,
+        "{}",
+        field("time", f.time.as_deref().unwrap_or("unknown"))
+    )?;
+    let request = f
+        .explain
+        .as_ref()
+        .map(|e| e.request_line.clone())
+        .unwrap_or_else(|| format!("{} {}", f.method, f.url));
+    writeln!(out, "{}", field("request", &request))?;
+    writeln!(out, "{}", field("status", &f.status.to_string()))?;
+    writeln!(
+        out,
+        "{}",
+        field(
+            "cause",
+            &format!("{} / {} ({})", f.cause, f.detail, f.confidence.as_str())
+        )
+    )?;
+    writeln!(out, "{}", field("endpoint", &endpoint_pattern(&f.url)))?;
+    if let Some(fp) = fingerprint_of(f) {
+        writeln!(out, "{}", field("fingerprint", fp))?;
+    }
+    if let Some(id) = &f.request_id {
+        writeln!(out, "{}", field("request id", id))?;
+    }
+    if let Some(e) = &f.explain {
+        list(out, "credentials", &e.credentials)?;
+        list(out, "challenges", &e.challenges)?;
+        if let Some(body) = &e.body_excerpt {
+            writeln!(out, "{}", field("body", body))?;
+        }
+        writeln!(out, "{}", field("rule", &e.rule))?;
+        list(out, "considered", &e.considered)?;
+    }
+    list(out, "evidence", &f.evidence)?;
+    list(out, "what to do", &f.remediation)
+}
+
+fn list(out: &mut dyn Write, name: &str, items: &[String]) -> io::Result<()> {
+    if items.is_empty() {
+        return writeln!(out, "  {name:<14}(none)");
+    }
+    for (i, item) in items.iter().enumerate() {
+        let label = if i == 0 { name } else { "" };
+        writeln!(out, "  {:<14}- {}", label, escape_control(item))?;
     }
     Ok(())
 }

@@ -1,0 +1,110 @@
+//! `-f csv`: one row per finding for incident reviews, and `--summary-csv` counts. Text cells
+//! a spreadsheet would execute are neutralized with a leading `'`.
+
+use std::io::{self, Write};
+
+use super::{Summary, View};
+use crate::finding::Finding;
+
+pub const HEADER: [&str; 18] = [
+    "source",
+    "index",
+    "location",
+    "time",
+    "method",
+    "url",
+    "status",
+    "cause",
+    "detail",
+    "confidence",
+    "evidence",
+    "token_kind",
+    "token_fingerprint",
+    "challenge_error",
+    "challenge_description",
+    "request_id",
+    "resolved_later",
+    "remediation",
+];
+
+pub fn write(out: &mut dyn Write, view: &View) -> io::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(HEADER)?;
+    for finding in &view.findings {
+        writer.write_record(row(finding))?;
+    }
+    writer.flush()
+}
+
+fn row(f: &Finding) -> Vec<String> {
+    let credential = f.credential.as_ref();
+    let challenge_param = |name: &str| {
+        f.challenge
+            .as_ref()
+            .and_then(|c| c.params.get(name))
+            .map(|v| cell(v))
+            .unwrap_or_default()
+    };
+    vec![
+        cell(&f.source),
+        f.index.to_string(),
+        cell(&f.location),
+        f.time.clone().unwrap_or_default(),
+        cell(&f.method),
+        cell(&f.url),
+        f.status.to_string(),
+        f.cause.id().to_owned(),
+        cell(&f.detail),
+        f.confidence.as_str().to_owned(),
+        cell(&f.evidence.join(" | ")),
+        credential
+            .map(|c| c.kind.as_str().to_owned())
+            .unwrap_or_default(),
+        credential
+            .and_then(|c| c.fingerprint.clone())
+            .unwrap_or_default(),
+        challenge_param("error"),
+        challenge_param("error_description"),
+        f.request_id.as_deref().map(cell).unwrap_or_default(),
+        f.resolved_later.to_string(),
+        cell(&f.remediation.join(" | ")),
+    ]
+}
+
+/// A text cell that cannot run as a formula: one starting with `=`, `+`, `-`, `@`, TAB or CR
+/// gets a leading `'`.
+pub fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// `--summary-csv`: counts per cause, then per host.
+pub fn write_summary(out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(["kind", "key", "count"])?;
+    for (cause, count) in &summary.by_cause {
+        writer.write_record(["cause", cause.as_str(), &count.to_string()])?;
+    }
+    for (host, count) in &summary.by_host {
+        writer.write_record(["host", &cell(host), &count.to_string()])?;
+    }
+    writer.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralized() {
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(cell("+1"), "'+1");
+        assert_eq!(cell("-2"), "'-2");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("\tx"), "'\tx");
+        assert_eq!(cell("GET"), "GET");
+    }
+}

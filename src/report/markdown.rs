@@ -1,0 +1,118 @@
+//! `-f markdown`: a report to paste into a ticket: the summary table, one section per cause
+//! with grouped lines and steps, the timelines and the notes.
+
+use std::io::{self, Write};
+
+use super::{View, by_cause, group};
+use crate::finding::Cause;
+use crate::redact::escape_control;
+
+pub fn write(out: &mut dyn Write, view: &View, max_detail: usize) -> io::Result<()> {
+    let summary = view.summary;
+    writeln!(out, "# why401 report\n")?;
+    writeln!(
+        out,
+        "{} input(s), {} exchange(s), **{} unauthorized (401)**, {} resolved later.\n",
+        summary.inputs, summary.exchanges, summary.unauthorized, summary.resolved_later
+    )?;
+    writeln!(out, "| cause | count |\n|---|---:|")?;
+    for cause in Cause::ALL {
+        writeln!(out, "| `{}` | {} |", cause.id(), summary.cause_count(cause))?;
+    }
+    let mut listed = 0usize;
+    for (cause, findings) in by_cause(&view.findings) {
+        writeln!(out, "\n## {} ({})\n", cause.title(), findings.len())?;
+        writeln!(
+            out,
+            "| count | host | endpoint | credential | detail | first | last |"
+        )?;
+        writeln!(out, "|---:|---|---|---|---|---|---|")?;
+        let groups = group(&findings);
+        for g in &groups {
+            if listed >= max_detail {
+                break;
+            }
+            listed += 1;
+            writeln!(
+                out,
+                "| {} | {} | `{}` | {} | `{}` | {} | {} |",
+                g.count,
+                cell(&g.key.host),
+                cell(&g.key.endpoint),
+                cell(&g.key.fingerprint),
+                g.key.detail,
+                g.first.unwrap_or(""),
+                g.last.unwrap_or("")
+            )?;
+        }
+        if let Some(top) = groups.first() {
+            if let Some(evidence) = top.sample.evidence.first() {
+                writeln!(out, "\nEvidence: {}", cell(evidence))?;
+            }
+            if !top.sample.remediation.is_empty() {
+                writeln!(out, "\n**What to do**\n")?;
+                for (i, step) in top.sample.remediation.iter().enumerate() {
+                    writeln!(out, "{}. {}", i + 1, cell(step))?;
+                }
+            }
+        }
+    }
+    if listed >= max_detail {
+        writeln!(
+            out,
+            "\n_Only {max_detail} lines are listed (--max-detail); the counts include everything._"
+        )?;
+    }
+    if !view.timelines.is_empty() {
+        writeln!(out, "\n## Credential timelines\n")?;
+        writeln!(
+            out,
+            "| credential | first seen | last success | first failure | expiry |"
+        )?;
+        writeln!(out, "|---|---|---|---|---|")?;
+        for t in &view.timelines {
+            writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                t.fingerprint,
+                t.first_seen.as_deref().unwrap_or(""),
+                t.last_success.as_deref().unwrap_or(""),
+                t.first_failure.as_deref().unwrap_or(""),
+                t.expiry.as_deref().unwrap_or("")
+            )?;
+        }
+    }
+    let troubled: Vec<_> = view
+        .inputs
+        .iter()
+        .filter(|i| i.errors_total > 0 || !i.notes.is_empty())
+        .collect();
+    if !troubled.is_empty() {
+        writeln!(out, "\n## Inputs with notes or errors\n")?;
+        for input in troubled {
+            writeln!(
+                out,
+                "- `{}` ({})",
+                cell(&input.source),
+                input.format.as_str()
+            )?;
+            for note in &input.notes {
+                writeln!(out, "  - note `{}`: {}", note.code, cell(&note.message))?;
+            }
+            for error in &input.errors {
+                writeln!(
+                    out,
+                    "  - error at {}: {}",
+                    error.location,
+                    cell(&error.message)
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Table-safe text: no pipes, no line breaks, no control characters.
+fn cell(text: &str) -> String {
+    escape_control(text).replace('|', "\\|")
+}
