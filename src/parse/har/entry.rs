@@ -77,6 +77,8 @@ struct RawContent<'a> {
     text: Text<'a>,
     #[serde(borrow)]
     encoding: Text<'a>,
+    #[serde(rename = "mimeType", borrow)]
+    mime_type: Text<'a>,
 }
 
 impl RawEntry<'_> {
@@ -182,11 +184,33 @@ impl RawContent<'_> {
             .encoding
             .non_empty()
             .is_some_and(|e| e.eq_ignore_ascii_case("base64"));
-        if base64 && let Some(bytes) = decode_base64_head(text) {
-            return Some(Body::from_bytes(&bytes));
+        if base64 {
+            // An image or font is no evidence, and decoding it to text is costly.
+            if is_binary_type(self.mime_type.as_str()) {
+                return None;
+            }
+            if let Some(bytes) = decode_base64_head(text) {
+                return Some(Body::from_bytes(&bytes));
+            }
         }
         Some(Body::from_text(text))
     }
+}
+
+/// Media types whose bodies are binary, never an error text.
+fn is_binary_type(mime: &str) -> bool {
+    let mime = mime.trim_start().to_ascii_lowercase();
+    ["image/", "audio/", "video/", "font/", "application/font"]
+        .iter()
+        .any(|prefix| mime.starts_with(prefix))
+        || [
+            "application/octet-stream",
+            "application/wasm",
+            "application/zip",
+            "application/pdf",
+        ]
+        .iter()
+        .any(|t| mime.starts_with(t))
 }
 
 /// Decodes enough of a base64 body to fill [`BODY_LIMIT`] (and to tell it was longer);
@@ -258,6 +282,11 @@ mod tests {
         let body = exchange(&text).response.unwrap().body.unwrap();
         assert_eq!(body.text.len(), BODY_LIMIT);
         assert!(body.truncated);
+
+        let image = exchange(
+            r#"{"request":{},"response":{"status":200,"content":{"mimeType":"image/png","text":"iVBORw0KGgo=","encoding":"base64"}}}"#,
+        );
+        assert!(image.response.unwrap().body.is_none());
     }
 
     #[test]

@@ -373,7 +373,8 @@ mod tests {
         let mut exchanges = Vec::new();
         let mut emit = |e| exchanges.push(e);
         let mut sink = Sink::new(InputStats::new(Arc::from("t.har"), Format::Har), &mut emit);
-        let mut input = std::io::BufReader::with_capacity(16, text);
+        let capacity = if text.len() > 1 << 20 { 256 * 1024 } else { 16 };
+        let mut input = std::io::BufReader::with_capacity(capacity, text);
         let fatal = read(&mut input, &mut sink).err();
         let stats = sink.into_stats();
         Outcome {
@@ -454,6 +455,43 @@ mod tests {
         let out = read_har(text.as_bytes());
         assert!(out.fatal.is_none());
         assert_eq!(out.exchanges.len(), 2);
+    }
+
+    #[test]
+    fn long_lines_and_huge_entries_stay_bounded() {
+        // One line, a 3 MB escaped body: the body keeps its first 64 KiB.
+        let body = "\\u00e9x".repeat(500_000);
+        let text = format!(
+            r#"{{"log":{{"entries":[{{"request":{{}},"response":{{"status":401,"content":{{"text":"{body}"}}}}}},{OK}]}}}}"#
+        );
+        let out = read_har(text.as_bytes());
+        assert!(out.fatal.is_none());
+        let kept = out.exchanges[0]
+            .response
+            .as_ref()
+            .unwrap()
+            .body
+            .as_ref()
+            .unwrap();
+        assert!(kept.truncated);
+        assert!(kept.text.starts_with("éxéx"));
+        assert!(kept.text.len() <= crate::model::BODY_LIMIT);
+
+        // Past ENTRY_LIMIT even after cutting strings: skipped, its index taken.
+        let value = "v".repeat(STRING_LIMIT);
+        let headers: Vec<String> = (0..(ENTRY_LIMIT / STRING_LIMIT + 2))
+            .map(|_| format!(r#"{{"name":"x","value":"{value}"}}"#))
+            .collect();
+        let text = format!(
+            r#"{{"log":{{"entries":[{{"request":{{"headers":[{}]}}}},{OK}]}}}}"#,
+            headers.join(",")
+        );
+        let out = read_har(text.as_bytes());
+        assert!(out.fatal.is_none());
+        assert_eq!(out.stats.errors[0].location, "entries[0]");
+        assert!(out.stats.errors[0].message.contains("larger than"));
+        assert_eq!(out.exchanges.len(), 1);
+        assert_eq!(out.exchanges[0].origin.index, 1);
     }
 
     #[test]
