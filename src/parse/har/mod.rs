@@ -495,6 +495,31 @@ mod tests {
     }
 
     #[test]
+    fn every_truncation_or_damage_is_handled_without_panic() {
+        let text = format!(
+            "\u{FEFF}{{\"log\":{{\"creator\":{{\"name\":\"c\"}},\"entries\":[{OK},\n{{\"request\":{{\"url\":\"a\\\"b\\u00e9\"}}}}]}}}}"
+        );
+        let bytes = text.as_bytes();
+        let whole = read_har(bytes);
+        assert!(whole.fatal.is_none());
+        assert_eq!(whole.exchanges.len(), 2);
+        assert_eq!(whole.exchanges[1].request.url, "a\"bé");
+        assert_eq!(whole.stats.creator.as_deref(), Some("c"));
+        for cut in 0..bytes.len() - 1 {
+            let out = read_har(&bytes[..cut]);
+            assert!(out.fatal.is_some(), "cut at {cut}");
+        }
+        for at in 0..bytes.len() {
+            for byte in [b'"', b'}', b'[', b'\\', 0xFF] {
+                let mut damaged = bytes.to_vec();
+                damaged[at] = byte;
+                let out = read_har(&damaged);
+                assert!(out.exchanges.len() <= 2);
+            }
+        }
+    }
+
+    #[test]
     fn entry_errors_never_quote_values() {
         let text = r#"{"log":{"entries":[{"request":{"headers":[]},"response":{"status":200,"headers":[{"name":"a","value":"v"}],"content":{"text":"x"}},"startedDateTime":"2024","request":{}}]}}"#;
         let out = read_har(text.as_bytes());
