@@ -1,0 +1,532 @@
+//! The HAR reader: streams `log.entries` one entry at a time, whatever the file's size or
+//! line length, and reads each entry leniently (every field optional, odd types tolerated).
+//!
+//! A byte-level framer ([`scan`]) walks the document's outer objects and cuts out one entry
+//! at a time into a reused buffer (long strings cut to their head); serde_json then reads
+//! that entry with borrowed structs ([`entry`]). A bad entry is a record error at
+//! `entries[N]` and the next entry is read; a broken document (truncated, unbalanced,
+//! nested too deep, invalid UTF-8) stops the input with a [`Fatal`] error, keeping the
+//! exchanges already emitted.
+
+mod entry;
+mod lenient;
+mod scan;
+
+use std::io::BufRead;
+
+use serde::Deserialize;
+use serde_json::error::Category;
+
+use self::entry::RawEntry;
+use self::lenient::Text;
+use self::scan::{Limits, ScanError, Scanner};
+use super::{Fatal, Sink};
+use crate::input::io_message;
+use crate::model::Location;
+
+/// Raw bytes kept of any one string of an entry: enough for 64 KiB of body text even when
+/// every character is escaped (`\u00e9` is 6 bytes) or base64-encoded.
+const STRING_LIMIT: usize = 512 * 1024;
+
+/// An entry larger than this (after cutting long strings) is skipped as a record error.
+const ENTRY_LIMIT: usize = 32 * 1024 * 1024;
+
+/// The entry buffer is released after an entry larger than this, so one big entry does not
+/// hold memory for the rest of the file.
+const KEEP_BUFFER: usize = 4 * 1024 * 1024;
+
+const ENTRY_LIMITS: Limits = Limits {
+    string: STRING_LIMIT,
+    total: ENTRY_LIMIT,
+};
+
+/// Object keys and `log.creator` are small; larger ones are only skipped.
+const SMALL_LIMITS: Limits = Limits {
+    string: 1024,
+    total: 64 * 1024,
+};
+
+/// Reads a HAR document into `sink`, one exchange per `log.entries` element.
+pub fn read(input: &mut dyn BufRead, sink: &mut Sink) -> Result<(), Fatal> {
+    let mut document = Document {
+        scan: Scanner::new(input),
+        entry: Vec::with_capacity(64 * 1024),
+        scratch: Vec::new(),
+        next_entry: 0,
+        saw_entries: false,
+    };
+    document.read(sink)
+}
+
+struct Document<'r> {
+    scan: Scanner<'r>,
+    /// The bytes of the entry being read, reused from one entry to the next.
+    entry: Vec<u8>,
+    /// Keys and other small values.
+    scratch: Vec<u8>,
+    /// The position of the next element of `log.entries`.
+    next_entry: u64,
+    saw_entries: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Creator<'a> {
+    #[serde(borrow)]
+    name: Text<'a>,
+}
+
+impl Document<'_> {
+    fn read(&mut self, sink: &mut Sink) -> Result<(), Fatal> {
+        self.scan
+            .skip_bom()
+            .map_err(|e| self.fatal(Location::Whole, e))?;
+        match self.peek(Location::Whole)? {
+            None => return Err(Fatal::new(Location::Whole, "the HAR file is empty")),
+            Some(b'{') => self.scan.bump(),
+            Some(_) => {
+                return Err(Fatal::new(
+                    Location::Whole,
+                    "not a HAR file: the document is not a JSON object",
+                ));
+            }
+        }
+        let mut saw_log = false;
+        let mut first = true;
+        while let Some(key) = self.next_key(&mut first, Location::Whole)? {
+            if key == "log" {
+                saw_log = true;
+                self.read_log(sink)?;
+            } else {
+                self.skip_value(Location::Whole)?;
+            }
+        }
+        if !saw_log {
+            return Err(Fatal::new(
+                Location::Whole,
+                "not a HAR file: it has no \"log\" object",
+            ));
+        }
+        if self.peek(Location::Whole)?.is_some() {
+            sink.error(
+                Location::Whole,
+                format!(
+                    "data after the end of the HAR document (byte {}) was ignored",
+                    self.scan.offset()
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    fn read_log(&mut self, sink: &mut Sink) -> Result<(), Fatal> {
+        if self.peek(Location::Whole)? != Some(b'{') {
+            return Err(Fatal::new(
+                Location::Whole,
+                "not a HAR file: \"log\" is not a JSON object",
+            ));
+        }
+        self.scan.bump();
+        let mut first = true;
+        while let Some(key) = self.next_key(&mut first, Location::Whole)? {
+            match key.as_str() {
+                "entries" if self.peek(Location::Whole)? == Some(b'[') => {
+                    self.saw_entries = true;
+                    self.read_entries(sink)?;
+                }
+                "creator" => self.read_creator(sink)?,
+                _ => self.skip_value(Location::Whole)?,
+            }
+        }
+        if !self.saw_entries {
+            return Err(Fatal::new(
+                Location::Whole,
+                "not a HAR file: \"log\" has no \"entries\" array",
+            ));
+        }
+        Ok(())
+    }
+
+    /// `log.creator.name`, wherever `creator` comes (Fiddler writes it after `entries`).
+    fn read_creator(&mut self, sink: &mut Sink) -> Result<(), Fatal> {
+        self.scratch.clear();
+        let captured = self
+            .scan
+            .value(Some(&mut self.scratch), SMALL_LIMITS)
+            .map_err(|e| self.fatal(Location::Whole, e))?;
+        if captured.too_large {
+            return Ok(());
+        }
+        if let Ok(creator) = serde_json::from_slice::<Creator>(&self.scratch)
+            && let Some(name) = creator.name.non_empty()
+        {
+            sink.stats.creator = Some(name.to_owned());
+        }
+        Ok(())
+    }
+
+    fn read_entries(&mut self, sink: &mut Sink) -> Result<(), Fatal> {
+        self.scan.bump();
+        let mut first = true;
+        loop {
+            let here = Location::Entry(self.next_entry);
+            let mut next = self.peek(here)?;
+            if !first {
+                match next {
+                    Some(b',') => {
+                        self.scan.bump();
+                        next = self.peek(here)?;
+                    }
+                    Some(b']') => {}
+                    Some(byte) => return Err(self.unexpected(here, byte, "',' or ']'")),
+                    None => return Err(self.fatal(here, ScanError::Eof)),
+                }
+            }
+            first = false;
+            match next {
+                // The end, also after a trailing comma.
+                Some(b']') => {
+                    self.scan.bump();
+                    return Ok(());
+                }
+                Some(_) => self.read_entry(sink)?,
+                None => return Err(self.fatal(here, ScanError::Eof)),
+            }
+        }
+    }
+
+    fn read_entry(&mut self, sink: &mut Sink) -> Result<(), Fatal> {
+        let n = self.next_entry;
+        self.next_entry += 1;
+        let here = Location::Entry(n);
+        let start = self.scan.offset();
+        self.entry.clear();
+        let captured = self
+            .scan
+            .value(Some(&mut self.entry), ENTRY_LIMITS)
+            .map_err(|e| self.fatal(here, e))?;
+        if captured.too_large {
+            sink.error_taking_index(
+                here,
+                format!("entry larger than {} MiB; skipped", ENTRY_LIMIT >> 20),
+            );
+        } else {
+            emit_entry(&self.entry, n, start, sink)?;
+        }
+        if self.entry.capacity() > KEEP_BUFFER {
+            self.entry = Vec::with_capacity(64 * 1024);
+        }
+        Ok(())
+    }
+
+    /// The next key of an object whose `{` is consumed; `None` after its `}`.
+    fn next_key(&mut self, first: &mut bool, at: Location) -> Result<Option<String>, Fatal> {
+        let mut next = self.peek(at)?;
+        if !*first {
+            match next {
+                Some(b',') => {
+                    self.scan.bump();
+                    next = self.peek(at)?;
+                }
+                Some(b'}') => {}
+                Some(byte) => return Err(self.unexpected(at, byte, "',' or '}'")),
+                None => return Err(self.fatal(at, ScanError::Eof)),
+            }
+        }
+        *first = false;
+        match next {
+            Some(b'}') => {
+                self.scan.bump();
+                return Ok(None);
+            }
+            Some(b'"') => {}
+            Some(byte) => return Err(self.unexpected(at, byte, "a quoted key")),
+            None => return Err(self.fatal(at, ScanError::Eof)),
+        }
+        self.scratch.clear();
+        self.scan
+            .value(Some(&mut self.scratch), SMALL_LIMITS)
+            .map_err(|e| self.fatal(at, e))?;
+        // An undecodable key matches nothing and its value is skipped.
+        let key = serde_json::from_slice::<String>(&self.scratch).unwrap_or_default();
+        match self.peek(at)? {
+            Some(b':') => self.scan.bump(),
+            Some(byte) => return Err(self.unexpected(at, byte, "':'")),
+            None => return Err(self.fatal(at, ScanError::Eof)),
+        }
+        Ok(Some(key))
+    }
+
+    fn skip_value(&mut self, at: Location) -> Result<(), Fatal> {
+        self.scan
+            .value(None, SMALL_LIMITS)
+            .map(|_| ())
+            .map_err(|e| self.fatal(at, e))
+    }
+
+    fn peek(&mut self, at: Location) -> Result<Option<u8>, Fatal> {
+        self.scan.peek().map_err(|e| self.fatal(at, e))
+    }
+
+    fn unexpected(&self, at: Location, byte: u8, wanted: &str) -> Fatal {
+        let found = if byte.is_ascii_graphic() {
+            format!("'{}'", byte as char)
+        } else {
+            format!("byte 0x{byte:02x}")
+        };
+        self.fatal(
+            at,
+            ScanError::syntax(
+                self.scan.offset(),
+                format!("expected {wanted}, found {found}"),
+            ),
+        )
+    }
+
+    fn fatal(&self, at: Location, err: ScanError) -> Fatal {
+        let message = match err {
+            ScanError::Io(err) => format!("cannot read: {}", io_message(&err)),
+            ScanError::Eof => format!(
+                "the HAR ends too early at byte {} (truncated file?)",
+                self.scan.offset()
+            ),
+            ScanError::Syntax { at, what } => format!("invalid JSON at byte {at}: {what}"),
+            ScanError::TooDeep { at } => format!(
+                "JSON nested more than {} levels deep at byte {at}",
+                scan::MAX_DEPTH
+            ),
+        };
+        Fatal::new(at, message)
+    }
+}
+
+/// Reads one captured entry (`start` is its byte offset in the input) and passes on its
+/// exchange, or records why it cannot be read. Invalid UTF-8 stops the input.
+fn emit_entry(bytes: &[u8], n: u64, start: u64, sink: &mut Sink) -> Result<(), Fatal> {
+    let here = Location::Entry(n);
+    let text = std::str::from_utf8(bytes).map_err(|err| {
+        Fatal::new(
+            here,
+            format!(
+                "invalid UTF-8 at byte {}: a HAR file must be UTF-8",
+                start + err.valid_up_to() as u64
+            ),
+        )
+    })?;
+    if !text.starts_with('{') {
+        sink.error_taking_index(here, "entry is not a JSON object");
+        return Ok(());
+    }
+    match serde_json::from_str::<RawEntry>(text) {
+        Ok(raw) => match raw.into_exchange(n) {
+            Some(exchange) => sink.exchange(exchange),
+            None => sink.error_taking_index(here, "entry has no \"request\" object"),
+        },
+        Err(err) => sink.error_taking_index(here, describe_entry_error(&err, text, start)),
+    }
+    Ok(())
+}
+
+/// A serde_json error as a message that never quotes the input (serde_json's messages for
+/// wrong types quote the offending value, which may be a token).
+fn describe_entry_error(err: &serde_json::Error, text: &str, start: u64) -> String {
+    let full = err.to_string();
+    let what = full
+        .rfind(" at line ")
+        .map_or(full.as_str(), |i| &full[..i]);
+    let at = start + byte_offset(text, err.line(), err.column());
+    match err.classify() {
+        Category::Data if what.contains(['"', '\'']) || what.len() > 80 => {
+            format!("entry has a value of an unexpected type near byte {at}")
+        }
+        Category::Data => format!("entry cannot be read: {what} (near byte {at})"),
+        _ => format!("entry is not valid JSON: {what} at byte {at}"),
+    }
+}
+
+/// The byte offset of serde_json's 1-based line and column in `text`.
+fn byte_offset(text: &str, line: usize, column: usize) -> u64 {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        memchr::memchr_iter(b'\n', text.as_bytes())
+            .nth(line - 2)
+            .map_or(text.len(), |i| i + 1)
+    };
+    (line_start + column.saturating_sub(1)) as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Exchange;
+    use crate::parse::{Format, InputStats};
+    use std::sync::Arc;
+
+    struct Outcome {
+        exchanges: Vec<Exchange>,
+        stats: InputStats,
+        fatal: Option<Fatal>,
+    }
+
+    fn read_har(text: &[u8]) -> Outcome {
+        let mut exchanges = Vec::new();
+        let mut emit = |e| exchanges.push(e);
+        let mut sink = Sink::new(InputStats::new(Arc::from("t.har"), Format::Har), &mut emit);
+        let capacity = if text.len() > 1 << 20 { 256 * 1024 } else { 16 };
+        let mut input = std::io::BufReader::with_capacity(capacity, text);
+        let fatal = read(&mut input, &mut sink).err();
+        let stats = sink.into_stats();
+        Outcome {
+            exchanges,
+            stats,
+            fatal,
+        }
+    }
+
+    const OK: &str = r#"{"request":{"method":"GET","url":"https://a/"},"response":{"status":200}}"#;
+
+    #[test]
+    fn creator_after_entries_and_unknown_fields() {
+        let text = format!(
+            r#"{{"x":[1,{{"y":"}}"}}],"log":{{"version":"1.2","pages":[{{"id":"p"}}],
+               "entries":[{OK},{OK}],"comment":null,"creator":{{"name":"Fiddler","version":"4"}}}}}}"#
+        );
+        let out = read_har(text.as_bytes());
+        assert!(out.fatal.is_none(), "{:?}", out.fatal);
+        assert_eq!(out.exchanges.len(), 2);
+        assert_eq!(out.stats.creator.as_deref(), Some("Fiddler"));
+    }
+
+    #[test]
+    fn a_bad_entry_keeps_its_index() {
+        let text = format!(
+            r#"{{"log":{{"entries":[{OK},"x",{{"response":{{}}}},{{"request":{{"url":1}} "a":2}},{OK},]}}}}"#
+        );
+        let out = read_har(text.as_bytes());
+        assert!(out.fatal.is_none(), "{:?}", out.fatal);
+        let indices: Vec<_> = out.exchanges.iter().map(|e| e.origin.index).collect();
+        assert_eq!(indices, vec![0, 4]);
+        let locations: Vec<_> = out
+            .stats
+            .errors
+            .iter()
+            .map(|e| e.location.as_str())
+            .collect();
+        assert_eq!(locations, vec!["entries[1]", "entries[2]", "entries[3]"]);
+        assert!(out.stats.errors[2].message.contains("not valid JSON"));
+    }
+
+    #[test]
+    fn broken_documents_are_fatal_with_a_place() {
+        let truncated = format!(r#"{{"log":{{"entries":[{OK},{OK},{{"request":{{"#);
+        let out = read_har(truncated.as_bytes());
+        assert_eq!(out.exchanges.len(), 2);
+        let fatal = out.fatal.unwrap();
+        assert_eq!(fatal.location, Location::Entry(2));
+        assert!(fatal.message.contains("truncated"));
+
+        let out = read_har(br#"{"log":{"version":"1.2"}}"#);
+        assert!(out.fatal.unwrap().message.contains("no \"entries\""));
+        let out = read_har(b"");
+        assert_eq!(out.fatal.unwrap().location, Location::Whole);
+        let out = read_har(b"[1]");
+        assert!(out.fatal.unwrap().message.contains("not a JSON object"));
+
+        let mut bad_utf8 =
+            format!(r#"{{"log":{{"entries":[{OK},{{"request":{{"url":""#).into_bytes();
+        bad_utf8.extend_from_slice(b"\xff\xfe\"}}]}}");
+        let out = read_har(&bad_utf8);
+        assert_eq!(out.exchanges.len(), 1);
+        let fatal = out.fatal.unwrap();
+        assert_eq!(fatal.location, Location::Entry(1));
+        assert!(fatal.message.contains("UTF-8"));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = format!(r#"{{"log":{{"entries":[{}"#, "[".repeat(10_000));
+        let fatal = read_har(deep.as_bytes()).fatal.unwrap();
+        assert_eq!(fatal.location, Location::Entry(0));
+        assert!(fatal.message.contains("nested"));
+        // Deep but framable, in a field the reader skips: read.
+        let inner = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let text = format!(r#"{{"log":{{"entries":[{{"request":{{}},"x":{inner}}},{OK}]}}}}"#);
+        let out = read_har(text.as_bytes());
+        assert!(out.fatal.is_none());
+        assert_eq!(out.exchanges.len(), 2);
+    }
+
+    #[test]
+    fn long_lines_and_huge_entries_stay_bounded() {
+        // One line, a 3 MB escaped body: the body keeps its first 64 KiB.
+        let body = "\\u00e9x".repeat(500_000);
+        let text = format!(
+            r#"{{"log":{{"entries":[{{"request":{{}},"response":{{"status":401,"content":{{"text":"{body}"}}}}}},{OK}]}}}}"#
+        );
+        let out = read_har(text.as_bytes());
+        assert!(out.fatal.is_none());
+        let kept = out.exchanges[0]
+            .response
+            .as_ref()
+            .unwrap()
+            .body
+            .as_ref()
+            .unwrap();
+        assert!(kept.truncated);
+        assert!(kept.text.starts_with("éxéx"));
+        assert!(kept.text.len() <= crate::model::BODY_LIMIT);
+
+        // Past ENTRY_LIMIT even after cutting strings: skipped, its index taken.
+        let value = "v".repeat(STRING_LIMIT);
+        let headers: Vec<String> = (0..(ENTRY_LIMIT / STRING_LIMIT + 2))
+            .map(|_| format!(r#"{{"name":"x","value":"{value}"}}"#))
+            .collect();
+        let text = format!(
+            r#"{{"log":{{"entries":[{{"request":{{"headers":[{}]}}}},{OK}]}}}}"#,
+            headers.join(",")
+        );
+        let out = read_har(text.as_bytes());
+        assert!(out.fatal.is_none());
+        assert_eq!(out.stats.errors[0].location, "entries[0]");
+        assert!(out.stats.errors[0].message.contains("larger than"));
+        assert_eq!(out.exchanges.len(), 1);
+        assert_eq!(out.exchanges[0].origin.index, 1);
+    }
+
+    #[test]
+    fn every_truncation_or_damage_is_handled_without_panic() {
+        let text = format!(
+            "\u{FEFF}{{\"log\":{{\"creator\":{{\"name\":\"c\"}},\"entries\":[{OK},\n{{\"request\":{{\"url\":\"a\\\"b\\u00e9\"}}}}]}}}}"
+        );
+        let bytes = text.as_bytes();
+        let whole = read_har(bytes);
+        assert!(whole.fatal.is_none());
+        assert_eq!(whole.exchanges.len(), 2);
+        assert_eq!(whole.exchanges[1].request.url, "a\"bé");
+        assert_eq!(whole.stats.creator.as_deref(), Some("c"));
+        for cut in 0..bytes.len() - 1 {
+            let out = read_har(&bytes[..cut]);
+            assert!(out.fatal.is_some(), "cut at {cut}");
+        }
+        for at in 0..bytes.len() {
+            for byte in [b'"', b'}', b'[', b'\\', 0xFF] {
+                let mut damaged = bytes.to_vec();
+                damaged[at] = byte;
+                let out = read_har(&damaged);
+                assert!(out.exchanges.len() <= 2);
+            }
+        }
+    }
+
+    #[test]
+    fn entry_errors_never_quote_values() {
+        let text = r#"{"log":{"entries":[{"request":{"headers":[]},"response":{"status":200,"headers":[{"name":"a","value":"v"}],"content":{"text":"x"}},"startedDateTime":"2024","request":{}}]}}"#;
+        let out = read_har(text.as_bytes());
+        assert_eq!(out.stats.errors.len(), 1);
+        assert!(out.stats.errors[0].message.contains("duplicate field"));
+        let err = serde_json::from_str::<u16>("\"Bearer secret-token\"").unwrap_err();
+        let message = describe_entry_error(&err, "\"Bearer secret-token\"", 0);
+        assert!(!message.contains("secret"), "{message}");
+    }
+}
