@@ -1,6 +1,9 @@
 //! Deciding the cause of each 401. A [`SourceJudge`] sees a source's exchanges in `index`
 //! order (one sequential pass per source) and emits a [`Finding`] for each 401.
 
+pub mod providers;
+pub mod remediation;
+
 use crate::finding::{Cause, Confidence, Finding, Timeline};
 use crate::model::Exchange;
 use crate::parse::InputStats;

@@ -1,0 +1,1107 @@
+//! Server statements as data: what an error code or message of a provider, gateway or library
+//! says about a 401. The table lives in `providers.tsv` (one row per pattern: pattern, verdict,
+//! detail, example, source), is parsed once, and is matched through a [`RegexSet`]: adding a
+//! provider is one line there, no code.
+//!
+//! The table only reads words. Rules that need the exchange (whether client credentials were
+//! sent, whether the claims rule a cause out, how the stated times compare) belong to the
+//! decision; the table says which of those questions to ask through its [`Verdict`].
+
+use std::fmt;
+use std::sync::LazyLock;
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+
+use crate::finding::Cause;
+use crate::time::parse_iso;
+
+/// The embedded table; see the comment at its top for the columns.
+const TABLE_SOURCE: &str = include_str!("providers.tsv");
+
+/// Messages are matched on their first bytes only: statements are short, and a whole HTML
+/// error page must not cost a full scan per row.
+const MAX_TEXT_BYTES: usize = 4096;
+
+/// A set of causes, for statements naming several. Iterates in [`Cause::ALL`] order.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct CauseSet(u8);
+
+impl CauseSet {
+    pub fn of(causes: &[Cause]) -> CauseSet {
+        causes
+            .iter()
+            .fold(CauseSet::default(), |set, &c| set.with(c))
+    }
+
+    fn bit(cause: Cause) -> u8 {
+        1 << (cause as u8)
+    }
+
+    pub fn with(self, cause: Cause) -> CauseSet {
+        CauseSet(self.0 | CauseSet::bit(cause))
+    }
+
+    /// The set with `cause` ruled out.
+    pub fn without(self, cause: Cause) -> CauseSet {
+        CauseSet(self.0 & !CauseSet::bit(cause))
+    }
+
+    pub fn contains(self, cause: Cause) -> bool {
+        self.0 & CauseSet::bit(cause) != 0
+    }
+
+    pub fn len(self) -> usize {
+        self.0.count_ones() as usize
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The one cause left, if exactly one is.
+    pub fn single(self) -> Option<Cause> {
+        let mut causes = self.iter();
+        match (causes.next(), causes.next()) {
+            (Some(cause), None) => Some(cause),
+            _ => None,
+        }
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = Cause> {
+        Cause::ALL.into_iter().filter(move |&c| self.contains(c))
+    }
+}
+
+impl fmt::Debug for CauseSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter().map(Cause::id)).finish()
+    }
+}
+
+/// What a statement says, as far as words can say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// The statement names exactly this cause (issue 5 rule 2). `Cause::Unknown` here is a
+    /// statement that says why the 401 is not a credential failure (`dpop_nonce_required`,
+    /// `interaction_required`): the detail says which.
+    Cause(Cause),
+    /// The statement names several causes and decides nothing by itself; the evidence may rule
+    /// all but one out (rule 12). `Cause::Unknown` among the candidates means the 401 may not be
+    /// about the credential at all (an unknown route behind AWS "Missing Authentication Token").
+    Ambiguous { candidates: CauseSet },
+    /// The client was refused at a token endpoint (`invalid_client`): `missing_authorization`/
+    /// `client_credentials_missing` when the client's credentials were absent or empty,
+    /// `revoked_credentials`/`client_refused` when they were sent (rules 1 and 3).
+    ClientRefused,
+    /// The statement carries its own times (AADSTS700024 "not within its valid time range");
+    /// compare them with [`stated_times`] and [`StatedTimes::judge`]. When they do not decide,
+    /// the candidates are `expired_token` and `clock_skew`.
+    TimeRange,
+}
+
+impl Verdict {
+    /// The one cause the statement names, if it names one.
+    pub fn cause(self) -> Option<Cause> {
+        match self {
+            Verdict::Cause(cause) => Some(cause),
+            _ => None,
+        }
+    }
+
+    /// The causes the statement leaves open.
+    pub fn candidates(self) -> CauseSet {
+        match self {
+            Verdict::Cause(cause) => CauseSet::of(&[cause]),
+            Verdict::Ambiguous { candidates } => candidates,
+            Verdict::ClientRefused => {
+                CauseSet::of(&[Cause::MissingAuthorization, Cause::RevokedCredentials])
+            }
+            Verdict::TimeRange => CauseSet::of(&[Cause::ExpiredToken, Cause::ClockSkew]),
+        }
+    }
+}
+
+/// Which part of a message a row matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// An error code (`error`, `code`, `errorCode`, `messageId`, an exception name...).
+    Code,
+    /// A message text (`error_description`, `message`, a logged line...).
+    Text,
+}
+
+/// A table row that matched a statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatementMatch {
+    pub verdict: Verdict,
+    /// The detail code: for `Ambiguous` and `TimeRange` rows `ambiguous_statement`, what the
+    /// finding says when the evidence does not resolve the statement; for `ClientRefused`,
+    /// `client_refused`.
+    pub detail: &'static str,
+    /// Where the wording was verified.
+    pub source: &'static str,
+    /// The row's pattern, for `--explain`.
+    pub pattern: &'static str,
+    pub field: Field,
+}
+
+/// The best reading of a message made of an error code and a text (either may be absent).
+/// When the table knows the text, the text decides, whatever the code says: "No access token
+/// provided" with `invalid_token` is `missing_authorization`, "Token has expired" with
+/// `invalid_token` is `expired_token` (issue 5 rule 2). Otherwise the code decides.
+pub fn classify_statement(code: Option<&str>, text: Option<&str>) -> Option<StatementMatch> {
+    text.and_then(best_text_match)
+        .or_else(|| code.and_then(classify_code))
+}
+
+/// Every row matching the text, best (first in the table) first.
+pub fn classify_text(text: &str) -> Vec<StatementMatch> {
+    let table = table();
+    let text = head(text);
+    if text.trim().is_empty() {
+        return Vec::new();
+    }
+    table
+        .text_set
+        .matches(text)
+        .iter()
+        .map(|i| table.text_rows[i].matched())
+        .collect()
+}
+
+/// The row for an error code, matched against the whole (trimmed) code.
+pub fn classify_code(code: &str) -> Option<StatementMatch> {
+    let table = table();
+    let code = code.trim().trim_matches('"');
+    if code.is_empty() || code.len() > 200 {
+        return None;
+    }
+    let first = table.code_set.matches(code).iter().next()?;
+    Some(table.code_rows[first].matched())
+}
+
+/// Every row of the table with its example wording, code rows after text rows, each in table
+/// order (for documentation and `--explain`).
+pub fn table_rows() -> impl Iterator<Item = (StatementMatch, &'static str)> {
+    let table = table();
+    table
+        .text_rows
+        .iter()
+        .chain(&table.code_rows)
+        .map(|row| (row.matched(), row.example))
+}
+
+/// Rows of the embedded table that were skipped as malformed (empty in a sound build: a unit
+/// test checks it).
+pub fn table_errors() -> &'static [String] {
+    &table().errors
+}
+
+fn best_text_match(text: &str) -> Option<StatementMatch> {
+    let table = table();
+    let text = head(text);
+    if text.trim().is_empty() {
+        return None;
+    }
+    let first = table.text_set.matches(text).iter().next()?;
+    Some(table.text_rows[first].matched())
+}
+
+/// The first [`MAX_TEXT_BYTES`] of a text, cut on a character boundary.
+fn head(text: &str) -> &str {
+    if text.len() <= MAX_TEXT_BYTES {
+        return text;
+    }
+    let mut end = MAX_TEXT_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// One parsed row of the table.
+#[derive(Debug, Clone)]
+struct Row {
+    field: Field,
+    verdict: Verdict,
+    detail: &'static str,
+    pattern: &'static str,
+    example: &'static str,
+    source: &'static str,
+    line: usize,
+}
+
+impl Row {
+    fn matched(&self) -> StatementMatch {
+        StatementMatch {
+            verdict: self.verdict,
+            detail: self.detail,
+            source: self.source,
+            pattern: self.pattern,
+            field: self.field,
+        }
+    }
+}
+
+/// The parsed table with one matcher per field.
+struct Table {
+    text_rows: Vec<Row>,
+    text_set: RegexSet,
+    code_rows: Vec<Row>,
+    code_set: RegexSet,
+    /// Rows skipped because they were malformed (line and reason); a unit test keeps it empty.
+    errors: Vec<String>,
+}
+
+static TABLE: LazyLock<Table> = LazyLock::new(|| Table::parse(TABLE_SOURCE));
+
+fn table() -> &'static Table {
+    &TABLE
+}
+
+impl Table {
+    fn parse(source: &'static str) -> Table {
+        let mut errors = Vec::new();
+        let mut text_rows = Vec::new();
+        let mut code_rows = Vec::new();
+        for (index, line) in source.lines().enumerate() {
+            let line_no = index + 1;
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            match parse_row(line, line_no) {
+                Ok(row) if row.field == Field::Text => text_rows.push(row),
+                Ok(row) => code_rows.push(row),
+                Err(reason) => errors.push(format!("line {line_no}: {reason}")),
+            }
+        }
+        let text_set = build_set(&mut text_rows, |p| p.to_string(), &mut errors);
+        let code_set = build_set(&mut code_rows, |p| format!("^(?:{p})$"), &mut errors);
+        Table {
+            text_rows,
+            text_set,
+            code_rows,
+            code_set,
+            errors,
+        }
+    }
+}
+
+fn parse_row(line: &'static str, line_no: usize) -> Result<Row, String> {
+    let columns: Vec<&'static str> = line.split('\t').collect();
+    let [kind, verdict, detail, pattern, example, source] = columns[..] else {
+        return Err(format!(
+            "expected 6 tab-separated columns, found {}",
+            columns.len()
+        ));
+    };
+    let field = match kind {
+        "text" => Field::Text,
+        "code" => Field::Code,
+        other => return Err(format!("unknown kind {other:?}")),
+    };
+    if detail.is_empty() || pattern.is_empty() || example.is_empty() || source.is_empty() {
+        return Err("empty column".into());
+    }
+    Ok(Row {
+        field,
+        verdict: parse_verdict(verdict)?,
+        detail,
+        pattern,
+        example,
+        source,
+        line: line_no,
+    })
+}
+
+fn parse_verdict(text: &str) -> Result<Verdict, String> {
+    match text {
+        "client_refused" => return Ok(Verdict::ClientRefused),
+        "time_range" => return Ok(Verdict::TimeRange),
+        _ => {}
+    }
+    if let Some(list) = text.strip_prefix("ambiguous:") {
+        let causes = list
+            .split('+')
+            .map(|id| Cause::from_id(id).ok_or_else(|| format!("unknown cause {id:?}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        if causes.len() < 2 {
+            return Err("an ambiguous verdict needs two causes or more".into());
+        }
+        return Ok(Verdict::Ambiguous {
+            candidates: CauseSet::of(&causes),
+        });
+    }
+    Cause::from_id(text)
+        .map(Verdict::Cause)
+        .ok_or_else(|| format!("unknown verdict {text:?}"))
+}
+
+/// Builds the matcher for `rows`; a row whose pattern does not compile is dropped (and
+/// reported), so one bad line never disables the table.
+fn build_set(
+    rows: &mut Vec<Row>,
+    wrap: impl Fn(&str) -> String,
+    errors: &mut Vec<String>,
+) -> RegexSet {
+    let patterns: Vec<String> = rows.iter().map(|r| wrap(r.pattern)).collect();
+    if let Ok(set) = set_builder(&patterns).build() {
+        return set;
+    }
+    rows.retain(|row| match single_regex(&wrap(row.pattern)) {
+        Ok(_) => true,
+        Err(err) => {
+            errors.push(format!("line {}: bad pattern: {err}", row.line));
+            false
+        }
+    });
+    let patterns: Vec<String> = rows.iter().map(|r| wrap(r.pattern)).collect();
+    set_builder(&patterns).build().unwrap_or_else(|err| {
+        errors.push(format!("the table does not compile: {err}"));
+        rows.clear();
+        RegexSet::empty()
+    })
+}
+
+fn set_builder(patterns: &[String]) -> RegexSetBuilder {
+    let mut builder = RegexSetBuilder::new(patterns);
+    builder.case_insensitive(true).size_limit(64 << 20);
+    builder
+}
+
+fn single_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern).case_insensitive(true).build()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Times stated inside a message
+
+/// Times a statement carries: AADSTS700024 ("Current time: …, assertion valid from …, expiry
+/// time of assertion …"), IDX10223/IDX10222 ("ValidTo: '…', Current time: '…'"), JJWT ("JWT
+/// expired at …. Current time: …"), SigV4 ("Signature expired: … is now earlier than … (… - 5
+/// min.)"), ASP.NET ("The token expired at '…'"), Spring ("Jwt expired at …").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StatedTimes {
+    /// The server's time as it states it ("Current time", else Entra's "Timestamp:").
+    pub current: Option<DateTime<Utc>>,
+    /// Start of validity ("valid from", `ValidFrom`, "not valid before", "used before").
+    pub valid_from: Option<DateTime<Utc>>,
+    /// End of validity ("expiry time of assertion", `ValidTo`, "expired at").
+    pub expires: Option<DateTime<Utc>>,
+    /// When the client signed the request (SigV4 `X-Amz-Date`).
+    pub signed_at: Option<DateTime<Utc>>,
+}
+
+/// How the stated times resolve a statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeJudgement {
+    pub cause: Cause,
+    pub detail: &'static str,
+    /// How far outside the validity window the server's time lies, in seconds (positive).
+    pub off_by_seconds: i64,
+}
+
+impl StatedTimes {
+    pub fn is_empty(&self) -> bool {
+        *self == StatedTimes::default()
+    }
+
+    /// Compares the stated times with the stated current time. A start of validity beyond the
+    /// current time plus the leeway is `clock_skew`/`nbf_in_future`; an end of validity before
+    /// the current time minus the leeway is `expired_token`/`server_says_expired`; a signing
+    /// time outside the leeway is `clock_skew` (client behind, or in the future). Inside the
+    /// band, or without a current time, the times decide nothing (`None`).
+    pub fn judge(&self, leeway_seconds: i64) -> Option<TimeJudgement> {
+        let current = self.current?;
+        let secs = |later: DateTime<Utc>, earlier: DateTime<Utc>| (later - earlier).num_seconds();
+        if let Some(from) = self.valid_from {
+            let ahead = secs(from, current);
+            if ahead > leeway_seconds {
+                return Some(judgement(Cause::ClockSkew, "nbf_in_future", ahead));
+            }
+        }
+        if let Some(expires) = self.expires {
+            let past = secs(current, expires);
+            if past > leeway_seconds {
+                return Some(judgement(Cause::ExpiredToken, "server_says_expired", past));
+            }
+        }
+        let signed = self.signed_at?;
+        let behind = secs(current, signed);
+        if behind > leeway_seconds {
+            return Some(judgement(Cause::ClockSkew, "client_clock_behind", behind));
+        }
+        if -behind > leeway_seconds {
+            return Some(judgement(Cause::ClockSkew, "iat_in_future", -behind));
+        }
+        None
+    }
+}
+
+fn judgement(cause: Cause, detail: &'static str, off_by_seconds: i64) -> TimeJudgement {
+    TimeJudgement {
+        cause,
+        detail,
+        off_by_seconds,
+    }
+}
+
+/// A time as these messages write it: RFC 3339 / ISO with any fraction, US invariant culture
+/// (`06/14/2024 16:01:30`, `5/25/2023 1:21:24 PM`), or SigV4 basic (`20160610T180547Z`).
+const TIME: &str = r"(\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?|\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2}(?: ?[AP]M)?|\d{8}T\d{6}Z)";
+
+struct TimePatterns {
+    current: Regex,
+    timestamp: Regex,
+    valid_from: Regex,
+    expires: Regex,
+    sigv4: Regex,
+}
+
+static TIME_PATTERNS: LazyLock<Option<TimePatterns>> = LazyLock::new(|| {
+    let labelled = |label: &str| single_regex(&format!(r"{label}\s*'?{TIME}")).ok();
+    Some(TimePatterns {
+        current: labelled(r"\bcurrent\s+time(?:\s*\(utc\))?\s*:?")?,
+        timestamp: labelled(r"\btimestamp\s*:")?,
+        valid_from: labelled(
+            r"(?:\bvalid\s+from|\bvalidfrom(?:\s*\(utc\))?\s*:|\bnot\s+valid\s+before|\bjwt\s+used\s+before|\bnotbefore(?:\s*\(utc\))?\s*:)",
+        )?,
+        expires: labelled(
+            r"(?:\bexpiry\s+time\s+of\s+(?:the\s+)?assertion|\bvalidto(?:\s*\(utc\))?\s*:|\bexpired(?:\s+\d+\s+\w+\s+ago)?\s+at|\bexpires(?:\s*\(utc\))?\s*:)",
+        )?,
+        sigv4: single_regex(&format!(
+            r"\bsignature\s+(?:expired|not\s+yet\s+current):\s*{TIME}\s+is\s+(?:now\s+earlier|still\s+later)\s+than\s+{TIME}\s*\(\s*{TIME}"
+        ))
+        .ok()?,
+    })
+});
+
+/// The times a statement states, if it states any.
+pub fn stated_times(text: &str) -> Option<StatedTimes> {
+    let patterns = TIME_PATTERNS.as_ref()?;
+    let text = head(text);
+    let capture = |re: &Regex| re.captures(text).and_then(|c| parse_stated_time(&c[1]));
+    let mut times = StatedTimes {
+        current: capture(&patterns.current).or_else(|| capture(&patterns.timestamp)),
+        valid_from: capture(&patterns.valid_from),
+        expires: capture(&patterns.expires),
+        signed_at: None,
+    };
+    if let Some(c) = patterns.sigv4.captures(text) {
+        times.signed_at = parse_stated_time(&c[1]);
+        times.current = parse_stated_time(&c[3]).or(times.current);
+    }
+    (!times.is_empty()).then_some(times)
+}
+
+/// Parses one stated time; zones other than a stated offset are read as UTC (these servers
+/// state UTC).
+fn parse_stated_time(text: &str) -> Option<DateTime<Utc>> {
+    if let Some(stamp) = parse_iso(text) {
+        return Some(stamp.at);
+    }
+    [
+        "%m/%d/%Y %H:%M:%S",
+        "%m/%d/%Y %I:%M:%S %p",
+        "%m/%d/%Y %I:%M:%S%p",
+        "%Y%m%dT%H%M%SZ",
+    ]
+    .iter()
+    .find_map(|fmt| NaiveDateTime::parse_from_str(text, fmt).ok())
+    .map(|t| Utc.from_utc_datetime(&t))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The detail codes of issue 5 and the other issues, plus the ones this table adds
+    /// (`claim_invalid`, `server_says_clock_skew`, `interaction_required`).
+    const KNOWN_DETAILS: &[&str] = &[
+        "jwt_exp_passed",
+        "server_says_expired",
+        "placeholder",
+        "token_has_whitespace",
+        "not_a_jwt",
+        "jwt_malformed",
+        "token_truncated",
+        "signature_invalid",
+        "alg_none",
+        "wrong_environment",
+        "token_revoked",
+        "token_rejected",
+        "no_authorization",
+        "wrong_header_name",
+        "no_scheme",
+        "wrong_scheme",
+        "scheme_case",
+        "empty_credentials",
+        "client_credentials_missing",
+        "server_says_insufficient_scope",
+        "scope_not_granted",
+        "client_refused",
+        "client_secret_expired",
+        "refresh_grant_revoked",
+        "credential_revoked",
+        "credentials_rejected",
+        "nbf_in_future",
+        "iat_in_future",
+        "client_clock_behind",
+        "credential_redacted",
+        "credential_not_recorded",
+        "no_server_time",
+        "ambiguous_statement",
+        "dpop_nonce_required",
+        "claim_invalid",
+        "server_says_clock_skew",
+        "interaction_required",
+    ];
+
+    /// The cause a detail code belongs to, for rows that name one cause.
+    fn cause_of_detail(detail: &str) -> Option<Cause> {
+        Some(match detail {
+            "server_says_expired" => Cause::ExpiredToken,
+            "not_a_jwt" | "jwt_malformed" | "signature_invalid" | "alg_none"
+            | "wrong_environment" | "token_revoked" | "token_rejected" | "claim_invalid" => {
+                Cause::InvalidToken
+            }
+            "no_authorization" | "wrong_scheme" | "no_scheme" | "client_credentials_missing" => {
+                Cause::MissingAuthorization
+            }
+            "server_says_insufficient_scope" => Cause::InsufficientScope,
+            "client_secret_expired"
+            | "refresh_grant_revoked"
+            | "credential_revoked"
+            | "credentials_rejected" => Cause::RevokedCredentials,
+            "nbf_in_future"
+            | "iat_in_future"
+            | "client_clock_behind"
+            | "server_says_clock_skew" => Cause::ClockSkew,
+            "dpop_nonce_required" | "interaction_required" => Cause::Unknown,
+            _ => return None,
+        })
+    }
+
+    fn text(t: &str) -> StatementMatch {
+        classify_statement(None, Some(t)).unwrap_or_else(|| panic!("no row for {t:?}"))
+    }
+
+    fn names(t: &str) -> (Cause, &'static str) {
+        let m = text(t);
+        (
+            m.verdict
+                .cause()
+                .unwrap_or_else(|| panic!("{t:?} is {m:?}")),
+            m.detail,
+        )
+    }
+
+    fn is_ambiguous(m: &StatementMatch) -> bool {
+        matches!(m.verdict, Verdict::Ambiguous { .. })
+    }
+
+    #[test]
+    fn the_embedded_table_parses_without_errors() {
+        assert_eq!(table_errors(), &[] as &[String]);
+        assert!(
+            table().text_rows.len() >= 100,
+            "{}",
+            table().text_rows.len()
+        );
+        assert!(table().code_rows.len() >= 35, "{}", table().code_rows.len());
+        assert!(TIME_PATTERNS.is_some());
+    }
+
+    #[test]
+    fn malformed_rows_are_reported_and_skipped() {
+        let source = "text\texpired_token\tserver_says_expired\t(unclosed\tx\tsrc\n\
+                      text\tnot_a_cause\tx\tfine\tfine\tsrc\n\
+                      text\texpired_token\tserver_says_expired\n\
+                      code\tambiguous:expired_token\tambiguous_statement\tx\tx\tsrc\n\
+                      text\texpired_token\tserver_says_expired\tjwt expired\tjwt expired\tsrc\n";
+        let table = Table::parse(source);
+        assert_eq!(table.errors.len(), 4, "{:?}", table.errors);
+        assert_eq!(table.text_rows.len(), 1);
+        assert!(table.text_set.is_match("JWT EXPIRED"));
+    }
+
+    #[test]
+    fn every_row_matches_its_own_example_and_the_best_match_agrees() {
+        let table = table();
+        for row in table.text_rows.iter().chain(&table.code_rows) {
+            let wrapped = match row.field {
+                Field::Text => row.pattern.to_string(),
+                Field::Code => format!("^(?:{})$", row.pattern),
+            };
+            let re = single_regex(&wrapped).expect("compiles");
+            assert!(
+                re.is_match(row.example),
+                "line {}: example does not match",
+                row.line
+            );
+            let best = match row.field {
+                Field::Text => best_text_match(row.example),
+                Field::Code => classify_code(row.example),
+            }
+            .expect("a match");
+            assert_eq!(
+                (best.verdict, best.detail),
+                (row.verdict, row.detail),
+                "line {}: an earlier row ({}) reads the example differently",
+                row.line,
+                best.pattern
+            );
+        }
+    }
+
+    #[test]
+    fn every_detail_is_known_and_fits_its_verdict() {
+        for (m, example) in table_rows() {
+            assert!(KNOWN_DETAILS.contains(&m.detail), "{example}: {}", m.detail);
+            match m.verdict {
+                Verdict::Cause(cause) => {
+                    assert_eq!(cause_of_detail(m.detail), Some(cause), "{example}")
+                }
+                Verdict::Ambiguous { candidates } => {
+                    assert_eq!(m.detail, "ambiguous_statement", "{example}");
+                    assert!(candidates.len() >= 2);
+                }
+                Verdict::ClientRefused => assert_eq!(m.detail, "client_refused"),
+                Verdict::TimeRange => assert_eq!(m.detail, "ambiguous_statement"),
+            }
+        }
+    }
+
+    #[test]
+    fn the_text_decides_over_the_code() {
+        let m = classify_statement(Some("invalid_token"), Some("Token has expired")).unwrap();
+        assert_eq!(m.verdict, Verdict::Cause(Cause::ExpiredToken));
+        assert_eq!(m.field, Field::Text);
+        let m = classify_statement(
+            Some("invalid_client"),
+            Some("AADSTS7000215: Invalid client secret is provided."),
+        )
+        .unwrap();
+        assert_eq!(m.verdict, Verdict::Cause(Cause::RevokedCredentials));
+        assert_eq!(m.detail, "credentials_rejected");
+        let m = classify_statement(Some("invalid_grant"), Some("Token is not active")).unwrap();
+        assert_eq!(m.verdict, Verdict::Cause(Cause::ExpiredToken));
+        // A text the table does not know leaves the code to decide.
+        let m = classify_statement(Some("insufficient_scope"), Some("Nope.")).unwrap();
+        assert_eq!(m.verdict, Verdict::Cause(Cause::InsufficientScope));
+        assert_eq!(m.field, Field::Code);
+        let m = classify_statement(Some("invalid_client"), Some("")).unwrap();
+        assert_eq!(m.verdict, Verdict::ClientRefused);
+        assert_eq!(classify_statement(None, None), None);
+        assert_eq!(
+            classify_statement(Some("teapot"), Some("short and stout")),
+            None
+        );
+    }
+
+    #[test]
+    fn not_provided_statements_name_missing_authorization_whatever_the_code() {
+        let cases = [
+            (
+                "Authentication failed, no credentials provided",
+                "no_authorization",
+            ),
+            (
+                "jwt_authn_access_denied{Jwt_is_missing}",
+                "no_authorization",
+            ),
+            ("Jwt is missing", "no_authorization"),
+            ("No authorization token was found", "no_authorization"),
+            ("jwt must be provided", "no_authorization"),
+            ("No API key found in request", "no_authorization"),
+            ("Requires authentication", "no_authorization"),
+            ("No access token provided", "no_authorization"),
+            ("missing authorization header", "no_authorization"),
+            ("Bearer token not provided", "no_authorization"),
+            ("The access_token parameter is required", "no_authorization"),
+            ("Missing parameter: access_token", "no_authorization"),
+            ("client_secret is missing", "client_credentials_missing"),
+            (
+                "Missing required parameter: client_assertion",
+                "client_credentials_missing",
+            ),
+            (
+                "AADSTS7000218: The request body must contain the following parameter: \
+                 'client_assertion' or 'client_secret'.",
+                "client_credentials_missing",
+            ),
+        ];
+        for code in [
+            None,
+            Some("invalid_token"),
+            Some("invalid_client"),
+            Some("invalid_request"),
+        ] {
+            for (statement, detail) in cases {
+                let m = classify_statement(code, Some(statement))
+                    .unwrap_or_else(|| panic!("no row for {statement:?}"));
+                assert_eq!(
+                    (m.verdict, m.detail),
+                    (Verdict::Cause(Cause::MissingAuthorization), detail),
+                    "{statement:?} with {code:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_missing_claim_or_scope_is_not_a_missing_credential() {
+        for statement in [
+            "Token is missing the \"exp\" claim",
+            "IDX10225: Lifetime validation failed. The token is missing an Expiration Time.",
+            "AADSTS90016: The access token isn't valid. The required claim is missing.",
+            "The token has no expiration",
+            "Token lacks required scope",
+            "missing scope: devices:read",
+            "Invalid token provided",
+            "AADSTS7000215: Invalid client secret is provided.",
+        ] {
+            let m = text(statement);
+            assert_ne!(
+                m.verdict,
+                Verdict::Cause(Cause::MissingAuthorization),
+                "{statement:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn statements_naming_several_causes_are_ambiguous() {
+        for statement in [
+            "The access token is invalid or has expired",
+            "Invalid or expired token",
+            "Unauthorized",
+            "401 Unauthorized",
+            "Access token has expired or is not yet valid.",
+            "Token has been expired or revoked.",
+            "Authentication failed, attempted: bearer",
+            "Access token is expired, disabled, or deleted, or the user has globally signed out.",
+            "Request had invalid authentication credentials. Expected OAuth 2 access token",
+            "Invalid or missing API key",
+            "invalid token",
+            "The access token is invalid.",
+        ] {
+            assert!(
+                is_ambiguous(&text(statement)),
+                "{statement:?}: {:?}",
+                text(statement)
+            );
+        }
+        let bare = classify_statement(Some("invalid_token"), None).unwrap();
+        let Verdict::Ambiguous { candidates } = bare.verdict else {
+            panic!("{bare:?}")
+        };
+        assert!(candidates.contains(Cause::ExpiredToken));
+        assert!(candidates.contains(Cause::InvalidToken));
+        assert!(!candidates.contains(Cause::MissingAuthorization));
+        // Ruling causes out leaves one.
+        let left = candidates
+            .without(Cause::ExpiredToken)
+            .without(Cause::ClockSkew);
+        assert_eq!(left.single(), Some(Cause::InvalidToken));
+    }
+
+    #[test]
+    fn the_reference_api_wordings() {
+        assert_eq!(
+            names("Token has expired"),
+            (Cause::ExpiredToken, "server_says_expired")
+        );
+        assert_eq!(
+            names("Token signature verification failed"),
+            (Cause::InvalidToken, "signature_invalid")
+        );
+        assert_eq!(
+            names("Token lacks required scope"),
+            (Cause::InsufficientScope, "server_says_insufficient_scope")
+        );
+        let Verdict::Ambiguous { candidates } =
+            text("The access token is invalid or has expired").verdict
+        else {
+            panic!()
+        };
+        assert_eq!(
+            candidates,
+            CauseSet::of(&[Cause::ExpiredToken, Cause::InvalidToken])
+        );
+        assert!(is_ambiguous(&classify_code("unauthorized").unwrap()));
+        assert!(is_ambiguous(
+            &classify_code("authentication_failed").unwrap()
+        ));
+    }
+
+    #[test]
+    fn the_verdicts_on_long_lived_credentials() {
+        assert_eq!(
+            names("AADSTS7000222: The provided client secret keys for app 'x' are expired."),
+            (Cause::RevokedCredentials, "client_secret_expired")
+        );
+        assert_eq!(
+            names("The client secret has expired"),
+            (Cause::RevokedCredentials, "client_secret_expired")
+        );
+        assert_eq!(
+            names("Refresh token has expired"),
+            (Cause::ExpiredToken, "server_says_expired")
+        );
+        assert_eq!(
+            names("API key expired"),
+            (Cause::ExpiredToken, "server_says_expired")
+        );
+        assert_eq!(
+            names("Session expired"),
+            (Cause::ExpiredToken, "server_says_expired")
+        );
+        assert_eq!(
+            names("Access Token has been revoked"),
+            (Cause::InvalidToken, "token_revoked")
+        );
+        assert_eq!(
+            names("Refresh token has been revoked"),
+            (Cause::RevokedCredentials, "refresh_grant_revoked")
+        );
+        assert_eq!(
+            names("This personal access token was revoked"),
+            (Cause::RevokedCredentials, "credential_revoked")
+        );
+        assert_eq!(
+            names("The client application has been suspended"),
+            (Cause::RevokedCredentials, "credential_revoked")
+        );
+        assert_eq!(
+            names(
+                r#"{"message":"Bad credentials","documentation_url":"https://docs.github.com/rest"}"#
+            ),
+            (Cause::RevokedCredentials, "credentials_rejected")
+        );
+        assert_eq!(
+            names("Invalid authentication credentials"),
+            (Cause::RevokedCredentials, "credentials_rejected")
+        );
+    }
+
+    #[test]
+    fn client_refusals_are_left_to_the_decision() {
+        for code in [
+            "invalid_client",
+            "INVALID_CLIENT",
+            "unauthorized_client",
+            " \"invalid_client\" ",
+        ] {
+            assert_eq!(
+                classify_code(code).unwrap().verdict,
+                Verdict::ClientRefused,
+                "{code}"
+            );
+        }
+        assert_eq!(
+            text("Client authentication failed. Either the client or the client credentials are invalid.").verdict,
+            Verdict::ClientRefused
+        );
+        assert_eq!(
+            Verdict::ClientRefused.candidates(),
+            CauseSet::of(&[Cause::MissingAuthorization, Cause::RevokedCredentials])
+        );
+    }
+
+    #[test]
+    fn envoy_kubernetes_and_aws_gateway_wordings() {
+        assert_eq!(
+            names("jwt_authn_access_denied{Jwt_is_expired}"),
+            (Cause::ExpiredToken, "server_says_expired")
+        );
+        assert_eq!(
+            names("Jwt is expired"),
+            (Cause::ExpiredToken, "server_says_expired")
+        );
+        assert_eq!(
+            names("jwt_authn_access_denied{Jwt_verification_fails}"),
+            (Cause::InvalidToken, "signature_invalid")
+        );
+        assert_eq!(
+            names("jwt_authn_access_denied{Jwks_doesn't_have_key_to_match_kid_or_alg_from_Jwt}"),
+            (Cause::InvalidToken, "signature_invalid")
+        );
+        assert_eq!(
+            names("Jwt not yet valid"),
+            (Cause::ClockSkew, "nbf_in_future")
+        );
+        assert_eq!(
+            names("jwt_authn_access_denied{Audiences_in_Jwt_are_not_allowed}"),
+            (Cause::InvalidToken, "wrong_environment")
+        );
+        assert_eq!(
+            names("Authentication failed, no credentials provided"),
+            (Cause::MissingAuthorization, "no_authorization")
+        );
+        assert!(is_ambiguous(&text(
+            "Authentication failed, attempted: basic"
+        )));
+        assert_eq!(
+            names(r#"{"message":"The incoming token has expired"}"#),
+            (Cause::ExpiredToken, "server_says_expired")
+        );
+        assert!(is_ambiguous(&text(r#"{"message":"Unauthorized"}"#)));
+        let missing = text(r#"{"message":"Missing Authentication Token"}"#);
+        let Verdict::Ambiguous { candidates } = missing.verdict else {
+            panic!("{missing:?}")
+        };
+        assert!(
+            candidates.contains(Cause::MissingAuthorization) && candidates.contains(Cause::Unknown)
+        );
+        assert_eq!(
+            names("the token does not have a valid audience"),
+            (Cause::InvalidToken, "wrong_environment")
+        );
+        assert_eq!(
+            names(
+                "Signature expired: 20160610T180547Z is now earlier than 20160610T180612Z (20160610T181112Z - 5 min.)"
+            ),
+            (Cause::ClockSkew, "client_clock_behind")
+        );
+    }
+
+    #[test]
+    fn entra_codes_beat_the_wording_around_them() {
+        // AADSTS70043's text says "expired or is invalid"; the code decides.
+        assert_eq!(
+            names(
+                "AADSTS70043: The refresh token has expired or is invalid due to sign-in frequency checks"
+            ),
+            (Cause::ExpiredToken, "server_says_expired")
+        );
+        // AADSTS70002 wraps AADSTS50012: the time range decides.
+        let m = text(
+            "AADSTS70002: Error validating credentials. AADSTS50012: Client assertion is not within its valid time range.",
+        );
+        assert_eq!(m.verdict, Verdict::TimeRange);
+        // AADSTS700082 is not AADSTS70008.
+        assert_eq!(
+            text("AADSTS700082: The refresh token has expired").pattern,
+            r"\bAADSTS700082\b"
+        );
+    }
+
+    #[test]
+    fn codes_match_whole_and_case_insensitively() {
+        assert!(is_ambiguous(&classify_code("INVALID_TOKEN").unwrap()));
+        assert_eq!(classify_code("invalid_token_extra"), None);
+        assert_eq!(classify_code(""), None);
+        assert_eq!(
+            classify_code("com.amazonaws.cognito#NotAuthorizedException").map(|m| is_ambiguous(&m)),
+            Some(true)
+        );
+        assert_eq!(
+            classify_code("use_dpop_nonce").map(|m| (m.verdict, m.detail)),
+            Some((Verdict::Cause(Cause::Unknown), "dpop_nonce_required"))
+        );
+    }
+
+    #[test]
+    fn classify_text_lists_every_matching_row_best_first() {
+        let all = classify_text("Token has expired");
+        assert!(all.len() >= 2, "{all:?}");
+        assert!(
+            all[0].source.starts_with("reference-api.md"),
+            "{:?}",
+            all[0]
+        );
+        assert!(all[1..].iter().any(|m| m.source.starts_with("RFC 6750")));
+        let all = classify_text("The access token is invalid or has expired");
+        assert!(is_ambiguous(&all[0]) && all.len() >= 2, "{all:?}");
+        assert!(classify_text("").is_empty());
+        assert!(classify_text("all good").is_empty());
+    }
+
+    #[test]
+    fn long_texts_are_cut_on_a_character_boundary() {
+        let mut long = "é".repeat(MAX_TEXT_BYTES);
+        long.push_str(" jwt expired");
+        assert_eq!(head(&long).len() % 2, 0);
+        assert!(head(&long).len() <= MAX_TEXT_BYTES);
+        assert_eq!(classify_statement(None, Some(&long)), None);
+        let early = format!("jwt expired {}", "x".repeat(10 * MAX_TEXT_BYTES));
+        assert_eq!(names(&early).0, Cause::ExpiredToken);
+    }
+
+    fn at(text: &str) -> DateTime<Utc> {
+        parse_stated_time(text).unwrap_or_else(|| panic!("{text}"))
+    }
+
+    #[test]
+    fn aadsts700024_times_are_parsed_and_judged() {
+        let expired = "AADSTS700024: Client assertion is not within its valid time range. Current time: 2024-10-02T22:05:03.6755165Z, assertion valid from 1970-01-01T00:00:00.0000000Z, expiry time of assertion 2024-10-02T21:30:53.0000000Z. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials . Trace ID: 7a84 Correlation ID: d75b Timestamp: 2024-10-02 22:05:03Z";
+        let times = stated_times(expired).unwrap();
+        assert_eq!(times.current, Some(at("2024-10-02T22:05:03.6755165Z")));
+        assert_eq!(times.valid_from, Some(at("1970-01-01T00:00:00Z")));
+        assert_eq!(times.expires, Some(at("2024-10-02T21:30:53Z")));
+        let judged = times.judge(300).unwrap();
+        assert_eq!(
+            (judged.cause, judged.detail),
+            (Cause::ExpiredToken, "server_says_expired")
+        );
+        assert_eq!(judged.off_by_seconds, 34 * 60 + 10);
+
+        let future = "AADSTS700024: Client assertion is not within its valid time range. Current time: 2024-05-28T06:01:42.5853621Z, assertion valid from 2024-05-28T06:19:01.0000000Z, expiry time of assertion 2024-05-28T06:29:01.0000000Z.";
+        let judged = stated_times(future).unwrap().judge(300).unwrap();
+        assert_eq!(
+            (judged.cause, judged.detail),
+            (Cause::ClockSkew, "nbf_in_future")
+        );
+
+        let inside = "Client assertion is not within its valid time range. Current time: 2024-05-28T06:01:42Z, assertion valid from 2024-05-28T06:00:00Z, expiry time of assertion 2024-05-28T06:01:00Z.";
+        assert_eq!(stated_times(inside).unwrap().judge(300), None);
+    }
+
+    #[test]
+    fn other_stated_times_are_parsed() {
+        let idx = stated_times("IDX10223: Lifetime validation failed. The token is expired. ValidTo (UTC): '5/25/2023 1:21:24 PM', Current time (UTC): '5/25/2023 1:30:00 PM'.").unwrap();
+        assert_eq!(idx.expires, Some(at("2023-05-25T13:21:24Z")));
+        assert_eq!(idx.current, Some(at("2023-05-25T13:30:00Z")));
+        let idx = stated_times("IDX10222: Lifetime validation failed. The token is not yet valid. ValidFrom: '06/14/2024 16:05:00', Current time: '06/14/2024 16:01:30'.").unwrap();
+        assert_eq!(idx.valid_from, Some(at("2024-06-14T16:05:00Z")));
+        assert_eq!(idx.judge(60).map(|j| j.detail), Some("nbf_in_future"));
+        let jjwt = stated_times("JWT expired at 2023-01-01T00:00:00Z. Current time: 2023-01-01T00:05:00Z, a difference of 300000 milliseconds.  Allowed clock skew: 0 milliseconds.").unwrap();
+        assert_eq!(jjwt.judge(0).map(|j| j.off_by_seconds), Some(300));
+        let aspnet = stated_times("The token expired at '06/14/2024 16:01:30'").unwrap();
+        assert_eq!(aspnet.expires, Some(at("2024-06-14T16:01:30Z")));
+        assert_eq!(aspnet.current, None);
+        assert_eq!(aspnet.judge(0), None);
+        let sigv4 = stated_times("Signature expired: 20160610T180547Z is now earlier than 20160610T180612Z (20160610T181112Z - 5 min.)").unwrap();
+        assert_eq!(sigv4.signed_at, Some(at("2016-06-10T18:05:47Z")));
+        assert_eq!(sigv4.current, Some(at("2016-06-10T18:11:12Z")));
+        assert_eq!(
+            sigv4.judge(300).map(|j| j.detail),
+            Some("client_clock_behind")
+        );
+        let ahead = stated_times("Signature not yet current: 20230804T000000Z is still later than 20230803T172233Z (20230803T171733Z + 5 min.)").unwrap();
+        assert_eq!(ahead.judge(300).map(|j| j.detail), Some("iat_in_future"));
+        let spring = stated_times("Jwt used before 2023-05-04T10:00:00Z").unwrap();
+        assert_eq!(spring.valid_from, Some(at("2023-05-04T10:00:00Z")));
+        assert_eq!(stated_times("Token has expired"), None);
+    }
+
+    #[test]
+    fn cause_sets() {
+        let set = CauseSet::of(&[Cause::ClockSkew, Cause::ExpiredToken]);
+        assert_eq!(set.len(), 2);
+        assert_eq!(
+            set.iter().collect::<Vec<_>>(),
+            vec![Cause::ExpiredToken, Cause::ClockSkew]
+        );
+        assert_eq!(format!("{set:?}"), r#"{"expired_token", "clock_skew"}"#);
+        assert!(
+            set.without(Cause::ExpiredToken)
+                .without(Cause::ClockSkew)
+                .is_empty()
+        );
+        assert_eq!(set.single(), None);
+        assert_eq!(Verdict::TimeRange.candidates(), set);
+    }
+}
