@@ -2,3 +2,8 @@
 
 pub mod challenge;
 pub mod fingerprint;
+pub mod jwt;
+pub mod keys;
+
+#[cfg(test)]
+mod testutil;
