@@ -371,13 +371,13 @@ fn key_from_jwk(jwk: &Value, label: &str) -> Result<Key, String> {
     })
 }
 
+/// One of jsonwebtoken's PEM readers.
+type PemReader = fn(&[u8]) -> jsonwebtoken::errors::Result<DecodingKey>;
+
 /// A PEM public key of any family jsonwebtoken reads (RSA, EC, Ed25519; SPKI, PKCS#1 or a
 /// certificate).
 fn pem_key(pem: &[u8], label: &str) -> Result<Key, String> {
-    let attempts: [(
-        AlgorithmFamily,
-        fn(&[u8]) -> jsonwebtoken::errors::Result<DecodingKey>,
-    ); 3] = [
+    let attempts: [(AlgorithmFamily, PemReader); 3] = [
         (AlgorithmFamily::Rsa, DecodingKey::from_rsa_pem),
         (AlgorithmFamily::Ec, DecodingKey::from_ec_pem),
         (AlgorithmFamily::Ed, DecodingKey::from_ed_pem),
