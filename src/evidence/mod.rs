@@ -1,6 +1,7 @@
 //! The evidence of a 401 (issue 4).
 
 pub mod challenge;
+pub mod credential;
 pub mod fingerprint;
 pub mod jwt;
 pub mod keys;
