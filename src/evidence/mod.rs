@@ -5,6 +5,8 @@ pub mod credential;
 pub mod fingerprint;
 pub mod jwt;
 pub mod keys;
+pub mod reftime;
+pub mod statement;
 
 #[cfg(test)]
 mod testutil;
