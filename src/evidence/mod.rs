@@ -5,6 +5,7 @@ pub mod credential;
 pub mod fingerprint;
 pub mod jwt;
 pub mod keys;
+pub mod profile;
 pub mod reftime;
 pub mod statement;
 
