@@ -56,7 +56,8 @@ impl Place {
         }
     }
 
-    fn is_param(&self, name: &str) -> bool {
+    /// Whether this is the query or form parameter `name`.
+    pub fn is_param(&self, name: &str) -> bool {
         matches!(self, Place::Query(n) | Place::Form(n) if n == name)
     }
 }
