@@ -319,8 +319,7 @@ fn read_headers(request: &Request, keys: Option<&KeySet>, out: &mut Credentials)
             let place = Place::WrongHeader(name.to_owned());
             out.all.push(authorization(place, &header.value, keys));
         } else if is_api_key_header(name) {
-            let place = Place::ApiKeyHeader(name.to_owned());
-            out.all.push(api_key(place, &header.value, keys));
+            out.all.push(api_key_header(name, &header.value, keys));
         } else if name.eq_ignore_ascii_case("cookie") {
             out.all.extend(cookies(&header.value, keys));
         }
@@ -557,6 +556,21 @@ fn api_key(place: Place, value: &str, keys: Option<&KeySet>) -> Credential {
         c.kind = CredentialKind::ApiKey;
         c.long_lived = c.long_lived.or(Some(LongLived::ApiKey));
     }
+    c
+}
+
+/// An API-key header; a known scheme before the value (`X-Access-Token: Bearer ...`) is read
+/// as a scheme, not as part of the key.
+fn api_key_header(name: &str, value: &str, keys: Option<&KeySet>) -> Credential {
+    let value = value.trim();
+    let (scheme, rest) = match split_scheme(value) {
+        (Some(s), rest) if KNOWN_SCHEMES.contains(&s.to_ascii_lowercase().as_str()) => {
+            (Some(s), rest)
+        }
+        _ => (None, value),
+    };
+    let mut c = api_key(Place::ApiKeyHeader(name.to_owned()), rest, keys);
+    c.scheme = scheme.map(str::to_owned);
     c
 }
 

@@ -1,5 +1,5 @@
 //! Credential fingerprints: a stable, non-reversible name for a secret, so a report can say
-//! "the same token as entries[3]" without printing the token.
+//! "the same token as `entries[3]`" without printing the token.
 //!
 //! The fingerprint is SHA-256 over [`PREFIX`] followed by the credential's value alone: no
 //! scheme, no parameter name, and for Basic the decoded `user:password`. So `Bearer X`,

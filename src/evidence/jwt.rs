@@ -250,7 +250,8 @@ pub fn inspect(token: &str) -> TokenInspection {
 
 fn inspect_compact(token: &str) -> TokenInspection {
     let parts: Vec<&str> = token.split('.').collect();
-    let header = decode_object(parts[0]);
+    // `split` yields at least one part, even for an empty string.
+    let header = decode_object(parts.first().copied().unwrap_or_default());
     let is_jwt =
         token.starts_with("eyJ") || matches!(header, Ok(ref map) if map.contains_key("alg"));
     if !is_jwt {

@@ -359,8 +359,9 @@ fn key_from_jwk(jwk: &Value, label: &str) -> Result<Key, String> {
             )
         })?),
     };
-    let parsed: Jwk = serde_json::from_value(jwk.clone())
-        .map_err(|e| format!("not a valid JWK ({})", json_reason(&e)))?;
+    // serde's reason is not quoted: it could repeat key material.
+    let parsed: Jwk =
+        serde_json::from_value(jwk.clone()).map_err(|_| "not a valid JWK".to_owned())?;
     let key = DecodingKey::from_jwk(&parsed).map_err(|_| "its key material is invalid")?;
     Ok(Key {
         kid: field("kid").map(str::to_owned),

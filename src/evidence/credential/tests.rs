@@ -300,6 +300,10 @@ fn api_key_headers_and_query_keys() {
     }
     let jwt_in_header = only(&[("X-Access-Token", &jwt())]);
     assert_eq!(jwt_in_header.kind, CredentialKind::Jwt);
+    let with_scheme = only(&[("X-Access-Token", &format!("Bearer {}", jwt()))]);
+    assert_eq!(with_scheme.kind, CredentialKind::Jwt);
+    assert_eq!(with_scheme.damage(), None);
+    assert_eq!(with_scheme.scheme.as_deref(), Some("Bearer"));
     let r = Request::recorded("GET", format!("{URL}?key=AIzaSyA-abcdefghijklmnop"));
     let c = &read(&r, None).all[0];
     assert_eq!(c.kind, CredentialKind::ApiKey);
