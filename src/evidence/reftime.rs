@@ -191,10 +191,10 @@ pub enum Band {
 }
 
 pub fn band(t: DateTime<Utc>, reference: DateTime<Utc>, leeway: i64) -> Band {
-    let leeway = Duration::seconds(leeway.max(0));
-    if t <= reference - leeway {
+    let (low, high) = window(reference, leeway);
+    if t <= low {
         Band::Before
-    } else if t > reference + leeway {
+    } else if t > high {
         Band::After
     } else {
         Band::Inside
@@ -220,6 +220,22 @@ pub fn in_future(t: DateTime<Utc>, reference: DateTime<Utc>, leeway: i64) -> Opt
         Band::Inside => None,
     }
 }
+
+/// `reference ± leeway`, the leeway clamped to 0..=10 years and the ends to chrono's range,
+/// so no input can overflow.
+fn window(reference: DateTime<Utc>, leeway: i64) -> (DateTime<Utc>, DateTime<Utc>) {
+    let leeway = Duration::seconds(leeway.clamp(0, MAX_LEEWAY));
+    let low = reference
+        .checked_sub_signed(leeway)
+        .unwrap_or(DateTime::<Utc>::MIN_UTC);
+    let high = reference
+        .checked_add_signed(leeway)
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
+    (low, high)
+}
+
+/// Ten years: any larger leeway is treated as this.
+const MAX_LEEWAY: i64 = 10 * 365 * 86_400;
 
 /// One claim time judged against the reference.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -406,15 +422,15 @@ pub enum ValidityVerdict {
 impl Validity {
     /// The verdict, or `None` inside the band (it decides nothing).
     pub fn verdict(&self, leeway: i64) -> Option<ValidityVerdict> {
-        let leeway = Duration::seconds(leeway.max(0));
+        let (low, high) = window(self.current, leeway);
         if let Some(from) = self.valid_from
-            && from > self.current + leeway
+            && from > high
         {
             let by_seconds = (from - self.current).num_seconds();
             return Some(ValidityVerdict::NotYetValid { by_seconds });
         }
         if let Some(expiry) = self.expiry
-            && expiry < self.current - leeway
+            && expiry < low
         {
             let by_seconds = (self.current - expiry).num_seconds();
             return Some(ValidityVerdict::Expired { by_seconds });

@@ -339,3 +339,48 @@ fn evidence_debug_never_holds_secrets() {
     let signature = t.rsplit('.').next().unwrap();
     assert!(!debug.contains(signature) && !debug.contains(&t));
 }
+
+/// Pseudo-random text (fixed seed) over the characters parsers care about never panics.
+#[test]
+fn readers_never_panic_on_garbage() {
+    const ALPHABET: &[u8] = b"aZ9=,\"\\ \t\r\n.:;/-_+*<>[]{}$%eyJ'()@?&#\x01\xc3\xa9";
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..3000 {
+        let len = (next() % 80) as usize;
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize])
+            .collect();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let _ = challenge::parse(&text);
+        let _ = jwt::inspect(&text);
+        let _ = jwt::inspect(&format!("eyJ{text}"));
+        let _ = credential::is_redacted(&text);
+        let _ = reftime::stated_current_time(&text);
+        let _ = reftime::validity_statement(&text);
+        let _ = statement::from_body(&text);
+        let _ = request_id::from_body(&text);
+        let _ = profile::url_host(&text);
+        let _ = profile::url_path(&text);
+        let _ = Profile::parse(&text, std::path::Path::new("p.toml"));
+        let mut e = reference_401(
+            "GET",
+            &format!("https://h/{text}?access_token={text}"),
+            None,
+        );
+        e.request.headers.push("Authorization", text.clone());
+        e.request.headers.push("Cookie", text.clone());
+        e.request.set_body(&text, None);
+        e.response
+            .as_mut()
+            .unwrap()
+            .headers
+            .push("WWW-Authenticate", text.clone());
+        let _ = gather(&e, &EvidenceContext::default());
+    }
+}
