@@ -8,6 +8,7 @@ pub mod archive;
 pub mod cli;
 pub mod config;
 pub mod diagnose;
+pub mod evidence;
 pub mod finding;
 pub mod input;
 pub mod model;
