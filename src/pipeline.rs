@@ -149,7 +149,7 @@ pub fn read_and_judge(
     reader: &mut dyn BufRead,
     context: &Context,
 ) -> SourceOutput {
-    let mut judge = SourceJudge::new(context);
+    let mut judge = SourceJudge::new(context, format);
     let mut findings = Vec::new();
     let mut stats = {
         let mut emit = |exchange| judge.push(exchange, &mut findings);

@@ -1,64 +1,336 @@
 //! Deciding the cause of each 401. A [`SourceJudge`] sees a source's exchanges in `index`
-//! order (one sequential pass per source) and emits a [`Finding`] for each 401.
+//! order (one sequential pass per source), keeps the capture's history, and emits a
+//! [`Finding`] for each 401 once nothing later in the source can change it.
 
+pub mod capture;
 pub mod providers;
 pub mod remediation;
+pub mod rules;
 
-use crate::finding::{Cause, Confidence, Finding, Timeline};
+use std::collections::VecDeque;
+
+use anyhow::Context as _;
+
+use crate::evidence::{self, Evidence, EvidenceContext, KeySet, Profile};
+use crate::finding::{Cause, Confidence, Explain, Finding, Timeline};
 use crate::model::Exchange;
-use crate::parse::InputStats;
-use crate::redact::redact_url;
+use crate::parse::{Format, InputStats};
+use crate::redact::{clip, redact_url, scrub_secrets};
 use crate::time::format_millis;
+use capture::{History, LOOK_AHEAD, carries_credential, exchange_time, request_key};
+use rules::{Decision, Input, Prior};
 
 /// Everything the judgement depends on besides the capture itself.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
+    pub evidence: EvidenceContext,
     /// Also report 403s that carry an authentication signal.
     pub include_403: bool,
 }
 
-/// The judgement's settings from the command line (profile, keys, times).
+/// The judgement's settings from the command line: profile, keys, `--at`, `--leeway`.
+/// Flags win over the profile, the profile over defaults. Unreadable files are usage errors.
 pub fn context_from_args(args: &crate::cli::AnalyzeArgs) -> anyhow::Result<Context> {
+    let profile = args
+        .profile
+        .as_deref()
+        .map(Profile::load)
+        .transpose()
+        .context("--profile")?;
+    let mut keys: Option<KeySet> = None;
+    if let Some(path) = &args.jwks {
+        keys = Some(KeySet::from_jwks_file(path).context("--jwks")?);
+    }
+    if let Some(path) = &args.key {
+        let key = KeySet::from_key_file(path).context("--key")?;
+        match keys.as_mut() {
+            Some(set) => set.merge(key),
+            None => keys = Some(key),
+        }
+    }
+    let at = crate::config::time_arg(args.at.as_deref(), "--at")?;
+    let leeway = args.leeway.map(|l| l.min(i64::MAX as u64) as i64);
+    let evidence = EvidenceContext::resolve(profile, keys, at, leeway).context("--profile jwks")?;
     Ok(Context {
+        evidence,
         include_403: args.include_403,
     })
 }
 
+/// A 401 waiting for the look-ahead (or, in a HAR that may be sanitized, the end).
+struct Pending {
+    exchange: Box<Exchange>,
+    evidence: Box<Evidence>,
+    prior: Prior,
+    key: String,
+    had_credential: bool,
+    dpop_nonce: bool,
+    resolved_later: bool,
+    retry: Option<String>,
+    left: usize,
+}
+
 /// Judges one source's exchanges in order.
 pub struct SourceJudge<'a> {
-    #[allow(dead_code)] // read by the diagnosis rules
     context: &'a Context,
+    format: Format,
+    history: History,
+    pending: VecDeque<Pending>,
 }
 
 impl<'a> SourceJudge<'a> {
-    pub fn new(context: &'a Context) -> SourceJudge<'a> {
-        SourceJudge { context }
+    pub fn new(context: &'a Context, format: Format) -> SourceJudge<'a> {
+        SourceJudge {
+            context,
+            format,
+            history: History::default(),
+            pending: VecDeque::new(),
+        }
     }
 
     /// Takes the next exchange of the source; pushes the findings it can already decide.
     pub fn push(&mut self, exchange: Exchange, findings: &mut Vec<Finding>) {
-        if exchange.is_unauthorized() {
-            findings.push(undecided(&exchange));
+        self.look_back(&exchange);
+        let ctx = &self.context.evidence;
+        if self.is_judged(&exchange) {
+            let evidence = evidence::gather(&exchange, ctx);
+            let prior = self.history.prior(&exchange, &evidence);
+            self.history.record(&exchange, Some(&evidence), ctx);
+            self.pending.push_back(pending(exchange, evidence, prior));
+        } else {
+            self.history.record(&exchange, None, ctx);
+        }
+        self.release(findings, false);
+    }
+
+    /// The source is complete: decides what was held back, adds input notes, and returns
+    /// the credentials' timelines.
+    pub fn finish(&mut self, stats: &mut InputStats, findings: &mut Vec<Finding>) -> Vec<Timeline> {
+        let sanitized = self.note_sanitized(stats);
+        for p in self.pending.iter_mut() {
+            p.prior.sanitized |= sanitized;
+        }
+        self.release(findings, true);
+        self.history.timelines()
+    }
+
+    fn is_judged(&self, exchange: &Exchange) -> bool {
+        match exchange.status() {
+            Some(401) => true,
+            Some(403) if self.context.include_403 => {
+                let ev = evidence::gather(exchange, &self.context.evidence);
+                auth_signal(&ev)
+            }
+            _ => false,
         }
     }
 
-    /// The source is complete: decides what was held back and adds input notes.
-    pub fn finish(
-        &mut self,
-        _stats: &mut InputStats,
-        _findings: &mut Vec<Finding>,
-    ) -> Vec<Timeline> {
-        Vec::new()
+    /// A later exchange may resolve a held 401's handshake or show the client's retry.
+    fn look_back(&mut self, exchange: &Exchange) {
+        let status = exchange.status().unwrap_or(0);
+        let success = (200..300).contains(&status) || status == 304;
+        let key = request_key(exchange);
+        let carries = carries_credential(exchange);
+        for p in self.pending.iter_mut() {
+            p.left = p.left.saturating_sub(1);
+            if !success || p.key != key {
+                continue;
+            }
+            let nonce_answered = p.dpop_nonce && exchange.request.headers.contains("dpop");
+            if nonce_answered || (!p.had_credential && carries) {
+                p.resolved_later = true;
+            } else if p.had_credential && carries && p.retry.is_none() {
+                let at = exchange_time(exchange).map(|t| format!(" at {}", format_millis(&t)));
+                p.retry = Some(format!(
+                    "the client retried{} and got {status}",
+                    at.unwrap_or_default()
+                ));
+            }
+        }
     }
+
+    /// Emits the held 401s whose look-ahead has passed (all of them at the end). In a HAR
+    /// that may still turn out sanitized, nothing is emitted before the end.
+    fn release(&mut self, findings: &mut Vec<Finding>, all: bool) {
+        let hold = !all && self.format == Format::Har && !self.history.signs.credential_header_seen;
+        while let Some(front) = self.pending.front() {
+            if hold || (!all && front.left > 0) {
+                break;
+            }
+            if let Some(p) = self.pending.pop_front() {
+                findings.push(judge(p));
+            }
+        }
+    }
+
+    /// Issue 6's sanitized-capture signs, as notes on the input.
+    fn note_sanitized(&self, stats: &mut InputStats) -> bool {
+        const ADVICE: &str = "Authorization and Cookie headers were removed by the exporter; in Chrome or Edge DevTools enable Settings → Preferences → Network → \"Allow to generate HAR with sensitive data\" and use \"Export HAR (with sensitive data)\"";
+        let signs = &self.history.signs;
+        match signs.chromium_sanitized(stats.creator.as_deref()) {
+            Some(true) => {
+                stats.note("sanitized_export", ADVICE);
+                return true;
+            }
+            Some(false) if stats.exchanges > 0 => stats.note(
+                "possibly_sanitized",
+                format!("no request in this Chromium export carries credentials; if the client sent any, {ADVICE}"),
+            ),
+            _ => {}
+        }
+        if signs.marker_seen {
+            stats.note(
+                "sanitized_export",
+                "credential values were replaced by redaction markers; to judge them, capture the request with its credentials (export HAR with sensitive data, or enable credential logging for the test)",
+            );
+        }
+        false
+    }
+}
+
+fn pending(exchange: Exchange, evidence: Evidence, prior: Prior) -> Pending {
+    let dpop_nonce = evidence
+        .challenges
+        .iter()
+        .any(|c| c.error() == Some("use_dpop_nonce"));
+    Pending {
+        key: request_key(&exchange),
+        had_credential: evidence.credential().is_some(),
+        dpop_nonce,
+        resolved_later: false,
+        retry: None,
+        left: LOOK_AHEAD,
+        exchange: Box::new(exchange),
+        evidence: Box::new(evidence),
+        prior,
+    }
+}
+
+/// A 403 worth reporting with `--include-403`: it speaks of scope or audience.
+fn auth_signal(evidence: &Evidence) -> bool {
+    evidence
+        .challenges
+        .iter()
+        .any(|c| c.error() == Some("insufficient_scope"))
+        || evidence.statements.iter().any(|s| {
+            let text = s.text.to_ascii_lowercase();
+            text.contains("scope") || text.contains("audience")
+        })
+}
+
+/// Decides one held 401 and builds its finding.
+fn judge(p: Pending) -> Finding {
+    let input = Input::new(&p.exchange, &p.evidence, &p.prior);
+    let mut decision = rules::decide(&input);
+    if p.dpop_nonce && p.resolved_later {
+        decision.cause = Cause::Unknown;
+        decision.detail = "dpop_nonce_required";
+        decision
+            .evidence
+            .insert(0, "the server asked for a DPoP nonce (use_dpop_nonce) and the retry with the nonce succeeded".into());
+    }
+    if let Some(retry) = &p.retry {
+        decision.evidence.push(retry.clone());
+    }
+    if p.resolved_later && !p.dpop_nonce {
+        decision.evidence.push(
+            "a later request to the same endpoint with credentials succeeded: a normal challenge, resolved later".into(),
+        );
+    }
+    if p.evidence
+        .credential()
+        .is_some_and(|c| !matches!(c.place, evidence::credential::Place::Authorization))
+        && p.evidence
+            .credential()
+            .is_some_and(|c| c.place.is_param("access_token"))
+    {
+        decision
+            .evidence
+            .push("note: the token was sent as an access_token parameter, not in Authorization; judged like a header token".into());
+    }
+    finding(&p, decision)
+}
+
+fn finding(p: &Pending, decision: Decision) -> Finding {
+    let ev = &p.evidence;
+    let remediation = remediation::steps(decision.cause, decision.detail, &decision.facts);
+    let mut finding = base_finding(&p.exchange);
+    finding.cause = decision.cause;
+    finding.detail = decision.detail.to_owned();
+    finding.confidence = decision.confidence;
+    finding.evidence = decision.evidence.iter().map(|e| scrub(e)).collect();
+    finding.credential = Some(ev.credential_summary());
+    finding.challenge = ev.challenge_summary();
+    finding.request_id = ev.request_id.as_ref().map(|r| scrub(&r.value));
+    finding.resolved_later = p.resolved_later;
+    finding.remediation = remediation;
+    finding.explain = Some(Box::new(explain(p, &decision)));
+    finding
+}
+
+fn explain(p: &Pending, decision: &Decision) -> Explain {
+    let request = &p.exchange.request;
+    let ev = &p.evidence;
+    Explain {
+        request_line: format!(
+            "{} {} {}",
+            request.method,
+            redact_url(&request.url),
+            request.http_version
+        )
+        .trim()
+        .to_owned(),
+        credentials: ev
+            .credentials
+            .all
+            .iter()
+            .map(|c| {
+                let s = c.summary();
+                format!(
+                    "{}: {}{} {}",
+                    s.header.unwrap_or_default(),
+                    s.scheme.map(|x| format!("{x} ")).unwrap_or_default(),
+                    s.kind.as_str(),
+                    s.fingerprint.unwrap_or_default()
+                )
+            })
+            .collect(),
+        challenges: ev
+            .challenges
+            .iter()
+            .map(|c| {
+                let params: Vec<String> = c
+                    .params
+                    .iter()
+                    .map(|(k, v)| format!("{k}=\"{v}\""))
+                    .collect();
+                scrub(&format!(
+                    "{} {}",
+                    c.scheme.as_deref().unwrap_or("(no scheme)"),
+                    params.join(", ")
+                ))
+            })
+            .collect(),
+        body_excerpt: p
+            .exchange
+            .response
+            .as_ref()
+            .and_then(|r| r.body.as_ref())
+            .filter(|b| !b.text.trim().is_empty())
+            .map(|b| scrub(&clip(b.text.trim(), 500))),
+        rule: decision.rule.clone(),
+        considered: decision.considered.clone(),
+    }
+}
+
+/// Captured text with anything secret-looking replaced by its fingerprint.
+pub fn scrub(text: &str) -> String {
+    scrub_secrets(text, &|v| evidence::Fingerprint::of_str(v).short())
 }
 
 /// The finding's skeleton: where, when, what.
 pub fn base_finding(exchange: &Exchange) -> Finding {
-    let time = exchange
-        .client_time
-        .and_then(|t| t.instant())
-        .or(exchange.server_time.map(|t| t.at))
-        .map(|t| format_millis(&t));
+    let time = exchange_time(exchange).map(|t| format_millis(&t));
     Finding {
         source: exchange.origin.source.clone(),
         index: exchange.origin.index,
@@ -68,9 +340,9 @@ pub fn base_finding(exchange: &Exchange) -> Finding {
         url: redact_url(&exchange.request.url),
         status: exchange.status().unwrap_or(0),
         cause: Cause::Unknown,
-        detail: "not_diagnosed".into(),
+        detail: "no_statement".into(),
         confidence: Confidence::Low,
-        evidence: vec!["the cause has not been decided".into()],
+        evidence: Vec::new(),
         credential: None,
         challenge: None,
         request_id: None,
@@ -78,8 +350,4 @@ pub fn base_finding(exchange: &Exchange) -> Finding {
         remediation: Vec::new(),
         explain: None,
     }
-}
-
-fn undecided(exchange: &Exchange) -> Finding {
-    base_finding(exchange)
 }
