@@ -843,3 +843,7 @@ fn remediation_facts(input: &Input) -> RemediationFacts {
     ));
     facts
 }
+
+#[cfg(test)]
+#[path = "rules_tests.rs"]
+mod tests;
