@@ -50,6 +50,11 @@ impl Outcome {
 
 /// Runs an analysis and writes its report.
 pub fn run(config: &Config) -> anyhow::Result<Outcome> {
+    if config.warnings {
+        for warning in config.context.evidence.warnings() {
+            eprintln!("why401: warning: {}", redact::escape_control(&warning));
+        }
+    }
     let progress = progress_for(config);
     let options = ReadOptions {
         forced_format: config.input_format,
