@@ -1,9 +1,782 @@
-//! Reader stub: replaced by the real reader.
+//! curl transcripts: `-v` (7.x to 8.x, HTTP/1.1, HTTP/2 and HTTP/3, with `--trace-time` and
+//! `--trace-ids` prefixes), `--trace-ascii` and `--trace` (hex). One exchange per final
+//! response; a `1xx` or a proxy tunnel's answer belongs to the response after it, a proxy
+//! `CONNECT` is not an exchange, a request without a response is not one. The location is
+//! the line of the request line, else of the status line.
 
+use std::cell::RefCell;
 use std::io::BufRead;
 
-use super::{Fatal, Sink};
+use chrono::NaiveTime;
 
-pub fn read(_input: &mut dyn BufRead, _sink: &mut Sink) -> Result<(), Fatal> {
-    Ok(())
+use super::command;
+use super::headers::{
+    BodyCollector, BodyStep, HeaderBlock, append_body, looks_like_body_start, parse_header_line,
+    parse_request_line, parse_status_line, resolve_location, split_origin, url_host, url_target,
+};
+use super::lines::{self, LineTrouble, MAX_LINE};
+use super::{Fatal, Sink, for_each_line};
+use crate::model::{BODY_LIMIT, Body, ClientTime, Exchange, Location, Request, Response};
+
+/// A trace header section keeps at most this much (data sections keep a body excerpt).
+const MAX_SECTION_BYTES: usize = 1024 * 1024;
+
+pub fn read(input: &mut dyn BufRead, sink: &mut Sink) -> Result<(), Fatal> {
+    let reader = RefCell::new(CurlReader::new(sink));
+    let result = for_each_line(
+        input,
+        MAX_LINE,
+        |number, bytes| reader.borrow_mut().line(number, bytes),
+        |number, len| reader.borrow_mut().long_line(number, len),
+    );
+    reader.into_inner().finish();
+    result.map_err(|err| lines::read_failure(&err))
+}
+
+/// Splits the `--trace-time` (`HH:MM:SS.uuuuuu `) and `--trace-ids` (`[0-0] `, `[0-x] `)
+/// prefixes off a line.
+pub fn split_trace_prefix(line: &str) -> (Option<NaiveTime>, &str) {
+    let mut rest = line;
+    let mut time = None;
+    if let Some((stamp, after)) = rest.split_once(' ')
+        && stamp.len() >= 8
+        && stamp.as_bytes()[2] == b':'
+        && let Ok(parsed) = NaiveTime::parse_from_str(stamp, "%H:%M:%S%.f")
+    {
+        time = Some(parsed);
+        rest = after;
+    }
+    if rest.starts_with('[')
+        && let Some((ids, after)) = rest.split_once("] ")
+        && let Some((conn, xfer)) = ids[1..].split_once('-')
+        && !conn.is_empty()
+        && conn.bytes().all(|b| b.is_ascii_digit())
+        && (xfer == "x" || (!xfer.is_empty() && xfer.bytes().all(|b| b.is_ascii_digit())))
+    {
+        rest = after;
+    }
+    (time, rest)
+}
+
+/// What curl said about the connection the next request goes over.
+#[derive(Debug, Default)]
+struct Connection {
+    host: Option<String>,
+    port: Option<u16>,
+    tls: bool,
+}
+
+/// HTTP/2 and HTTP/3 pseudo-headers from `h2h3 [...]` and `[HTTP/2] [n] [...]` info lines.
+#[derive(Debug, Default)]
+struct Pseudo {
+    scheme: Option<String>,
+    authority: Option<String>,
+}
+
+struct CurlRequest {
+    line: u64,
+    time: Option<NaiveTime>,
+    method: String,
+    target: String,
+    version: String,
+    headers: HeaderBlock,
+    in_headers: bool,
+    url: String,
+    body: Option<Body>,
+    /// `} [N bytes data]` after the headers.
+    data_placeholder: bool,
+    connect: bool,
+    redirected_from: Option<String>,
+}
+
+impl CurlRequest {
+    /// Whether the request says it carries a body.
+    fn declares_body(&self) -> bool {
+        let length = self
+            .headers
+            .get("content-length")
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .unwrap_or(0);
+        length > 0 || self.headers.contains("transfer-encoding")
+    }
+
+    fn into_request(self) -> Request {
+        let placeholder_is_body = self.data_placeholder
+            && (self.declares_body()
+                || !matches!(
+                    self.method.as_str(),
+                    "GET" | "HEAD" | "OPTIONS" | "DELETE" | "TRACE"
+                ));
+        let unshown_body = self.body.is_none() && (placeholder_is_body || self.declares_body());
+        let content_type = self.headers.get("content-type").map(str::to_owned);
+        let mut request = Request::recorded(self.method, self.url);
+        request.http_version = self.version;
+        request.headers = self.headers.into_headers();
+        if let Some(body) = self.body {
+            request.set_body(&body.text, content_type.as_deref());
+            if let Some(kept) = request.body.as_mut() {
+                kept.truncated |= body.truncated;
+            }
+        } else if unshown_body {
+            request.body_recorded = false;
+        }
+        request
+    }
+}
+
+struct CurlResponse {
+    line: u64,
+    status: u16,
+    reason: String,
+    version: String,
+    headers: HeaderBlock,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SectionKind {
+    SendHeader,
+    SendData,
+    RecvHeader,
+    RecvData,
+    Ignored,
+}
+
+/// One `--trace`/`--trace-ascii` section: its rows joined back into the bytes curl saw.
+struct TraceSection {
+    kind: SectionKind,
+    declared: usize,
+    line: u64,
+    last_row_line: u64,
+    time: Option<NaiveTime>,
+    buf: Vec<u8>,
+    /// Where each line of `buf` starts and the physical line its first byte came from.
+    starts: Vec<(usize, u64)>,
+    at_line_start: bool,
+    prev_end: Option<usize>,
+    hex: bool,
+}
+
+impl TraceSection {
+    /// `=> Send header, 85 bytes (0x55)` and its siblings.
+    fn open(line: &str, number: u64, time: Option<NaiveTime>) -> Option<TraceSection> {
+        let (label, rest) = line.split_once(", ")?;
+        let kind = match label {
+            "=> Send header" => SectionKind::SendHeader,
+            "=> Send data" => SectionKind::SendData,
+            "<= Recv header" => SectionKind::RecvHeader,
+            "<= Recv data" => SectionKind::RecvData,
+            "=> Send SSL data" | "<= Recv SSL data" => SectionKind::Ignored,
+            _ => return None,
+        };
+        let (count, unit) = rest.split_once(' ')?;
+        if !unit.starts_with("bytes") {
+            return None;
+        }
+        Some(TraceSection {
+            kind,
+            declared: count.parse().ok()?,
+            line: number,
+            last_row_line: number,
+            time,
+            buf: Vec::new(),
+            starts: Vec::new(),
+            at_line_start: true,
+            prev_end: None,
+            hex: false,
+        })
+    }
+
+    fn cap(&self) -> usize {
+        match self.kind {
+            SectionKind::SendHeader | SectionKind::RecvHeader => MAX_SECTION_BYTES,
+            _ => BODY_LIMIT + 1,
+        }
+    }
+
+    /// Adds a row `0040: ...`. `--trace-ascii` rows end at 64 bytes or at a CRLF (not
+    /// printed): the gap between a row's end and the next row's offset tells which.
+    fn push_row(&mut self, offset: usize, data: &str, number: u64) {
+        self.last_row_line = number;
+        if self.kind == SectionKind::Ignored {
+            return;
+        }
+        if let Some(bytes) = hex_row(data) {
+            self.hex = true;
+            self.push_bytes(&bytes, number);
+            self.prev_end = Some(offset + bytes.len());
+            return;
+        }
+        if let Some(prev_end) = self.prev_end {
+            if offset >= prev_end + 2 {
+                // Trailing spaces an editor stripped, then the CRLF.
+                self.push_bytes(&vec![b' '; offset - prev_end - 2], number);
+                self.push_bytes(b"\n", number);
+            } else if offset > prev_end {
+                self.push_bytes(&vec![b' '; offset - prev_end], number);
+            } else if offset < prev_end {
+                self.push_bytes(b"\n", number);
+            }
+        }
+        self.push_bytes(data.as_bytes(), number);
+        self.prev_end = Some(offset + data.len());
+    }
+
+    fn push_bytes(&mut self, bytes: &[u8], number: u64) {
+        for &b in bytes {
+            if self.buf.len() >= self.cap() {
+                return;
+            }
+            if self.at_line_start {
+                self.starts.push((self.buf.len(), number));
+                self.at_line_start = false;
+            }
+            self.buf.push(b);
+            self.at_line_start = b == b'\n';
+        }
+    }
+
+    /// The section's text lines with the physical line each starts on.
+    fn into_lines(mut self) -> Vec<(u64, String)> {
+        if !self.hex
+            && let Some(prev_end) = self.prev_end
+            && self.declared >= prev_end + 2
+        {
+            self.push_bytes(b"\n", self.last_row_line);
+        }
+        if self.prev_end.is_none() && self.declared >= 2 && !self.hex {
+            // `<= Recv header, 2 bytes` whose empty row was lost: the blank line.
+            self.push_bytes(b"\n", self.line);
+        }
+        let mut out = Vec::new();
+        let mut segments = self.buf.split(|&b| b == b'\n').peekable();
+        let mut index = 0;
+        while let Some(segment) = segments.next() {
+            if segments.peek().is_none() && segment.is_empty() {
+                break;
+            }
+            let line = self.starts.get(index).map(|s| s.1).unwrap_or(self.line);
+            let mut text = lines::decode(segment).into_owned();
+            while text.ends_with('\r') {
+                text.pop();
+            }
+            out.push((line, text));
+            index += 1;
+        }
+        out
+    }
+
+    fn into_text(self) -> String {
+        let mut text = lines::decode(&self.buf).into_owned();
+        if self.hex {
+            text = text.replace("\r\n", "\n");
+        }
+        text
+    }
+}
+
+/// `--trace` rows: 16 bytes as hex pairs in a 48-column field, then their characters.
+fn hex_row(data: &str) -> Option<Vec<u8>> {
+    let field = data.get(..48)?;
+    let mut bytes = Vec::with_capacity(16);
+    for group in field.as_bytes().chunks(3) {
+        match group {
+            [b' ', b' ', b' '] => {}
+            [h, l, b' '] => {
+                let pair = std::str::from_utf8(&[*h, *l]).ok()?.to_owned();
+                bytes.push(u8::from_str_radix(&pair, 16).ok()?);
+            }
+            _ => return None,
+        }
+    }
+    (!bytes.is_empty()).then_some(bytes)
+}
+
+/// `0040: data` (offsets of four or more hex digits); `0019:` when the row is empty.
+fn parse_row(line: &str) -> Option<(usize, &str)> {
+    let (offset, data) = match line.split_once(": ") {
+        Some(split) => split,
+        None => (line.strip_suffix(':')?, ""),
+    };
+    if offset.len() < 4 || !offset.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    Some((usize::from_str_radix(offset, 16).ok()?, data))
+}
+
+/// `{ [1256 bytes data]` / `} [512 bytes data]`.
+fn is_data_placeholder(rest: &str) -> bool {
+    rest.strip_prefix('[')
+        .and_then(|r| r.strip_suffix(" bytes data]"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The progress meter curl prints on stderr when stdout is redirected: never a body.
+fn is_progress(segment: &str) -> bool {
+    let t = segment.trim();
+    t.is_empty()
+        || t.contains("% Total")
+        || (t.contains("Dload") && t.contains("Upload"))
+        || t.contains("--:--:--")
+        || (t.len() > 20
+            && t.chars()
+                .all(|c| c.is_ascii_digit() || " .:-kMG".contains(c)))
+}
+
+/// Info phrases that can end up glued after a body printed without a final newline.
+const GLUED_INFO: &[&str] = &[
+    "* Connection #",
+    "* Closing connection",
+    "* shutting down connection",
+];
+
+struct CurlReader<'s, 'a> {
+    sink: &'s mut Sink<'a>,
+    conn: Connection,
+    /// The URL curl named for the next request (`Issue another request to this URL`,
+    /// `OPENED stream for`).
+    next_url: Option<String>,
+    pseudo: Pseudo,
+    issued_another: bool,
+    request: Option<CurlRequest>,
+    response: Option<CurlResponse>,
+    /// The last complete exchange, held back for a body printed after it.
+    done: Option<Exchange>,
+    stdout: Option<BodyCollector>,
+    /// (from, to) of the last redirect response.
+    last_redirect: Option<(String, String)>,
+    section: Option<TraceSection>,
+    trouble: LineTrouble,
+}
+
+impl<'s, 'a> CurlReader<'s, 'a> {
+    fn new(sink: &'s mut Sink<'a>) -> Self {
+        CurlReader {
+            sink,
+            conn: Connection::default(),
+            next_url: None,
+            pseudo: Pseudo::default(),
+            issued_another: false,
+            request: None,
+            response: None,
+            done: None,
+            stdout: None,
+            last_redirect: None,
+            section: None,
+            trouble: LineTrouble::default(),
+        }
+    }
+
+    fn line(&mut self, number: u64, bytes: &[u8]) {
+        if lines::is_binary(bytes) {
+            self.trouble.binary(number);
+            return;
+        }
+        let text = lines::decode(bytes);
+        let (time, rest) = split_trace_prefix(&text);
+        if let Some(section) = self.section.as_mut() {
+            if let Some((offset, data)) = parse_row(rest) {
+                section.push_row(offset, data, number);
+                return;
+            }
+            self.close_section();
+        }
+        self.event(number, time, rest);
+    }
+
+    fn long_line(&mut self, number: u64, len: usize) {
+        LineTrouble::too_long(self.sink, number, len);
+        if let Some(stdout) = self.stdout.as_mut() {
+            stdout.mark_truncated();
+        }
+    }
+
+    fn event(&mut self, n: u64, time: Option<NaiveTime>, line: &str) {
+        if let Some(info) = line.strip_prefix("== Info: ") {
+            return self.info(info.trim_end());
+        }
+        if let Some(section) = TraceSection::open(line, n, time) {
+            self.section = Some(section);
+            return;
+        }
+        let (marker, rest) = match line.as_bytes().first() {
+            Some(&b) if line.len() == 1 || line.as_bytes()[1] == b' ' => {
+                (b, line.get(2..).unwrap_or(""))
+            }
+            _ => (0, line),
+        };
+        match marker {
+            b'*' => self.info(rest.trim()),
+            b'>' => self.request_line(n, time, rest),
+            b'<' => self.response_line(n, rest),
+            b'}' if is_data_placeholder(rest) => self.sent_placeholder(),
+            b'{' if is_data_placeholder(rest) => {}
+            _ => self.other(line),
+        }
+    }
+
+    // ---- info lines ------------------------------------------------------------------
+
+    fn info(&mut self, text: &str) {
+        if text.starts_with("Trying ") {
+            self.conn.tls = false;
+        } else if let Some(rest) = text.strip_prefix("Connected to ") {
+            self.connected(rest);
+        } else if let Some(rest) = text.strip_prefix("Established connection to ") {
+            self.connected(rest);
+        } else if let Some(rest) = text.strip_prefix("Host ")
+            && let Some(host) = rest.strip_suffix(" was resolved.")
+        {
+            self.set_host_port(host);
+        } else if let Some(url) = quoted_after(text, "Issue another request to this URL: ") {
+            self.next_url = Some(url.to_owned());
+            self.issued_another = true;
+        } else if let Some(at) = text.find("OPENED stream for ") {
+            self.next_url = Some(text[at + 18..].trim().to_owned());
+        } else if let Some(at) = text.find("[:") {
+            self.pseudo_header(&text[at + 1..]);
+        } else if let Some(at) = text.find("proxy tunnel to ") {
+            self.set_host_port(text[at + 16..].trim());
+        } else if is_tls_marker(text) {
+            self.conn.tls = true;
+        }
+    }
+
+    /// `api.example.com (203.0.113.7) port 443 (#0)` (≤ 8.15) or
+    /// `api.example.com (203.0.113.7 port 443) from 10.0.0.2 port 51234` (≥ 8.16).
+    fn connected(&mut self, rest: &str) {
+        let host = rest.split_whitespace().next().unwrap_or("");
+        let port = rest
+            .split_once("port ")
+            .and_then(|(_, p)| p.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|p| p.parse().ok());
+        self.conn.host = Some(host.to_owned());
+        self.conn.port = port;
+        self.conn.tls = false;
+    }
+
+    fn set_host_port(&mut self, host_port: &str) {
+        let (host, port) = match host_port.rsplit_once(':') {
+            Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) => (h, p.parse().ok()),
+            _ => (host_port, None),
+        };
+        self.conn.host = Some(host.trim_matches(['[', ']']).to_owned());
+        self.conn.port = port;
+    }
+
+    /// `:authority: api.example.com]` from `h2h3 [...]` / `[HTTP/2] [1] [...]`. Only the
+    /// pseudo-headers are taken: the regular headers are repeated in the `>` block.
+    fn pseudo_header(&mut self, text: &str) {
+        let text = text.trim_end().trim_end_matches(']');
+        match parse_header_line(text) {
+            Some((":authority", value)) => self.pseudo.authority = Some(value.to_owned()),
+            Some((":scheme", value)) => self.pseudo.scheme = Some(value.to_owned()),
+            _ => {}
+        }
+    }
+
+    // ---- request ---------------------------------------------------------------------
+
+    fn request_line(&mut self, n: u64, time: Option<NaiveTime>, text: &str) {
+        if let Some(request) = self.request.as_mut()
+            && request.in_headers
+        {
+            if text.trim().is_empty() {
+                self.end_request_headers();
+                return;
+            }
+            if parse_request_line(text).is_none() {
+                request.headers.push_line(text);
+                return;
+            }
+        }
+        if let Some(line) = parse_request_line(text) {
+            self.flush_done();
+            // A request still waiting for its response got none: not an exchange.
+            self.request = Some(CurlRequest {
+                line: n,
+                time,
+                method: line.method.to_owned(),
+                target: line.target.to_owned(),
+                version: line.version.to_owned(),
+                headers: HeaderBlock::new(),
+                in_headers: true,
+                url: String::new(),
+                body: None,
+                data_placeholder: false,
+                connect: line.method == "CONNECT",
+                redirected_from: None,
+            });
+        }
+    }
+
+    fn end_request_headers(&mut self) {
+        let Some(mut request) = self.request.take() else {
+            return;
+        };
+        request.in_headers = false;
+        if request.connect {
+            self.set_host_port(&request.target.clone());
+        } else {
+            request.url = self.request_url(&request.target, &request.headers);
+            if let Some((from, to)) = self.last_redirect.take()
+                && (self.issued_another || to == request.url)
+            {
+                request.redirected_from = Some(from);
+            }
+            self.issued_another = false;
+        }
+        self.request = Some(request);
+    }
+
+    /// The absolute URL of a request: from what curl named, else from `Host` /
+    /// `:authority` / the connection, https when TLS was seen or the port is 443.
+    fn request_url(&mut self, target: &str, headers: &HeaderBlock) -> String {
+        let next_url = self.next_url.take();
+        let pseudo = std::mem::take(&mut self.pseudo);
+        if split_origin(target).is_some() {
+            return target.to_owned();
+        }
+        if let Some(url) = &next_url
+            && url_target(url) == target
+        {
+            return url.clone();
+        }
+        let conn_host = self.conn.host.as_ref().map(|h| match self.conn.port {
+            Some(p) if p != 80 && p != 443 => format!("{h}:{p}"),
+            _ => h.clone(),
+        });
+        let host = headers
+            .get("host")
+            .map(str::to_owned)
+            .or(pseudo.authority)
+            .or_else(|| next_url.as_deref().and_then(url_host))
+            .or(conn_host);
+        let Some(host) = host else {
+            return target.to_owned();
+        };
+        let named_scheme = next_url
+            .as_deref()
+            .filter(|u| url_host(u).as_deref() == Some(&host.to_ascii_lowercase()))
+            .and_then(|u| u.split("://").next().map(str::to_owned));
+        let tls = self.conn.tls || self.conn.port == Some(443) || host.ends_with(":443");
+        let scheme = pseudo
+            .scheme
+            .or(named_scheme)
+            .unwrap_or_else(|| if tls { "https".into() } else { "http".into() });
+        format!("{scheme}://{host}{target}")
+    }
+
+    fn sent_placeholder(&mut self) {
+        if let Some(request) = self.request.as_mut()
+            && !request.in_headers
+        {
+            request.data_placeholder = true;
+        }
+    }
+
+    // ---- response --------------------------------------------------------------------
+
+    fn response_line(&mut self, n: u64, text: &str) {
+        if let Some(response) = self.response.as_mut() {
+            if text.trim().is_empty() {
+                self.end_response_headers();
+            } else {
+                response.headers.push_line(text);
+            }
+            return;
+        }
+        let Some(status) = parse_status_line(text.trim_end()) else {
+            return;
+        };
+        if self.request.as_ref().is_some_and(|r| r.in_headers) {
+            self.end_request_headers();
+        }
+        if self.request.is_none() {
+            self.flush_done();
+        }
+        self.response = Some(CurlResponse {
+            line: n,
+            status: status.status,
+            reason: status.reason.to_owned(),
+            version: status.version.to_owned(),
+            headers: HeaderBlock::new(),
+        });
+    }
+
+    fn end_response_headers(&mut self) {
+        let Some(response) = self.response.take() else {
+            return;
+        };
+        let interim = (100..200).contains(&response.status)
+            || (response.status == 200
+                && response
+                    .reason
+                    .eq_ignore_ascii_case("connection established"));
+        let connect = self.request.as_ref().is_some_and(|r| r.connect);
+        if interim && !connect {
+            return;
+        }
+        if connect {
+            // The proxy's answer to CONNECT: a tunnel, not an exchange.
+            if !interim || response.status == 200 {
+                self.request = None;
+            }
+            return;
+        }
+        let exchange = self.exchange(response);
+        self.done = Some(exchange);
+        self.stdout = Some(BodyCollector::new());
+    }
+
+    fn exchange(&mut self, response: CurlResponse) -> Exchange {
+        let mut exchange = match self.request.take() {
+            Some(request) => {
+                let mut exchange = Exchange::new(Location::Line(request.line), Request::default());
+                exchange.client_time = request.time.map(ClientTime::TimeOfDay);
+                exchange.redirected_from = request.redirected_from.clone();
+                exchange.request = request.into_request();
+                exchange
+            }
+            None => Exchange::new(Location::Line(response.line), Request::unrecorded("", "")),
+        };
+        self.fill_response(&mut exchange, response);
+        exchange
+    }
+
+    fn fill_response(&mut self, exchange: &mut Exchange, response: CurlResponse) {
+        let headers = response.headers.into_headers();
+        if (300..400).contains(&response.status)
+            && let Some(location) = headers.get("location")
+        {
+            let to = resolve_location(&exchange.request.url, location);
+            self.last_redirect = Some((exchange.request.url.clone(), to));
+        }
+        exchange.response = Some(Response {
+            status: response.status,
+            reason: response.reason,
+            http_version: response.version,
+            headers,
+            body: None,
+        });
+        exchange.take_server_time_from_date();
+    }
+
+    /// Emits the held exchange with any body printed after it.
+    fn flush_done(&mut self) {
+        let stdout = self.stdout.take();
+        let Some(mut exchange) = self.done.take() else {
+            return;
+        };
+        if let (Some(body), Some(response)) = (
+            stdout.and_then(BodyCollector::finish),
+            exchange.response.as_mut(),
+        ) && response.body.is_none()
+        {
+            response.body = Some(body);
+        }
+        self.sink.exchange(exchange);
+    }
+
+    // ---- trace sections and stdout -----------------------------------------------------
+
+    fn close_section(&mut self) {
+        let Some(section) = self.section.take() else {
+            return;
+        };
+        match section.kind {
+            SectionKind::SendHeader => {
+                let time = section.time;
+                for (line, text) in section.into_lines() {
+                    self.request_line(line, time, &text);
+                }
+                if self.request.as_ref().is_some_and(|r| r.in_headers) {
+                    self.end_request_headers();
+                }
+            }
+            SectionKind::RecvHeader => {
+                for (line, text) in section.into_lines() {
+                    self.response_line(line, &text);
+                }
+            }
+            SectionKind::SendData => {
+                let text = section.into_text();
+                if let Some(request) = self.request.as_mut() {
+                    append_body(&mut request.body, &text);
+                }
+            }
+            SectionKind::RecvData => {
+                let text = section.into_text();
+                if let Some(response) = self.done.as_mut().and_then(|e| e.response.as_mut()) {
+                    append_body(&mut response.body, &text);
+                }
+            }
+            SectionKind::Ignored => {}
+        }
+    }
+
+    /// A line without a curl prefix: the response body on stdout (`2>&1`), a progress
+    /// meter, the command, or something else.
+    fn other(&mut self, line: &str) {
+        let cleaned: String = line.split('\r').filter(|s| !is_progress(s)).collect();
+        if cleaned.trim().is_empty() {
+            return;
+        }
+        if let Some(at) = GLUED_INFO.iter().filter_map(|p| cleaned.find(p)).min()
+            && at > 0
+        {
+            self.stdout_line(&cleaned[..at]);
+            self.info(cleaned[at + 2..].trim());
+            return;
+        }
+        if command::tool_of(&cleaned).is_some() {
+            self.flush_done();
+            return;
+        }
+        self.stdout_line(&cleaned);
+    }
+
+    /// A body line after the final response: kept when it clearly starts a body (JSON, an
+    /// array, markup) or continues one.
+    fn stdout_line(&mut self, line: &str) {
+        let Some(stdout) = self.stdout.as_mut() else {
+            return;
+        };
+        if !stdout.is_started() && !looks_like_body_start(line.trim_start()) {
+            self.stdout = None;
+            return;
+        }
+        if stdout.push(line) == BodyStep::Done {
+            let body = self.stdout.take().and_then(BodyCollector::finish);
+            if let Some(response) = self.done.as_mut().and_then(|e| e.response.as_mut())
+                && response.body.is_none()
+            {
+                response.body = body;
+            }
+        }
+    }
+
+    fn finish(mut self) {
+        self.close_section();
+        if self.response.is_some() {
+            self.end_response_headers();
+        }
+        self.flush_done();
+        self.trouble.finish(self.sink);
+    }
+}
+
+/// `text` after `prefix`, inside single quotes.
+fn quoted_after<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
+    let at = text.find(prefix)?;
+    let rest = text[at + prefix.len()..].trim();
+    Some(rest.trim_matches('\''))
+}
+
+fn is_tls_marker(text: &str) -> bool {
+    text.contains("TLSv1")
+        || text.contains("SSL connection using")
+        || text.starts_with("ALPN")
+        || text.contains("SSL certificate")
+        || text.starts_with("Server certificate")
+        || text.contains("TLS handshake")
 }
