@@ -98,8 +98,9 @@ pub fn tool_of(line: &str) -> Option<Tool> {
             plausible.then_some(Tool::Httpie)
         }
         "invoke-webrequest" | "invoke-restmethod" | "iwr" | "irm" => {
-            second?;
-            Some(Tool::PowerShell)
+            // `Invoke-WebRequest : The remote server returned ...` is an error record.
+            let next = second?;
+            (next != ":").then_some(Tool::PowerShell)
         }
         _ => None,
     }
@@ -1117,7 +1118,7 @@ fn parse_powershell(args: &[Word]) -> Option<Command> {
         let word = &args[i];
         i += 1;
         let Some(param) = powershell_param(&word.text) else {
-            if word.text.contains("://") || b.urls.is_empty() && word.text.contains('.') {
+            if looks_like_url(&word.text) {
                 b.urls.push(word.text.clone());
             }
             continue;
