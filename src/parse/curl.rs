@@ -18,6 +18,9 @@ use super::lines::{self, LineTrouble, MAX_LINE};
 use super::{Fatal, Sink, for_each_line};
 use crate::model::{BODY_LIMIT, Body, ClientTime, Exchange, Location, Request, Response};
 
+/// `--trace-ascii` prints at most this many bytes per row.
+const ASCII_ROW: usize = 64;
+
 /// A trace header section keeps at most this much (data sections keep a body excerpt).
 const MAX_SECTION_BYTES: usize = 1024 * 1024;
 
@@ -64,6 +67,8 @@ struct Connection {
     host: Option<String>,
     port: Option<u16>,
     tls: bool,
+    /// `Re-using existing connection`: a `Connected to` line that follows keeps its TLS.
+    reusing: bool,
 }
 
 /// HTTP/2 and HTTP/3 pseudo-headers from `h2h3 [...]` and `[HTTP/2] [n] [...]` info lines.
@@ -203,22 +208,29 @@ impl TraceSection {
         if let Some(bytes) = hex_row(data) {
             self.hex = true;
             self.push_bytes(&bytes, number);
-            self.prev_end = Some(offset + bytes.len());
+            self.prev_end = Some(offset.saturating_add(bytes.len()));
             return;
         }
         if let Some(prev_end) = self.prev_end {
-            if offset >= prev_end + 2 {
-                // Trailing spaces an editor stripped, then the CRLF.
-                self.push_bytes(&vec![b' '; offset - prev_end - 2], number);
+            let gap = offset.saturating_sub(prev_end);
+            if gap >= 2 {
+                // Trailing spaces an editor stripped (at most a row's worth), then the CRLF.
+                self.push_spaces(gap - 2, number);
                 self.push_bytes(b"\n", number);
-            } else if offset > prev_end {
-                self.push_bytes(&vec![b' '; offset - prev_end], number);
+            } else if gap > 0 {
+                self.push_spaces(gap, number);
             } else if offset < prev_end {
                 self.push_bytes(b"\n", number);
             }
         }
         self.push_bytes(data.as_bytes(), number);
-        self.prev_end = Some(offset + data.len());
+        self.prev_end = Some(offset.saturating_add(data.len()));
+    }
+
+    fn push_spaces(&mut self, count: usize, number: u64) {
+        for _ in 0..count.min(ASCII_ROW) {
+            self.push_bytes(b" ", number);
+        }
     }
 
     fn push_bytes(&mut self, bytes: &[u8], number: u64) {
@@ -239,7 +251,7 @@ impl TraceSection {
     fn into_lines(mut self) -> Vec<(u64, String)> {
         if !self.hex
             && let Some(prev_end) = self.prev_end
-            && self.declared >= prev_end + 2
+            && self.declared >= prev_end.saturating_add(2)
         {
             self.push_bytes(b"\n", self.last_row_line);
         }
@@ -419,6 +431,8 @@ impl<'s, 'a> CurlReader<'s, 'a> {
     fn info(&mut self, text: &str) {
         if text.starts_with("Trying ") {
             self.conn.tls = false;
+        } else if text.starts_with("Re-using existing connection") {
+            self.conn.reusing = true;
         } else if let Some(rest) = text.strip_prefix("Connected to ") {
             self.connected(rest);
         } else if let Some(rest) = text.strip_prefix("Established connection to ") {
@@ -451,7 +465,7 @@ impl<'s, 'a> CurlReader<'s, 'a> {
             .and_then(|p| p.parse().ok());
         self.conn.host = Some(host.to_owned());
         self.conn.port = port;
-        self.conn.tls = false;
+        self.conn.tls &= std::mem::take(&mut self.conn.reusing);
     }
 
     fn set_host_port(&mut self, host_port: &str) {
@@ -741,9 +755,18 @@ impl<'s, 'a> CurlReader<'s, 'a> {
         let Some(stdout) = self.stdout.as_mut() else {
             return;
         };
-        if !stdout.is_started() && !looks_like_body_start(line.trim_start()) {
-            self.stdout = None;
-            return;
+        if !stdout.is_started() {
+            // `curl -v -i` prints the response head again on stdout before the body.
+            let head = line.trim().is_empty()
+                || parse_status_line(line.trim_end()).is_some()
+                || parse_header_line(line).is_some();
+            if head {
+                return;
+            }
+            if !looks_like_body_start(line.trim_start()) {
+                self.stdout = None;
+                return;
+            }
         }
         if stdout.push(line) == BodyStep::Done {
             let body = self.stdout.take().and_then(BodyCollector::finish);
@@ -1084,6 +1107,22 @@ mod tests {
         assert_eq!(ex.len(), 1);
         let challenge = response(&ex[0]).headers.get("www-authenticate").unwrap();
         assert_eq!(challenge, "Bearer realm=\"Caf\u{FFFD} API\"");
+    }
+
+    #[test]
+    fn verbose_with_include_and_reused_tls_connection() {
+        let text = b"* Connected to api.example.com (203.0.113.10) port 8443 (#0)\n* SSL connection using TLSv1.3\n> GET /a HTTP/1.1\n> Host: api.example.com:8443\n>\n< HTTP/1.1 200 OK\n<\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n{\"a\": 1}\n* Re-using existing connection! (#0) with host api.example.com\n* Connected to api.example.com (203.0.113.10) port 8443 (#0)\n> GET /b HTTP/1.1\n> Host: api.example.com:8443\n>\n< HTTP/1.1 401 Unauthorized\n<\n";
+        let (ex, _) = read_all(text);
+        assert_eq!(ex.len(), 2);
+        assert_eq!(response(&ex[0]).body.as_ref().unwrap().text, "{\"a\": 1}");
+        assert_eq!(ex[1].request.url, "https://api.example.com:8443/b");
+    }
+
+    #[test]
+    fn hostile_trace_rows_do_not_panic() {
+        let text = b"=> Send header, 99999999999999999999 bytes (0x1)\nffffffffffffffff: GET / HTTP/1.1\n0000: Host: x\nfffffffffffffffffff: y\n0010:\n<= Recv header, 2 bytes (0x2)\n0000: HTTP/1.1 401 x\n<= Recv header, 2 bytes (0x2)\n0000: \n";
+        let (ex, _) = read_all(text);
+        assert!(ex.len() <= 1);
     }
 
     #[test]

@@ -129,6 +129,9 @@ fn is_challenge_header(line: &str) -> bool {
 /// A line whose structure carries a status: a status panel, an OkHttp response, an
 /// exception template, an access-log line.
 fn looks_like_paste_status(line: &str) -> bool {
+    if line.len() > paste::MAX_PASTE_LINE {
+        return false;
+    }
     if paste::status_panel(line).is_some() {
         return true;
     }

@@ -261,7 +261,7 @@ impl BodyCollector {
         if self.truncated {
             return;
         }
-        let room = BODY_LIMIT - self.text.len();
+        let room = BODY_LIMIT.saturating_sub(self.text.len());
         if text.len() <= room {
             self.text.push_str(text);
             return;
@@ -312,7 +312,7 @@ pub fn append_body(body: &mut Option<Body>, text: &str) {
     if body.truncated {
         return;
     }
-    let room = BODY_LIMIT - body.text.len();
+    let room = BODY_LIMIT.saturating_sub(body.text.len());
     if text.len() <= room {
         body.text.push_str(text);
         return;

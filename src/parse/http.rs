@@ -316,6 +316,9 @@ impl<'s, 'a> PasteReader<'s, 'a> {
     }
 
     fn classify_paste(&self, line: &str) -> Option<Start> {
+        if line.len() > paste::MAX_PASTE_LINE {
+            return None;
+        }
         if let Some((at, ok)) = paste::okhttp_line(line) {
             return Some(Start::Ok(at, ok));
         }
@@ -1533,5 +1536,70 @@ mod tests {
         assert_eq!(ex.len(), 2);
         assert_eq!(stats.errors[0].location, "line 3");
         assert!(response(&ex[0]).body.as_ref().unwrap().truncated);
+    }
+
+    const ALL_FIXTURES: [&[u8]; 26] = [
+        include_bytes!("../../tests/fixtures/curl/digest.txt"),
+        include_bytes!("../../tests/fixtures/curl/invalid-utf8.txt"),
+        include_bytes!("../../tests/fixtures/curl/no-response-retry.txt"),
+        include_bytes!("../../tests/fixtures/curl/proxy-connect.txt"),
+        include_bytes!("../../tests/fixtures/curl/redirect-cross-host.txt"),
+        include_bytes!("../../tests/fixtures/curl/trace-ascii-info.txt"),
+        include_bytes!("../../tests/fixtures/curl/trace-ascii-star.txt"),
+        include_bytes!("../../tests/fixtures/curl/trace-hex.txt"),
+        include_bytes!("../../tests/fixtures/curl/v7-http1-crlf.txt"),
+        include_bytes!("../../tests/fixtures/curl/v7.88-h2h3.txt"),
+        include_bytes!("../../tests/fixtures/curl/v8-http2.txt"),
+        include_bytes!("../../tests/fixtures/http/access-clf.txt"),
+        include_bytes!("../../tests/fixtures/http/access-logfmt.txt"),
+        include_bytes!("../../tests/fixtures/http/curl-i-bearer.txt"),
+        include_bytes!("../../tests/fixtures/http/curl-i-no-credential.txt"),
+        include_bytes!("../../tests/fixtures/http/curl-i-redirect.txt"),
+        include_bytes!("../../tests/fixtures/http/httpie-verbose.txt"),
+        include_bytes!("../../tests/fixtures/http/lone-challenge.txt"),
+        include_bytes!("../../tests/fixtures/http/obs-fold.txt"),
+        include_bytes!("../../tests/fixtures/http/okhttp-logcat.txt"),
+        include_bytes!("../../tests/fixtures/http/postman-console.txt"),
+        include_bytes!("../../tests/fixtures/http/postman-snippet.txt"),
+        include_bytes!("../../tests/fixtures/http/powershell-utf16le.txt"),
+        include_bytes!("../../tests/fixtures/http/prose-401.txt"),
+        include_bytes!("../../tests/fixtures/http/sdk-exceptions.txt"),
+        include_bytes!("../../tests/fixtures/http/swagger-ui.txt"),
+    ];
+
+    /// Both text readers on every fixture cut short and with bytes changed: never a panic,
+    /// never more exchanges than status-bearing lines.
+    #[test]
+    fn damaged_inputs_never_panic() {
+        let readers: [fn(&mut dyn BufRead, &mut Sink) -> Result<(), Fatal>; 2] =
+            [read, crate::parse::curl::read];
+        for fixture in ALL_FIXTURES {
+            let mut variants: Vec<Vec<u8>> = (0..fixture.len())
+                .step_by(97)
+                .map(|cut| fixture[..cut].to_vec())
+                .collect();
+            for (k, flip) in [b'\n', b' ', b'{', b'}', b':', b'\\', b'\'', 0xFF]
+                .iter()
+                .enumerate()
+            {
+                let mut changed = fixture.to_vec();
+                for i in (k * 13..changed.len()).step_by(41) {
+                    changed[i] = *flip;
+                }
+                variants.push(changed);
+            }
+            for bytes in variants {
+                for reader in readers {
+                    let mut count = 0usize;
+                    let mut emit = |_e: Exchange| count += 1;
+                    let mut sink =
+                        Sink::new(InputStats::new(Arc::from("t"), Format::Http), &mut emit);
+                    reader(&mut &bytes[..], &mut sink).unwrap();
+                    let lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
+                    drop(sink);
+                    assert!(count <= lines);
+                }
+            }
+        }
     }
 }

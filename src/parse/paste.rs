@@ -9,6 +9,10 @@ use regex::Regex;
 
 use super::headers::parse_status_code;
 
+/// Paste shapes are short lines; longer lines are only read as raw HTTP, which keeps the
+/// recognizers linear on multi-megabyte lines.
+pub const MAX_PASTE_LINE: usize = 64 * 1024;
+
 /// Compiles a constant pattern.
 fn regex(pattern: &str) -> Regex {
     Regex::new(pattern).expect("constant pattern") // ok: the patterns are fixed and tested
@@ -179,17 +183,24 @@ static OK_RESPONSE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Finds an OkHttp line marker in `line`: its byte position (the end of any log prefix) and
-/// what it says.
+/// what it says. Only the first marker of each direction is tried.
 pub fn okhttp_line(line: &str) -> Option<(usize, OkLine)> {
-    let mut from = 0;
-    while let Some(found) = line[from..].find(['-', '<']) {
-        let at = from + found;
-        if let Some(parsed) = okhttp_at(&line[at..]) {
-            return Some((at, parsed));
-        }
-        from = at + 1;
+    if line.len() > MAX_PASTE_LINE {
+        return None;
     }
-    None
+    let request = line.find("--> ").map(|at| {
+        // `---> HTTP GET` (Retrofit 1) starts one dash earlier.
+        if at > 0 && line.as_bytes()[at - 1] == b'-' {
+            at - 1
+        } else {
+            at
+        }
+    });
+    let response = line.find("<--");
+    [request, response]
+        .into_iter()
+        .flatten()
+        .find_map(|at| okhttp_at(&line[at..]).map(|parsed| (at, parsed)))
 }
 
 fn okhttp_at(text: &str) -> Option<OkLine> {
