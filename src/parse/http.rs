@@ -1567,12 +1567,13 @@ mod tests {
         include_bytes!("../../tests/fixtures/http/swagger-ui.txt"),
     ];
 
+    type Reader = fn(&mut dyn BufRead, &mut Sink) -> Result<(), Fatal>;
+
     /// Both text readers on every fixture cut short and with bytes changed: never a panic,
     /// never more exchanges than status-bearing lines.
     #[test]
     fn damaged_inputs_never_panic() {
-        let readers: [fn(&mut dyn BufRead, &mut Sink) -> Result<(), Fatal>; 2] =
-            [read, crate::parse::curl::read];
+        let readers: [Reader; 2] = [read, crate::parse::curl::read];
         for fixture in ALL_FIXTURES {
             let mut variants: Vec<Vec<u8>> = (0..fixture.len())
                 .step_by(97)
