@@ -227,7 +227,7 @@ mod tests {
 
     #[test]
     fn prose_with_401_is_not_http() {
-        let prose = b"Since Friday every call returns 401 Unauthorized.\nWe tried GET /v2/devices 401 times.\ncurl returns 401 for me\n";
+        let prose = b"Since Friday every call returns 401 Unauthorized.\nWe tried GET /v2/devices 401 times.\ncurl returns 401 for me\nFilter with status=401 method=GET path=/x in the console.\n";
         assert_eq!(detect(prose, Some("txt")), None);
     }
 

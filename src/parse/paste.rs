@@ -399,7 +399,8 @@ const LOGFMT_MESSAGE: &[&str] = &["msg", "message", "error", "err", "error_messa
 /// pairs, with a status and a method or a path.
 pub fn logfmt_line(line: &str) -> Option<AccessLine> {
     let (pairs, others) = logfmt_pairs(line);
-    if pairs.len() < 3 || others > pairs.len() {
+    // A log line is almost all pairs (a prefix may add a word or two); prose is not.
+    if pairs.len() < 3 || others * 2 > pairs.len() {
         return None;
     }
     let find = |keys: &[&str]| {
@@ -627,5 +628,10 @@ mod tests {
         );
         assert!(logfmt_line("status=401 is what we get").is_none());
         assert!(logfmt_line("a=1 b=2 status=401").is_none());
+        assert!(logfmt_line("use status=401 method=GET path=/x to filter").is_none());
+        assert!(
+            logfmt_line("2024-03-08T14:23:45Z web-1 method=GET path=/x status=401 dur=3ms ok=1")
+                .is_some()
+        );
     }
 }
