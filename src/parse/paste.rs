@@ -82,7 +82,11 @@ static STATUS_PANEL: LazyLock<Regex> = LazyLock::new(|| {
 /// `401 Unauthorized` or `Status: 401 Unauthorized  Time: 85 ms  Size: 412 B` on a line of
 /// its own, as a Postman or Insomnia status bar copies: the status and its reason.
 pub fn status_panel(line: &str) -> Option<(u16, String)> {
-    let caps = STATUS_PANEL.captures(line.trim())?;
+    let line = line.trim();
+    if !line.starts_with(|c: char| c.is_ascii_digit() || c == 'S') || line.len() > 120 {
+        return None;
+    }
+    let caps = STATUS_PANEL.captures(line)?;
     let status = parse_status_code(&caps[1])?;
     let reason = caps[2].trim();
     is_canonical_reason(status, reason).then(|| (status, reason.to_owned()))
@@ -111,7 +115,15 @@ static POSTMAN_HEAD: LazyLock<Regex> = LazyLock::new(|| {
 /// `GET https://api.example.com/v2/devices`, optionally with `401` and a time on the same
 /// line: the head of a Postman console entry.
 pub fn postman_head(line: &str) -> Option<(String, String, Option<u16>)> {
-    let caps = POSTMAN_HEAD.captures(line.trim())?;
+    let line = line.trim();
+    let method = line.split(' ').next().unwrap_or("");
+    if !matches!(
+        method,
+        "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS"
+    ) {
+        return None;
+    }
+    let caps = POSTMAN_HEAD.captures(line)?;
     let status = caps.get(3).and_then(|m| parse_status_code(m.as_str()));
     Some((caps[1].to_owned(), caps[2].to_owned(), status))
 }
@@ -134,6 +146,9 @@ pub enum Heading {
 
 pub fn heading(line: &str) -> Option<Heading> {
     let text = line.trim().trim_end_matches(':').trim_end();
+    if text.len() > 20 || !text.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return None;
+    }
     let words: Vec<String> = text
         .split_whitespace()
         .map(|w| w.to_ascii_lowercase())
@@ -301,9 +316,16 @@ static EXCEPTION_TEMPLATES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     .collect()
 });
 
+/// A literal every template holds: lines without one are passed over in one fast scan.
+static EXCEPTION_HINT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"resulted in a|Error: |does not indicate success|returned an error|HTTP response code|ErrorException|ResponseException|status code|HttpException|HTTPError|ClientResponseError|RestClient::|cannot fetch token",
+    )
+});
+
 /// The status an exception or error line quotes (see [`EXCEPTION_TEMPLATES`]).
 pub fn quoted_status(line: &str) -> Option<QuotedStatus> {
-    if !line.is_ascii() && line.len() > 4096 {
+    if !EXCEPTION_HINT.is_match(line) {
         return None;
     }
     for template in EXCEPTION_TEMPLATES.iter() {
@@ -363,6 +385,7 @@ static CLF: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Common/Combined Log Format: `... [08/Mar/2024:14:23:45 +0000] "GET /x HTTP/1.1" 401 123`.
 pub fn clf_line(line: &str) -> Option<AccessLine> {
+    memchr::memmem::find(line.as_bytes(), b"] \"")?;
     let caps = CLF.captures(line)?;
     Some(AccessLine {
         status: parse_status_code(&caps["s"])?,
@@ -398,6 +421,9 @@ const LOGFMT_MESSAGE: &[&str] = &["msg", "message", "error", "err", "error_messa
 /// A logfmt line (`time=... method=GET path=/x status=401 msg="..."`): mostly `key=value`
 /// pairs, with a status and a method or a path.
 pub fn logfmt_line(line: &str) -> Option<AccessLine> {
+    if !line.contains("=") {
+        return None;
+    }
     let (pairs, others) = logfmt_pairs(line);
     // A log line is almost all pairs (a prefix may add a word or two); prose is not.
     if pairs.len() < 3 || others * 2 > pairs.len() {
