@@ -1,7 +1,7 @@
 //! Deciding a source's format from its first bytes: by structure, never by words. The file
 //! extension is only a tie-breaker.
 
-use super::Format;
+use super::{Format, paste};
 
 /// How many bytes of a source detection looks at.
 pub const PREFIX_LEN: usize = 64 * 1024;
@@ -45,12 +45,14 @@ fn looks_like_har(text: &str) -> bool {
     rest.trim_start().starts_with(':')
 }
 
-/// `curl -v` prefixes (`* `, `> `, `< `) or `--trace`/`--trace-ascii` section headers.
+/// `curl -v` prefixes (`> ` request line and `< ` status line), `--trace`/`--trace-ascii`
+/// section headers, or a `< ` status line among curl's `* ` connection lines.
 fn looks_like_curl(text: &str) -> bool {
     let mut request = false;
     let mut response = false;
+    let mut connection_info = false;
     for line in text.lines().take(2000) {
-        let line = strip_trace_prefixes(line);
+        let line = strip_trace_prefixes(line.trim_end());
         if line.starts_with("=> Send header") || line.starts_with("<= Recv header") {
             return true;
         }
@@ -60,7 +62,13 @@ fn looks_like_curl(text: &str) -> bool {
         if let Some(rest) = line.strip_prefix("< ") {
             response |= is_status_line(rest);
         }
-        if request && response {
+        if let Some(info) = line.strip_prefix("* ") {
+            let info = info.trim_start();
+            connection_info |= info.starts_with("Trying ")
+                || info.starts_with("Connected to ")
+                || info.starts_with("Connection #");
+        }
+        if response && (request || connection_info) {
             return true;
         }
     }
@@ -69,35 +77,73 @@ fn looks_like_curl(text: &str) -> bool {
 
 /// Removes `--trace-time` (`12:00:00.123456 `) and `--trace-ids` (`[0-0] `) prefixes.
 pub fn strip_trace_prefixes(line: &str) -> &str {
-    let mut line = line;
-    let bytes = line.as_bytes();
-    if bytes.len() > 16
-        && bytes[2] == b':'
-        && bytes[5] == b':'
-        && bytes[..2].iter().all(u8::is_ascii_digit)
-        && let Some((_, rest)) = line.split_once(' ')
-    {
-        line = rest;
-    }
-    if line.starts_with('[')
-        && let Some((ids, rest)) = line.split_once("] ")
-        && ids[1..].chars().all(|c| c.is_ascii_digit() || c == '-')
-    {
-        line = rest;
-    }
-    line
+    super::curl::split_trace_prefix(line).1
 }
 
-/// A status line somewhere (`HTTP/1.1 401 ...`, `HTTP/2 401`), or a pasted curl/HTTPie
-/// command, or a lone `WWW-Authenticate` header.
+/// Raw HTTP or a ticket paste: a status line, a lone `WWW-Authenticate` header, an OkHttp
+/// response line, a Postman/Swagger status panel, an exception quoting a status, an access
+/// log line. A file that is mostly JSON records is left to the JSON-log reader unless it
+/// holds a status line.
 fn looks_like_http(text: &str) -> bool {
-    text.lines().take(5000).any(|line| {
-        let line = line.trim_start_matches(['$', '>', ' ']);
-        is_status_line(line.trim_end())
-            || line
-                .get(..18)
-                .is_some_and(|h| h.eq_ignore_ascii_case("www-authenticate: "))
-    })
+    let lines: Vec<&str> = text.lines().take(5000).collect();
+    let json_lines = lines.iter().filter(|l| paste::is_json_shaped(l)).count();
+    let other_lines = lines.iter().filter(|l| !l.trim().is_empty()).count() - json_lines;
+    let pastes = json_lines <= other_lines;
+    let mut expect_status = 0u8;
+    for line in lines {
+        let line = line.trim_end();
+        let stripped = line.trim_start_matches(['$', '>', ' ']);
+        if is_status_line(stripped) || is_challenge_header(stripped) {
+            return true;
+        }
+        if !pastes {
+            continue;
+        }
+        if expect_status > 0 {
+            if paste::bare_status(line).is_some() {
+                return true;
+            }
+            expect_status -= u8::from(!line.trim().is_empty());
+        }
+        if paste::heading(line) == Some(paste::Heading::StatusNext) {
+            expect_status = 4;
+        }
+        if let Some((_, _, status)) = paste::postman_head(line) {
+            if status.is_some() {
+                return true;
+            }
+            expect_status = 4;
+        }
+        if looks_like_paste_status(line) {
+            return true;
+        }
+    }
+    false
+}
+
+fn is_challenge_header(line: &str) -> bool {
+    line.get(..17)
+        .is_some_and(|h| h.eq_ignore_ascii_case("www-authenticate:"))
+}
+
+/// A line whose structure carries a status: a status panel, an OkHttp response, an
+/// exception template, an access-log line.
+fn looks_like_paste_status(line: &str) -> bool {
+    if line.len() > paste::MAX_PASTE_LINE {
+        return false;
+    }
+    if paste::status_panel(line).is_some() {
+        return true;
+    }
+    if let Some((_, paste::OkLine::Response { .. })) = paste::okhttp_line(line) {
+        return true;
+    }
+    if paste::is_json_shaped(line) {
+        return false;
+    }
+    paste::quoted_status(line).is_some()
+        || paste::clf_line(line).is_some()
+        || paste::logfmt_line(line).is_some()
 }
 
 /// `{...}` objects one per line (possibly after a prefix), a JSON array, or one document.
@@ -113,30 +159,12 @@ fn looks_like_json_log(text: &str) -> bool {
 
 /// `HTTP/1.1 200 OK`, `HTTP/2 401`, `HTTP/1.0 404`.
 pub fn is_status_line(line: &str) -> bool {
-    let Some(rest) = line.strip_prefix("HTTP/") else {
-        return false;
-    };
-    let mut parts = rest.splitn(3, ' ');
-    let version = parts.next().unwrap_or("");
-    let code = parts.next().unwrap_or("");
-    version.chars().all(|c| c.is_ascii_digit() || c == '.')
-        && !version.is_empty()
-        && code.len() == 3
-        && code.chars().all(|c| c.is_ascii_digit())
+    super::headers::parse_status_line(line).is_some()
 }
 
 /// `GET /path HTTP/1.1` (any token method, any target, an HTTP version).
 pub fn is_request_line(line: &str) -> bool {
-    let mut parts = line.split(' ');
-    let (Some(method), Some(target), Some(version), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return false;
-    };
-    !method.is_empty()
-        && method.bytes().all(|b| b.is_ascii_uppercase())
-        && !target.is_empty()
-        && version.starts_with("HTTP/")
+    super::headers::parse_request_line(line).is_some()
 }
 
 #[cfg(test)]
@@ -164,6 +192,49 @@ mod tests {
     fn raw_http_paste() {
         let p = b"$ curl -i https://api.example.com/v2/devices\nHTTP/2 401 \r\ndate: x\r\n";
         assert_eq!(detect(p, None), Some(Format::Http));
+    }
+
+    #[test]
+    fn curl_wins_over_http_for_transcripts() {
+        let v = b"$ curl -v https://x.example.com\n* Connected to x (1.2.3.4) port 443\n< HTTP/2 401 \n< www-authenticate: Bearer\n<\n";
+        assert_eq!(detect(v, None), Some(Format::Curl));
+        let t = b"14:40:00.100000 [0-x] * Trying 1.2.3.4:443...\n14:40:00.150600 [0-0] => Send header, 20 bytes (0x14)\n";
+        assert_eq!(detect(t, None), Some(Format::Curl));
+    }
+
+    #[test]
+    fn paste_shapes_are_http() {
+        let pastes: [&[u8]; 9] = [
+            b"I/okhttp.OkHttpClient: <-- 401 Unauthorized https://api.example.com/v2/x (12ms)\n",
+            b"Hello,\n\nStatus: 401 Unauthorized   Time: 85 ms\n{\"error\": 1}\n",
+            b"Server response\nCode\tDetails\n401\nUndocumented\n",
+            b"GET https://api.example.com/v2/logs\n401\n143 ms\n",
+            b"Invoke-WebRequest : The remote server returned an error: (401) Unauthorized.\n",
+            b"Client error: `GET https://a.example.com/x` resulted in a `401 Unauthorized` response:\n",
+            b"1.2.3.4 - - [08/Mar/2024:14:23:45 +0000] \"GET /v2/x HTTP/1.1\" 401 12\n",
+            b"time=2024-03-08T14:23:45Z method=GET path=/v2/x status=401\n",
+            b"The header says:\nWWW-Authenticate: Bearer error=\"invalid_token\"\n",
+        ];
+        for paste in pastes {
+            assert_eq!(
+                detect(paste, None),
+                Some(Format::Http),
+                "{}",
+                String::from_utf8_lossy(paste)
+            );
+        }
+    }
+
+    #[test]
+    fn prose_with_401_is_not_http() {
+        let prose = b"Since Friday every call returns 401 Unauthorized.\nWe tried GET /v2/devices 401 times.\ncurl returns 401 for me\nFilter with status=401 method=GET path=/x in the console.\n";
+        assert_eq!(detect(prose, Some("txt")), None);
+    }
+
+    #[test]
+    fn json_records_quoting_shapes_stay_json() {
+        let log = b"{\"msg\":\"resulted in a `401 Unauthorized` response\"}\n{\"msg\":\"status=401 method=GET path=/x\"}\nstarting worker status=200 method=GET path=/health\n";
+        assert_eq!(detect(log, None), Some(Format::Jsonl));
     }
 
     #[test]

@@ -5,11 +5,15 @@
 //! record with [`Sink::error`] and goes on, and returns [`Fatal`] only when the rest of the
 //! input cannot be read (a truncated HAR, invalid UTF-8 in a JSON document).
 
+pub mod command;
 pub mod curl;
 pub mod detect;
 pub mod har;
+pub mod headers;
 pub mod http;
 pub mod jsonl;
+pub mod lines;
+pub mod paste;
 
 use std::io::BufRead;
 use std::sync::Arc;
