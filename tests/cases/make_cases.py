@@ -609,8 +609,12 @@ def curl_file(name, invocations, folder="curl"):
                 conn = len(connected)
                 connected[x.host] = conn
                 ip = inv.ip if conn == 0 else "203.0.113.%d" % (40 + conn)
-                lines += [f"* Host {x.host}:{port} was resolved.", "* IPv6: (none)",
-                          f"* IPv4: {ip}", f"*   Trying {ip}:{port}...",
+                if x.host[0].isdigit():  # an IP literal is not resolved
+                    ip = x.host
+                else:
+                    lines += [f"* Host {x.host}:{port} was resolved.", "* IPv6: (none)",
+                              f"* IPv4: {ip}"]
+                lines += [f"*   Trying {ip}:{port}...",
                           f"* Connected to {x.host} ({ip}) port {port}"]
                 if parts.scheme == "https":
                     curl_tls(h2, lines)
@@ -676,7 +680,10 @@ def curl_file(name, invocations, folder="curl"):
             elif x.rbody:
                 lines.append("* Ignoring the response-body")
                 lines.append(f"{{ [{len(x.rbody.encode())} bytes data]")
-            lines.append(f"* Connection #{conn} to host {x.host} left intact")
+            if x.reason == "HTTP/1.0":  # no keep-alive
+                lines.append("* Closing connection")
+            else:
+                lines.append(f"* Connection #{conn} to host {x.host} left intact")
     write(rel, "\n".join(lines) + "\n")
 
 
@@ -1978,7 +1985,7 @@ def jsonl_cases():
     ])
 
     # --- Envoy / Istio JSON access log with jwt_authn details ---------------------------
-    def envoy(when, method, path, code, details, seed, auth=None):
+    def envoy(when, method, path, code, details, seed):
         rec = {"start_time": iso_z(when), "method": method, "path": path,
                "protocol": "HTTP/2", "response_code": code, "response_flags": "-",
                "response_code_details": details, "connection_termination_details": None,
@@ -2056,6 +2063,14 @@ def jsonl_cases():
          401, L("revoked_credentials", "credentials_rejected",
                 "a static Basic password refused with no statement: rule 12, long-lived "
                 "credential refused")),
+        (nginx(n0 + timedelta(minutes=38), "api.example.com", "GET", "/v2/policies", 200,
+               "Bearer " + fresh, "", "n7"), 200, None),
+        (nginx(n0 + timedelta(minutes=41), "api.example.com", "GET", "/v2/policies", 401,
+               "Bearer " + fresh, REALM, "n8"), 401,
+         L("invalid_token", "token_revoked",
+           "no statement (a bare challenge; nginx logs no body); the same token got 200s at "
+           "[1], [2] and [7] and its exp 08:55:00Z is 14m02s after the log time: history "
+           "(rule 11b)")),
     ])
 
     # --- Kubernetes audit: failed authentication events ---------------------------------
