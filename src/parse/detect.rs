@@ -33,7 +33,8 @@ pub fn detect(prefix: &[u8], extension: Option<&str>) -> Option<Format> {
     }
 }
 
-/// `{ "log": {` as the first key (every exporter writes `log` first).
+/// `{ "log": {` as the first key (every exporter writes `log` first). Docker's json-file
+/// lines start `{"log":"` too, but their `log` is a string.
 fn looks_like_har(text: &str) -> bool {
     let Some(rest) = text.strip_prefix('{') else {
         return false;
@@ -42,7 +43,10 @@ fn looks_like_har(text: &str) -> bool {
     let Some(rest) = rest.strip_prefix("\"log\"") else {
         return false;
     };
-    rest.trim_start().starts_with(':')
+    let Some(value) = rest.trim_start().strip_prefix(':') else {
+        return false;
+    };
+    value.trim_start().starts_with('{')
 }
 
 /// `curl -v` prefixes (`> ` request line and `< ` status line), `--trace`/`--trace-ascii`
@@ -170,6 +174,13 @@ pub fn is_request_line(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn docker_json_file_lines_are_not_har() {
+        let line =
+            br#"{"log":"{\"status\":401}\n","stream":"stdout","time":"2024-03-08T14:23:45Z"}"#;
+        assert_ne!(detect(line, None), Some(Format::Har));
+    }
 
     #[test]
     fn har_by_first_key() {
