@@ -186,6 +186,12 @@ pub fn scrub_secrets(text: &str, mark: &dyn Fn(&str) -> String) -> String {
 /// capital letter after the first character.
 fn credential_like(s: &str) -> bool {
     let word = s.rsplit(char::is_whitespace).next().unwrap_or(s);
+    // `realm=`, `error=`: a challenge parameter's name, not a token68 value.
+    if let Some(name) = word.strip_suffix('=')
+        && name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+    {
+        return false;
+    }
     word.chars()
         .any(|c| c.is_ascii_digit() || "=._-+/~".contains(c))
         || word.chars().skip(1).any(|c| c.is_ascii_uppercase())
@@ -229,6 +235,12 @@ mod scrub_tests {
         assert!(!out.contains("dXNlcjpwYXNz"), "{out}");
         assert!(!out.contains("hunter"), "{out}");
         assert!(!out.contains("ghp_abcdefghijklmnop1234"), "{out}");
+    }
+
+    #[test]
+    fn challenge_parameters_survive() {
+        let text = r#"Bearer realm="Example API", error="invalid_token""#;
+        assert_eq!(scrub_secrets(text, &mark), text);
     }
 
     #[test]

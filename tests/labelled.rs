@@ -44,7 +44,7 @@ const CAUSES: [&str; 7] = [
 ];
 
 /// Issue 5's closed list of detail codes, plus the three issue 6 adds.
-const DETAILS: [&str; 36] = [
+const DETAILS: [&str; 42] = [
     "jwt_exp_passed",
     "server_says_expired",
     "placeholder",
@@ -81,6 +81,12 @@ const DETAILS: [&str; 36] = [
     "cors_preflight",
     "dropped_on_redirect",
     "dpop_nonce_required",
+    "expires_in_passed",
+    "within_leeway",
+    "no_statement",
+    "claim_invalid",
+    "server_says_clock_skew",
+    "interaction_required",
 ];
 
 const FORMATS: [&str; 4] = ["har", "curl", "http", "jsonl"];

@@ -125,7 +125,7 @@ pub fn decide(input: &Input) -> Decision {
     let (winner, refined) = refine_detail(winner, &fired);
     let considered: Vec<String> = fired
         .iter()
-        .filter(|(name, _)| !name.starts_with("12"))
+        .filter(|(name, v)| !name.starts_with("12") || v.cause != Cause::Unknown)
         .map(|(name, v)| format!("rule {name} also fired: {}/{}", v.cause, v.detail))
         .collect();
     let mut evidence = winner.evidence.clone();
@@ -217,13 +217,14 @@ fn statement_matches(evidence: &Evidence) -> Vec<(String, StatementMatch)> {
             out.push((statement.place(), m, statement.source));
         }
     }
-    let decisive_text = |source: Source| {
+    // The text decides whenever the table knows it: a code of the same source is dropped.
+    let has_text = |source: Source| {
         out.iter()
-            .any(|(_, m, s)| *s == source && m.field == Field::Text && decides(m))
+            .any(|(_, m, s)| *s == source && m.field == Field::Text)
     };
     let keep: Vec<bool> = out
         .iter()
-        .map(|(_, m, s)| m.field == Field::Text || !decisive_text(*s))
+        .map(|(_, m, s)| m.field == Field::Text || !has_text(*s))
         .collect();
     out.into_iter()
         .zip(keep)
@@ -688,6 +689,28 @@ fn rule11_history(input: &Input) -> Option<RuleVerdict> {
     {
         return None;
     }
+    if let Some(long_lived) = input
+        .evidence
+        .credential()
+        .and_then(|c| c.long_lived.clone())
+    {
+        let line = format!(
+            "{} got {} earlier{} and is refused now: it was revoked or disabled in between",
+            long_lived.describe(),
+            success.status,
+            success
+                .at
+                .as_deref()
+                .map(|t| format!(" (at {t})"))
+                .unwrap_or_default()
+        );
+        return Some(verdict(
+            Cause::RevokedCredentials,
+            "credential_revoked",
+            Confidence::Medium,
+            line,
+        ));
+    }
     let line = format!(
         "the same credential got {} earlier{} and is not expired: it was revoked in between",
         success.status,
@@ -717,7 +740,7 @@ fn ruled_out(input: &Input) -> Option<RuleVerdict> {
     let ambiguous = input
         .matches
         .iter()
-        .find(|(_, m)| matches!(m.verdict, Verdict::Ambiguous { .. }));
+        .find(|(_, m)| matches!(m.verdict, Verdict::Ambiguous { .. } | Verdict::TimeRange));
     let claims_pass = ev.claim_times.as_ref().is_some_and(|t| {
         !t.expired() && !t.nbf_in_future() && !t.iat_in_future() && t.undecided().is_empty()
     }) && credential.jwt().is_some_and(|j| j.exp().is_some());
@@ -741,8 +764,15 @@ fn ruled_out(input: &Input) -> Option<RuleVerdict> {
             return Some(verdict(cause, detail, Confidence::Medium, line));
         }
     }
+    // A statement that explains the refusal otherwise (its times inside the leeway) is not
+    // a plain refusal of the credential.
+    let explained = input
+        .matches
+        .iter()
+        .any(|(_, m)| m.verdict == Verdict::TimeRange);
     if let Some(long_lived) = &credential.long_lived
         && !matches!(long_lived, LongLived::RefreshToken)
+        && !explained
     {
         let line = format!(
             "{} was refused ({}); a long-lived credential that is refused has been revoked, rotated or is wrong",
@@ -780,7 +810,18 @@ fn unknown_verdict(input: &Input) -> RuleVerdict {
     let ev = input.evidence;
     let (detail, line) = if ev.chosen == Chosen::NotRecorded {
         ("credential_not_recorded", "the capture does not record the request's credential (a response alone, or a log without request headers); export the request too".to_owned())
-    } else if let Some((place, _)) = input.matches.iter().find(|(_, m)| !decides(m)) {
+    } else if ev.reference.is_none()
+        && ev
+            .credential()
+            .and_then(|c| c.jwt())
+            .is_some_and(|j| j.exp().is_some())
+    {
+        ("no_server_time", "the capture holds no time for this request (no Date header, no log or client time): the token's exp cannot be judged; pass --at TIME".to_owned())
+    } else if let Some((place, _)) = input
+        .matches
+        .iter()
+        .find(|(_, m)| !decides(m) || m.verdict == Verdict::TimeRange)
+    {
         (
             "ambiguous_statement",
             format!(

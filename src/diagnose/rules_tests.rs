@@ -630,7 +630,6 @@ fn rule2_time_range_statement_not_yet_valid() {
 }
 
 #[test]
-#[ignore = "BUG: AADSTS700024 inside the leeway falls to rule 12's long-lived branch (revoked_credentials/credentials_rejected) instead of unknown"]
 fn rule2_time_range_statement_inside_the_leeway_decides_nothing() {
     // Valid from 30 s after the stated time: inside the 60 s leeway. The server named expiry
     // or clock skew and neither is shown: unknown, never a refused credential.
@@ -1309,7 +1308,6 @@ fn pair_11_12_history_beats_ruled_out_statement() {
 }
 
 #[test]
-#[ignore = "BUG: decide() drops rule 12 from `considered` even when it reached a verdict (token_rejected), so the loser of 11-12 is never named"]
 fn pair_11_12_names_rule_12s_verdict() {
     let e = get(API)
         .bearer(&jwt(&claims(NOW + 1800)))
@@ -1356,7 +1354,6 @@ fn rule12_ambiguous_statement_ruled_out_by_passing_claims() {
 }
 
 #[test]
-#[ignore = "BUG: the code \"unauthorized\" beside the text \"invalid or has expired\" (the reference API's own 401 body) is not dropped, so rule 12 tests the code's six causes instead of the text's two and says unknown"]
 fn rule12_reference_api_body_with_passing_claims_is_token_rejected() {
     // Issue 5: "when a message has both a code and a text the table knows, the text decides";
     // the text names expired_token or invalid_token, and the claims pass.
@@ -1467,7 +1464,6 @@ fn capture_token_that_worked_then_failed_before_exp_was_revoked() {
 }
 
 #[test]
-#[ignore = "BUG: rule 11b gives invalid_token/token_revoked for a personal access token that worked earlier; issue 5 says a revoked personal token or API key is revoked_credentials"]
 fn capture_personal_token_that_worked_then_failed_is_revoked_credentials() {
     let pat = "ghp_16C7e42F292c6912E7710c838347Ae178B4a";
     let judged = judge_capture(

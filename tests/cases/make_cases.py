@@ -46,7 +46,9 @@ DETAILS = {
     "client_refused", "client_secret_expired", "refresh_grant_revoked", "credential_revoked",
     "credentials_rejected", "nbf_in_future", "iat_in_future", "client_clock_behind",
     "credential_redacted", "credential_not_recorded", "no_server_time", "ambiguous_statement",
-    "cors_preflight", "dropped_on_redirect", "dpop_nonce_required",
+    "cors_preflight", "dropped_on_redirect", "dpop_nonce_required", "expires_in_passed",
+    "within_leeway", "no_statement", "claim_invalid", "server_says_clock_skew",
+    "interaction_required",
 }
 
 
@@ -963,11 +965,11 @@ def har_cases():
         X("GET", "https://api.example.com/v2/devices", 401,
           req=[("authorization", "Bearer " + op), ("user-agent", "python-requests/2.31.0")],
           resp=h, rbody=b, started=d2, date=d2,
-          label=L("expired_token", "jwt_exp_passed",
+          label=L("expired_token", "expires_in_passed",
                   "opaque token: its expiry 13:00:00Z comes from its issuance at [0] (Date "
                   "12:00:00Z + expires_in 3600), 1h00m10s before Date 14:00:10Z; bare "
-                  "invalid_token; jwt_exp_passed is the closed list's code for a passed expiry "
-                  "(issue 6 Issuance)")),
+                  "invalid_token; expires_in_passed is the README's code for an expiry known "
+                  "from issuance (issue 6 Issuance)")),
     ])
 
     # --- a token that worked, then failed before its exp -----------------------------------
