@@ -76,6 +76,8 @@ pub struct SourceJudge<'a> {
     format: Format,
     history: History,
     pending: VecDeque<Pending>,
+    /// 401s seen: a "possibly sanitized" note matters only where a 401 was.
+    unauthorized: u64,
 }
 
 impl<'a> SourceJudge<'a> {
@@ -85,6 +87,7 @@ impl<'a> SourceJudge<'a> {
             format,
             history: History::default(),
             pending: VecDeque::new(),
+            unauthorized: 0,
         }
     }
 
@@ -92,6 +95,9 @@ impl<'a> SourceJudge<'a> {
     pub fn push(&mut self, exchange: Exchange, findings: &mut Vec<Finding>) {
         self.look_back(&exchange);
         let ctx = &self.context.evidence;
+        if exchange.is_unauthorized() {
+            self.unauthorized += 1;
+        }
         if self.is_judged(&exchange) {
             let evidence = evidence::gather(&exchange, ctx);
             let prior = self.history.prior(&exchange, &evidence);
@@ -172,7 +178,7 @@ impl<'a> SourceJudge<'a> {
                 stats.note("sanitized_export", ADVICE);
                 return true;
             }
-            Some(false) if stats.exchanges > 0 => stats.note(
+            Some(false) if self.unauthorized > 0 => stats.note(
                 "possibly_sanitized",
                 format!("no request in this Chromium export carries credentials; if the client sent any, {ADVICE}"),
             ),
