@@ -171,16 +171,16 @@ fn may_hold_status(line: &[u8]) -> bool {
 
 /// Brace depth and string state across the lines of one record.
 #[derive(Debug, Default, Clone, Copy)]
-struct Scanner {
-    depth: i64,
-    in_string: bool,
+pub struct Scanner {
+    pub depth: i64,
+    pub in_string: bool,
     escaped: bool,
     /// More closed than opened: not the start of an object.
     broken: bool,
 }
 
 impl Scanner {
-    fn feed(&mut self, bytes: &[u8]) {
+    pub fn feed(&mut self, bytes: &[u8]) {
         for &b in bytes {
             if self.in_string {
                 if self.escaped {
@@ -372,6 +372,14 @@ mod tests {
         let parsed = parse_buffer(buf, true);
         assert_eq!(parsed.tail, None);
         assert_eq!(parsed.skipped, 2);
+    }
+
+    #[test]
+    fn first_half_of_a_wrapped_record_is_not_a_prefix() {
+        let buf = b"{\"request\":{\"uri\":\"/v2/devices\",\"headers\":{\"host\":\"api.example.com\"}}\n,\"status\":401}\n[main] {worker-1} INFO {\"status\":200}\n";
+        let parsed = parse_buffer(buf, true);
+        assert_eq!(lines_of(&parsed), vec![1, 3]);
+        assert_eq!(parsed.skipped, 0);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use crate::model::{Exchange, Location, ServerTime};
 
 use super::draft::{Draft, stamp_of};
+use super::lines::Scanner;
 use super::value::{Obj, Val};
 use super::{aws, caddy, envoy, gcp, generic, k8s, quoted, reqres, semconv, traefik};
 
@@ -115,14 +116,26 @@ fn docker_log(obj: &Obj) -> Option<String> {
 }
 
 /// The JSON object that ends `line`, after any prefix: tries each of the first few `{`
-/// (a prefix may hold braces too). Returns where it starts.
+/// (a prefix may hold braces too, `{main} INFO {...}`), but never one nested inside an
+/// object the line opened before it (the first half of a hard-wrapped record). Returns
+/// where it starts.
 pub fn find_object(line: &[u8]) -> Option<(usize, Obj<'_>)> {
     if line.last() != Some(&b'}') {
         return None;
     }
-    memchr::memchr_iter(b'{', line)
-        .take(4)
-        .find_map(|start| Obj::parse_bytes(&line[start..]).map(|obj| (start, obj)))
+    let mut before = Scanner::default();
+    let mut scanned = 0;
+    for start in memchr::memchr_iter(b'{', line).take(4) {
+        before.feed(&line[scanned..start]);
+        scanned = start;
+        if before.depth > 0 || before.in_string {
+            return None;
+        }
+        if let Some(obj) = Obj::parse_bytes(&line[start..]) {
+            return Some((start, obj));
+        }
+    }
+    None
 }
 
 #[cfg(test)]
