@@ -3,6 +3,8 @@
 //! `["REDACTED"]` unless the server logs them. Only access-logger lines are exchanges: the
 //! error logger repeats a status the access logger writes too.
 
+use std::hash::{DefaultHasher, Hash, Hasher};
+
 use super::draft::{Draft, compose_url, status_of};
 use super::record::{CaddyKey, Found};
 use super::value::Obj;
@@ -11,7 +13,7 @@ use super::value::Obj;
 /// `"http.handlers.reverse_proxy"`), or an access record without a logger name.
 pub fn matches(obj: &Obj) -> bool {
     obj.text("logger").is_some_and(|l| l.starts_with("http."))
-        || (obj.has("resp_headers") && obj.obj("request").is_some())
+        || (obj.has("resp_headers") && obj.has_obj("request"))
 }
 
 pub fn map(obj: &Obj) -> Found {
@@ -51,14 +53,11 @@ fn read_request(request: &Obj, draft: &mut Draft) {
 
 /// The client's address and port with the request line: the same in both loggers.
 fn key_of(request: &Obj) -> CaddyKey {
-    let part = |k: &str| request.text(k).unwrap_or_default();
-    CaddyKey(format!(
-        "{}\u{1f}{}\u{1f}{}\u{1f}{}",
-        part("remote_ip"),
-        part("remote_port"),
-        part("method"),
-        part("uri")
-    ))
+    let mut hasher = DefaultHasher::new();
+    for key in ["remote_ip", "remote_port", "method", "uri"] {
+        request.text(key).unwrap_or_default().hash(&mut hasher);
+    }
+    CaddyKey(hasher.finish())
 }
 
 #[cfg(test)]

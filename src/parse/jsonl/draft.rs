@@ -320,13 +320,11 @@ fn push_values(into: &mut Headers, name: &str, value: &Val, skip_placeholders: b
         }
     };
     match value {
-        Val::Arr(_) => {
-            for item in value.as_arr().unwrap_or_default() {
-                if let Some(text) = item.text() {
-                    push(&text);
-                }
+        Val::Arr(_) => value.each(|item| {
+            if let Some(text) = item.text() {
+                push(&text);
             }
-        }
+        }),
         Val::Obj(_) | Val::Null => {}
         other => {
             if let Some(text) = other.text() {
@@ -385,27 +383,48 @@ const NOT_HEADERS: &[&str] = &[
 
 /// Which header a flat field holds: `http_user_agent` → request `user-agent`,
 /// `sent_http_www_authenticate` → response `www-authenticate`, `authorization` fields.
+/// Field names compare case-insensitively, `-` and `_` alike.
 pub fn flat_header_name(key: &str) -> Option<(Side, String)> {
-    let lower = key.to_ascii_lowercase().replace('-', "_");
-    if AUTHORIZATION_FIELDS.contains(&lower.as_str()) {
+    let same = |name: &&str| loosely_equal(key, name);
+    if AUTHORIZATION_FIELDS.iter().any(same) {
         return Some((Side::Request, "Authorization".to_owned()));
     }
-    if CHALLENGE_FIELDS.contains(&lower.as_str()) {
+    if CHALLENGE_FIELDS.iter().any(same) {
         return Some((Side::Response, "WWW-Authenticate".to_owned()));
     }
-    let (side, rest) = if let Some(rest) = lower.strip_prefix("sent_http_") {
+    let (side, rest) = if let Some(rest) = strip_loosely(key, "sent_http_") {
         (Side::Response, rest)
-    } else if let Some(rest) = lower.strip_prefix("upstream_http_") {
+    } else if let Some(rest) = strip_loosely(key, "upstream_http_") {
         (Side::Response, rest)
-    } else if let Some(rest) = lower.strip_prefix("http_") {
+    } else if let Some(rest) = strip_loosely(key, "http_") {
         (Side::Request, rest)
     } else {
         return None;
     };
-    if rest.is_empty() || NOT_HEADERS.contains(&rest) {
+    if rest.is_empty() || NOT_HEADERS.iter().any(|n| loosely_equal(rest, n)) {
         return None;
     }
-    Some((side, rest.replace('_', "-")))
+    Some((side, rest.to_ascii_lowercase().replace('_', "-")))
+}
+
+/// ASCII case-insensitive, `-` and `_` alike.
+fn loosely_equal(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes().zip(b.bytes()).all(|(x, y)| {
+            let fold = |c: u8| {
+                if c == b'-' {
+                    b'_'
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            };
+            fold(x) == fold(y)
+        })
+}
+
+fn strip_loosely<'k>(key: &'k str, prefix: &str) -> Option<&'k str> {
+    let head = key.get(..prefix.len())?;
+    loosely_equal(head, prefix).then(|| &key[prefix.len()..])
 }
 
 /// Whether a `level` field says warning or worse (pino numbers, names).

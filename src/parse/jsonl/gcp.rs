@@ -7,7 +7,7 @@ use super::record::Found;
 use super::value::Obj;
 
 pub fn matches(obj: &Obj) -> bool {
-    obj.obj("httpRequest").is_some()
+    obj.has_obj("httpRequest")
 }
 
 pub fn map(obj: &Obj) -> Found {

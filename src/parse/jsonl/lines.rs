@@ -8,6 +8,7 @@
 //! line where a record starts; a record still open at the end of a buffer is reported as its
 //! tail, to be parsed again together with the next buffer.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use memchr::memmem::Finder;
@@ -33,7 +34,11 @@ pub struct Parsed {
 
 /// Parses `buf` (whole lines; line 1 is its first). `at_eof`: nothing follows the buffer.
 pub fn parse_buffer(buf: &[u8], at_eof: bool) -> Parsed {
-    let mut parsed = Parsed::default();
+    let mut parsed = Parsed {
+        // About one exchange per 500 bytes of log.
+        items: Vec::with_capacity(buf.len() / 512),
+        ..Parsed::default()
+    };
     let mut pos = 0;
     let mut number = 1u64;
     while pos < buf.len() {
@@ -105,24 +110,16 @@ fn map_line(
     location: Location,
     out: &mut Vec<Item>,
 ) -> Option<usize> {
-    if let Some((start, obj)) = find_object(line) {
-        let text = std::str::from_utf8(&line[start..]).unwrap_or_default();
-        let context = Context {
-            location,
-            fallback_time: fallback.or_else(|| prefix_time(&line[..start])),
-        };
-        return Some(record::map(&obj, text, context, out));
-    }
-    if std::str::from_utf8(line).is_ok() {
-        return None;
-    }
-    let lossy = String::from_utf8_lossy(line);
-    let (start, obj) = find_object(lossy.as_bytes())?;
+    let text = match std::str::from_utf8(line) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(line),
+    };
+    let (start, obj) = find_object(&text)?;
     let context = Context {
         location,
-        fallback_time: fallback.or_else(|| prefix_time(&lossy.as_bytes()[..start])),
+        fallback_time: fallback.or_else(|| prefix_time(&text.as_bytes()[..start])),
     };
-    Some(record::map(&obj, &lossy[start..], context, out))
+    Some(record::map(&obj, &text[start..], context, out))
 }
 
 /// The line at `pos` without its line ending, and where the next one starts.

@@ -150,17 +150,28 @@ struct Chunk {
     too_long: bool,
 }
 
-/// Reads chunks of about `size` bytes, each cut after its last line end.
+/// Reads chunks of about `size` bytes, each cut after its last line end. Chunk buffers are
+/// reused once merged.
 struct ChunkReader<'r> {
     input: &'r mut dyn BufRead,
     size: usize,
     carry: Vec<u8>,
     eof: bool,
+    spare: Vec<Vec<u8>>,
 }
 
 impl ChunkReader<'_> {
+    fn recycle(&mut self, mut bytes: Vec<u8>) {
+        if bytes.capacity() <= 2 * self.size {
+            bytes.clear();
+            self.spare.push(bytes);
+        }
+    }
+
     fn next_chunk(&mut self) -> io::Result<Option<Chunk>> {
-        let mut bytes = std::mem::take(&mut self.carry);
+        let mut bytes = self.spare.pop().unwrap_or_default();
+        bytes.extend_from_slice(&self.carry);
+        self.carry.clear();
         bytes.reserve(self.size.saturating_sub(bytes.len()));
         while bytes.len() < self.size && !self.eof {
             let available = self.input.fill_buf()?;
@@ -182,7 +193,8 @@ impl ChunkReader<'_> {
         }
         match memchr::memrchr(b'\n', &bytes) {
             Some(end) => {
-                self.carry = bytes.split_off(end + 1);
+                self.carry.extend_from_slice(&bytes[end + 1..]);
+                bytes.truncate(end + 1);
                 Ok(Some(Chunk {
                     bytes,
                     last: false,
@@ -233,6 +245,12 @@ struct Tail {
     bytes: Vec<u8>,
 }
 
+/// A batch of chunks and, once parsed, their results.
+type Batch = Vec<Chunk>;
+type BatchResults = Vec<(Parsed, u64)>;
+
+/// Reads JSON Lines in a pipeline: while the pool parses one batch of chunks, this thread
+/// emits the batch before it (in order) and reads the batch after it.
 fn read_lines(
     input: &mut dyn BufRead,
     emitter: &mut Emitter,
@@ -243,20 +261,58 @@ fn read_lines(
         size: chunk_size,
         carry: Vec::new(),
         eof: false,
+        spare: Vec::new(),
     };
-    let batch_len = 2 * rayon::current_num_threads().max(1);
-    let mut next_line = 1u64;
-    let mut tail: Option<Tail> = None;
-    loop {
-        let mut batch = Vec::with_capacity(batch_len);
-        while batch.len() < batch_len {
-            let chunk = reader.next_chunk().map_err(|err| {
-                Fatal::new(
-                    Location::Line(next_line),
-                    format!("cannot read: {}", io_message(&err)),
-                )
-            })?;
-            match chunk {
+    let batch_len = rayon::current_num_threads().max(1);
+    let mut merger = Merger {
+        next_line: 1,
+        tail: None,
+    };
+    let mut batch = reader.next_batch(batch_len).map_err(|e| merger.fatal(&e))?;
+    let mut parsed_before: Option<(Batch, BatchResults)> = None;
+    while !batch.is_empty() || parsed_before.is_some() {
+        let mut results = BatchResults::new();
+        let mut next = Ok(Batch::new());
+        rayon::in_place_scope(|scope| {
+            let (to_parse, out) = (&batch, &mut results);
+            scope.spawn(move |_| {
+                *out = to_parse
+                    .par_iter()
+                    .map(|chunk| (parse_chunk(chunk), line_ends(chunk)))
+                    .collect();
+            });
+            if let Some((chunks, results)) = parsed_before.take() {
+                merger.emit_batch(chunks, results, emitter, &mut reader);
+            }
+            if !batch.is_empty() {
+                next = reader.next_batch(batch_len);
+            }
+        });
+        if !batch.is_empty() {
+            parsed_before = Some((std::mem::take(&mut batch), results));
+        }
+        batch = match next {
+            Ok(next) => next,
+            Err(err) => {
+                if let Some((chunks, results)) = parsed_before.take() {
+                    merger.emit_batch(chunks, results, emitter, &mut reader);
+                }
+                return Err(merger.fatal(&err));
+            }
+        };
+    }
+    if let Some(open) = merger.tail.take() {
+        emitter.emit(parse_buffer(&open.bytes, true), open.line);
+    }
+    Ok(())
+}
+
+impl ChunkReader<'_> {
+    /// Up to `len` chunks; fewer at the end of the input.
+    fn next_batch(&mut self, len: usize) -> io::Result<Batch> {
+        let mut batch = Vec::with_capacity(len);
+        while batch.len() < len {
+            match self.next_chunk()? {
                 Some(chunk) => {
                     let last = chunk.last;
                     batch.push(chunk);
@@ -267,22 +323,37 @@ fn read_lines(
                 None => break,
             }
         }
-        if batch.is_empty() {
-            break;
-        }
-        let parsed: Vec<(Parsed, u64)> = batch
-            .par_iter()
-            .map(|chunk| (parse_chunk(chunk), line_ends(chunk)))
-            .collect();
-        for (chunk, (parsed, lines)) in batch.iter().zip(parsed) {
-            tail = merge(chunk, parsed, tail, next_line, emitter);
-            next_line += lines;
+        Ok(batch)
+    }
+}
+
+/// Where merging stands: the next chunk's first line, and a record left open.
+struct Merger {
+    next_line: u64,
+    tail: Option<Tail>,
+}
+
+impl Merger {
+    fn emit_batch(
+        &mut self,
+        chunks: Batch,
+        results: BatchResults,
+        emitter: &mut Emitter,
+        reader: &mut ChunkReader,
+    ) {
+        for (chunk, (parsed, lines)) in chunks.into_iter().zip(results) {
+            self.tail = merge(&chunk, parsed, self.tail.take(), self.next_line, emitter);
+            self.next_line += lines;
+            reader.recycle(chunk.bytes);
         }
     }
-    if let Some(open) = tail {
-        emitter.emit(parse_buffer(&open.bytes, true), open.line);
+
+    fn fatal(&self, err: &io::Error) -> Fatal {
+        Fatal::new(
+            Location::Line(self.next_line),
+            format!("cannot read: {}", io_message(err)),
+        )
     }
-    Ok(())
 }
 
 fn parse_chunk(chunk: &Chunk) -> Parsed {

@@ -10,9 +10,10 @@ use super::lines::Scanner;
 use super::value::{Obj, Val};
 use super::{aws, caddy, envoy, gcp, generic, k8s, quoted, reqres, semconv, traefik};
 
-/// Identifies one request across Caddy's error and access loggers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaddyKey(pub String);
+/// Identifies one request across Caddy's error and access loggers (a hash of the client's
+/// address and port and the request line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaddyKey(pub u64);
 
 /// What reading produced, in input order; turned into sink calls by the emitter.
 #[derive(Debug)]
@@ -46,7 +47,7 @@ pub struct Context {
 pub fn map(obj: &Obj, text: &str, context: Context, out: &mut Vec<Item>) -> usize {
     if let Some(inner) = docker_log(obj) {
         let inner = inner.trim_end();
-        if let Some((start, inner_obj)) = find_object(inner.as_bytes()) {
+        if let Some((start, inner_obj)) = find_object(inner) {
             let fallback = obj.get("time").and_then(|t| stamp_of(&t));
             let context = Context {
                 fallback_time: fallback.or(context.fallback_time),
@@ -119,19 +120,20 @@ fn docker_log(obj: &Obj) -> Option<String> {
 /// (a prefix may hold braces too, `{main} INFO {...}`), but never one nested inside an
 /// object the line opened before it (the first half of a hard-wrapped record). Returns
 /// where it starts.
-pub fn find_object(line: &[u8]) -> Option<(usize, Obj<'_>)> {
-    if line.last() != Some(&b'}') {
+pub fn find_object(line: &str) -> Option<(usize, Obj<'_>)> {
+    let bytes = line.as_bytes();
+    if bytes.last() != Some(&b'}') {
         return None;
     }
     let mut before = Scanner::default();
     let mut scanned = 0;
-    for start in memchr::memchr_iter(b'{', line).take(4) {
-        before.feed(&line[scanned..start]);
+    for start in memchr::memchr_iter(b'{', bytes).take(4) {
+        before.feed(&bytes[scanned..start]);
         scanned = start;
         if before.depth > 0 || before.in_string {
             return None;
         }
-        if let Some(obj) = Obj::parse_bytes(&line[start..]) {
+        if let Some(obj) = Obj::parse(&line[start..]) {
             return Some((start, obj));
         }
     }
@@ -147,7 +149,7 @@ pub mod testing {
     /// A JSON record inside a text line (after a prefix, or inside a Docker `log` field).
     fn map_embedded(line: &str, context: Context, out: &mut Vec<Item>) -> usize {
         let line = line.trim_end();
-        let Some((start, obj)) = find_object(line.as_bytes()) else {
+        let Some((start, obj)) = find_object(line) else {
             return 0;
         };
         map(&obj, &line[start..], context, out)

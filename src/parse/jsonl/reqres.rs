@@ -7,9 +7,7 @@ use super::record::Found;
 use super::value::{Obj, Val};
 
 pub fn matches(obj: &Obj) -> bool {
-    (obj.obj("request").is_some() && obj.obj("response").is_some())
-        || obj.obj("req").is_some()
-        || obj.obj("res").is_some()
+    (obj.has_obj("request") && obj.has_obj("response")) || obj.has_obj("req") || obj.has_obj("res")
 }
 
 const STATUS_KEYS: &[&str] = &["status", "statusCode", "status_code", "code"];

@@ -21,10 +21,6 @@ impl<'a> Obj<'a> {
         serde_json::from_str(text).ok()
     }
 
-    pub fn parse_bytes(bytes: &'a [u8]) -> Option<Obj<'a>> {
-        serde_json::from_slice(bytes).ok()
-    }
-
     pub fn iter(&self) -> impl Iterator<Item = (&str, &'a RawValue)> + '_ {
         self.fields.iter().map(|(k, v)| (k.as_ref(), *v))
     }
@@ -45,6 +41,12 @@ impl<'a> Obj<'a> {
     /// The first of `keys` that is present.
     pub fn first(&self, keys: &[&str]) -> Option<Val<'a>> {
         keys.iter().find_map(|k| self.get(k))
+    }
+
+    /// Whether `key` holds an object (without parsing it).
+    pub fn has_obj(&self, key: &str) -> bool {
+        self.raw(key)
+            .is_some_and(|raw| raw.get().trim_start().starts_with('{'))
     }
 
     /// The nested object at `key`.
@@ -95,7 +97,8 @@ impl<'de> Visitor<'de> for ObjVisitor {
     }
 
     fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Obj<'de>, M::Error> {
-        let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(16));
+        // Most log records have between 10 and 30 fields.
+        let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(32));
         while let Some(key) = map.next_key::<CowStr<'de>>()? {
             let value: &'de RawValue = map.next_value()?;
             fields.push((key.0, value));
@@ -178,6 +181,16 @@ impl<'a> Val<'a> {
         }
     }
 
+    /// Calls `f` on each element of an array (nothing for other values), without
+    /// collecting them.
+    pub fn each(&self, mut f: impl FnMut(Val<'a>)) {
+        if let Val::Arr(raw) = self {
+            let mut visitor = EachVisitor { f: &mut f };
+            let mut deserializer = serde_json::Deserializer::from_str(raw.get());
+            let _ = de::Deserializer::deserialize_seq(&mut deserializer, &mut visitor);
+        }
+    }
+
     /// The elements of an array.
     pub fn as_arr(&self) -> Option<Vec<Val<'a>>> {
         match self {
@@ -186,6 +199,25 @@ impl<'a> Val<'a> {
                 .map(|items| items.into_iter().map(Val::of).collect()),
             _ => None,
         }
+    }
+}
+
+struct EachVisitor<'f, F> {
+    f: &'f mut F,
+}
+
+impl<'de, F: FnMut(Val<'de>)> Visitor<'de> for &mut EachVisitor<'_, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array")
+    }
+
+    fn visit_seq<S: de::SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+            (self.f)(Val::of(raw));
+        }
+        Ok(())
     }
 }
 
