@@ -114,12 +114,51 @@ fn map_line(
         Ok(text) => Cow::Borrowed(text),
         Err(_) => String::from_utf8_lossy(line),
     };
+    if let Some((start, obj)) = find_object(&text) {
+        let context = Context {
+            location,
+            fallback_time: fallback.or_else(|| prefix_time(&text.as_bytes()[..start])),
+        };
+        return Some(record::map(&obj, &text[start..], context, out));
+    }
+    let text = unescape_nginx(&text)?;
     let (start, obj) = find_object(&text)?;
     let context = Context {
         location,
         fallback_time: fallback.or_else(|| prefix_time(&text.as_bytes()[..start])),
     };
     Some(record::map(&obj, &text[start..], context, out))
+}
+
+/// nginx's default log escaping writes `\xHH` (invalid JSON) where `escape=json` writes
+/// `\u00HH`; `None` when the line has no such escape.
+fn unescape_nginx(text: &str) -> Option<String> {
+    if !text.contains("\\x") {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(at) = rest.find("\\x") {
+        let hex = rest
+            .get(at + 2..at + 4)
+            .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()));
+        // `\\x` is an escaped backslash followed by `x`, not an escape.
+        let escaped = rest[..at].bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 1;
+        out.push_str(&rest[..at]);
+        match hex {
+            Some(hex) if !escaped => {
+                out.push_str("\\u00");
+                out.push_str(hex);
+                rest = &rest[at + 4..];
+            }
+            _ => {
+                out.push_str("\\x");
+                rest = &rest[at + 2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// The line at `pos` without its line ending, and where the next one starts.
@@ -377,6 +416,16 @@ mod tests {
         let parsed = parse_buffer(buf, true);
         assert_eq!(lines_of(&parsed), vec![1, 3]);
         assert_eq!(parsed.skipped, 0);
+    }
+
+    #[test]
+    fn nginx_default_escapes_are_read() {
+        let buf = b"{\"request\":\"GET /v2/devices HTTP/1.1\",\"status\":401,\"http_user_agent\":\"Mozilla \\x22x\\x22\"}\n";
+        let parsed = parse_buffer(buf, true);
+        let Item::Exchange(ex, _) = &parsed.items[0] else {
+            panic!("{parsed:?}")
+        };
+        assert_eq!(ex.request.headers.get("user-agent"), Some("Mozilla \"x\""));
     }
 
     #[test]

@@ -158,6 +158,8 @@ struct ChunkReader<'r> {
     carry: Vec<u8>,
     eof: bool,
     spare: Vec<Vec<u8>>,
+    /// Lines longer than this are not kept ([`MAX_LINE_BYTES`]).
+    max_line: usize,
 }
 
 impl ChunkReader<'_> {
@@ -219,7 +221,7 @@ impl ChunkReader<'_> {
                 Some(n) => (n + 1, true),
                 None => (available.len(), false),
             };
-            if !too_long && bytes.len() + take > MAX_LINE_BYTES {
+            if !too_long && bytes.len() + take > self.max_line {
                 too_long = true;
                 bytes = Vec::new();
             }
@@ -262,6 +264,7 @@ fn read_lines(
         carry: Vec::new(),
         eof: false,
         spare: Vec::new(),
+        max_line: MAX_LINE_BYTES,
     };
     let batch_len = rayon::current_num_threads().max(1);
     let mut merger = Merger {
@@ -546,6 +549,44 @@ mod tests {
         for size in [64, 100, 257, 1000, 4096] {
             assert_eq!(run(text.as_bytes(), Some(size)), whole, "chunk size {size}");
         }
+    }
+
+    #[test]
+    fn a_line_too_long_is_an_error_and_the_rest_is_read() {
+        let mut seen = Vec::new();
+        let mut emit = |e: Exchange| seen.push(e.origin.location);
+        let stats = InputStats::new(Arc::from("t"), Format::Jsonl);
+        let mut sink = Sink::new(stats, &mut emit);
+        let long = format!("{{\"status\":401,\"pad\":\"{}\"}}", "x".repeat(5000));
+        let text = format!("{{\"status\":200}}\n{long}\n{{\"status\":401}}\n");
+        let mut input = text.as_bytes();
+        let mut emitter = Emitter::new(&mut sink);
+        let mut reader = ChunkReader {
+            input: &mut input,
+            size: 100,
+            carry: Vec::new(),
+            eof: false,
+            spare: Vec::new(),
+            max_line: 1000,
+        };
+        let mut merger = Merger {
+            next_line: 1,
+            tail: None,
+        };
+        while let Some(chunk) = reader.next_chunk().unwrap() {
+            let parsed = parse_chunk(&chunk);
+            let lines = line_ends(&chunk);
+            merger.emit_batch(
+                vec![chunk],
+                vec![(parsed, lines)],
+                &mut emitter,
+                &mut reader,
+            );
+        }
+        let stats = sink.into_stats();
+        assert_eq!(seen, vec![Location::Line(1), Location::Line(3)]);
+        assert_eq!(stats.errors_total, 1);
+        assert_eq!(stats.errors[0].location, "line 2");
     }
 
     #[test]
