@@ -42,64 +42,90 @@ pub fn parse_buffer(buf: &[u8], at_eof: bool) -> Parsed {
     let mut pos = 0;
     let mut number = 1u64;
     while pos < buf.len() {
-        let (line, next) = line_at(buf, pos);
-        let line = trim_end(line);
-        let location = Location::Line(number);
-        let Some(brace) = memchr::memchr(b'{', line) else {
-            parsed.skipped += 1;
-            (pos, number) = (next, number + 1);
-            continue;
-        };
-        if line.last() == Some(&b'}') {
-            if !may_hold_status(line) && balanced(&line[brace..]) {
-                parsed.skipped += 1;
-                (pos, number) = (next, number + 1);
-                continue;
+        match step(buf, pos, number, at_eof, &mut parsed.items) {
+            Step::Advance {
+                end,
+                lines,
+                skipped,
+            } => {
+                parsed.skipped += skipped;
+                pos = end;
+                number += lines;
             }
-            if let Some(count) = map_line(line, None, location, &mut parsed.items) {
-                parsed.skipped += u64::from(count == 0);
-                (pos, number) = (next, number + 1);
-                continue;
-            }
-        }
-        if !opens(&line[brace..]) {
-            parsed.skipped += 1;
-            (pos, number) = (next, number + 1);
-            continue;
-        }
-        match join(buf, next, &line[brace..]) {
-            Join::Record { text, end, lines } => {
-                let fallback = prefix_time(&line[..brace]);
-                match map_line(trim_end(&text), fallback, location, &mut parsed.items) {
-                    Some(count) => {
-                        parsed.skipped += u64::from(count == 0);
-                        (pos, number) = (end, number + lines);
-                    }
-                    None => {
-                        parsed.skipped += 1;
-                        (pos, number) = (next, number + 1);
-                    }
-                }
-            }
-            Join::Abort => {
-                parsed.skipped += 1;
-                (pos, number) = (next, number + 1);
-            }
-            Join::Drop { end, lines } => {
-                parsed.skipped += lines;
-                (pos, number) = (end, number + lines);
-            }
-            Join::NeedMore { lines } => {
-                if at_eof {
-                    parsed.skipped += lines;
-                } else {
-                    parsed.tail = Some((pos, number));
-                }
+            Step::Open => {
+                parsed.tail = Some((pos, number));
                 break;
             }
         }
     }
     parsed
+}
+
+/// How the engine moves past what starts at one line.
+enum Step {
+    /// `lines` lines were read, up to `end`; `skipped` of them are not part of a record.
+    Advance {
+        end: usize,
+        lines: u64,
+        skipped: u64,
+    },
+    /// A record is still open at the end of the buffer.
+    Open,
+}
+
+/// Reads the record (or the line that is none) starting at `pos`, line `number`.
+fn step(buf: &[u8], pos: usize, number: u64, at_eof: bool, items: &mut Vec<Item>) -> Step {
+    let (line, next) = line_at(buf, pos);
+    let line = trim_end(line);
+    let skip_line = Step::Advance {
+        end: next,
+        lines: 1,
+        skipped: 1,
+    };
+    let Some(brace) = memchr::memchr(b'{', line) else {
+        return skip_line;
+    };
+    let location = Location::Line(number);
+    if line.last() == Some(&b'}') {
+        if !may_hold_status(line) && balanced(&line[brace..]) {
+            return skip_line;
+        }
+        if let Some(count) = map_line(line, None, location, items) {
+            return Step::Advance {
+                end: next,
+                lines: 1,
+                skipped: u64::from(count == 0),
+            };
+        }
+    }
+    if !opens(&line[brace..]) {
+        return skip_line;
+    }
+    match join(buf, next, &line[brace..]) {
+        Join::Record { text, end, lines } => {
+            let fallback = prefix_time(&line[..brace]);
+            match map_line(trim_end(&text), fallback, location, items) {
+                Some(count) => Step::Advance {
+                    end,
+                    lines,
+                    skipped: u64::from(count == 0),
+                },
+                None => skip_line,
+            }
+        }
+        Join::Abort => skip_line,
+        Join::Drop { end, lines } => Step::Advance {
+            end,
+            lines,
+            skipped: lines,
+        },
+        Join::NeedMore { lines } if at_eof => Step::Advance {
+            end: buf.len(),
+            lines,
+            skipped: lines,
+        },
+        Join::NeedMore { .. } => Step::Open,
+    }
 }
 
 /// Maps the JSON object that ends `line`; `None` when there is none (not JSON). Invalid
