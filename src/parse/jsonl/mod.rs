@@ -23,6 +23,7 @@ mod semconv;
 mod traefik;
 mod value;
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::fmt;
 use std::io::{self, BufRead};
@@ -394,16 +395,12 @@ fn merge(
         return None;
     }
     let (bytes, parsed, first_line) = match tail {
-        None => (
-            std::borrow::Cow::Borrowed(&chunk.bytes[..]),
-            parsed,
-            first_line,
-        ),
+        None => (Cow::Borrowed(&chunk.bytes[..]), parsed, first_line),
         Some(open) => {
             let mut joined = open.bytes;
             joined.extend_from_slice(&chunk.bytes);
             let reparsed = parse_buffer(&joined, chunk.last);
-            (std::borrow::Cow::Owned(joined), reparsed, open.line)
+            (Cow::Owned(joined), reparsed, open.line)
         }
     };
     let next_tail = parsed.tail.map(|(offset, line)| Tail {
