@@ -150,15 +150,44 @@ fn looks_like_paste_status(line: &str) -> bool {
         || paste::logfmt_line(line).is_some()
 }
 
-/// `{...}` objects one per line (possibly after a prefix), a JSON array, or one document.
+/// A JSON array of objects, a JSON object (one per line or pretty-printed), or text whose
+/// lines mostly end with a JSON object after a prefix (syslog, `kubectl logs --timestamps`).
+/// A paste with a JSON body under a line of prose is not a log: the lines must be JSON more
+/// often than not.
 fn looks_like_json_log(text: &str) -> bool {
-    if text.starts_with(['{', '[']) {
+    let opens = |open: char, next: &[char]| {
+        text.strip_prefix(open).is_some_and(|rest| {
+            let rest = rest.trim_start();
+            rest.is_empty() || rest.starts_with(next)
+        })
+    };
+    if opens('[', &['{', ']']) || opens('{', &['"', '}']) {
         return true;
     }
-    text.lines()
+    let mut json = 0;
+    let mut other = 0;
+    for line in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
         .take(50)
-        .filter(|l| !l.trim().is_empty())
-        .any(|l| l.contains('{') && l.trim_end().ends_with('}'))
+    {
+        if ends_with_json_object(line) {
+            json += 1;
+        } else {
+            other += 1;
+        }
+    }
+    json > other
+}
+
+/// The line ends with a JSON object, after a prefix that may hold braces of its own.
+fn ends_with_json_object(line: &str) -> bool {
+    line.ends_with('}')
+        && line
+            .match_indices('{')
+            .take(4)
+            .any(|(start, _)| serde_json::from_str::<serde::de::IgnoredAny>(&line[start..]).is_ok())
 }
 
 /// `HTTP/1.1 200 OK`, `HTTP/2 401`, `HTTP/1.0 404`.
