@@ -78,7 +78,6 @@ fn nested_members_are_named_and_links_skipped() {
 }
 
 #[test]
-#[ignore = "needs the JSON-lines reader (merging)"]
 fn a_bomb_is_stopped_by_the_bound_and_the_rest_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let bomb =

@@ -121,10 +121,7 @@ fn pasted_pretty_printed_error_code_body() {
 fn docker_wrapped_lines() {
     // Read as JSON logs explicitly: detection by content currently takes a first key
     // `"log"` for HAR even when its value is a string (`looks_like_har`).
-    let (code, stdout) = analyze_raw(
-        &["--input-format", "jsonl", &fixture("docker-containers.log")],
-        &[],
-    );
+    let (code, stdout) = analyze_raw(&[&fixture("docker-containers.log")], &[]);
     let report: Value = serde_json::from_slice(&stdout).unwrap();
     assert_eq!(code, 1);
     // Two plain-text lines inside the wrapper are skipped.

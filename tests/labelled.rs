@@ -371,7 +371,6 @@ fn accuracy_table(rows: &[Row], correct: &BTreeSet<(String, u64)>) -> String {
 }
 
 #[test]
-#[ignore = "enabled when the diagnosis lands"]
 fn every_401_gets_its_labelled_cause_detail_and_resolved_later() {
     let rows = manifest();
     let by_place: BTreeMap<(String, u64), &Row> = rows

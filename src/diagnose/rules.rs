@@ -122,7 +122,7 @@ pub fn decide(input: &Input) -> Decision {
     } else {
         fired.remove(0)
     };
-    let (winner, refined) = refine_detail(winner, &fired);
+    let (winner, refined) = refine_detail(rule, winner, &fired);
     let considered: Vec<String> = fired
         .iter()
         .filter(|(name, v)| !name.starts_with("12") || v.cause != Cause::Unknown)
@@ -145,17 +145,23 @@ pub fn decide(input: &Input) -> Decision {
     }
 }
 
-/// A statement that nothing was sent (rule 2) is made more precise by what rule 5 saw in the
-/// request (a wrong header name, no scheme): same cause, the more telling detail.
-fn refine_detail(winner: RuleVerdict, fired: &[(&str, RuleVerdict)]) -> (RuleVerdict, Vec<String>) {
+/// A statement that the credential is missing or malformed (rule 2) is made more precise by
+/// what rule 5 saw in the request (a wrong header name, no scheme): same cause, the detail
+/// the request itself shows.
+fn refine_detail(
+    rule: &str,
+    winner: RuleVerdict,
+    fired: &[(&str, RuleVerdict)],
+) -> (RuleVerdict, Vec<String>) {
     let shape = fired
         .iter()
         .find(|(name, v)| name.starts_with("5 ") && v.cause == Cause::MissingAuthorization);
     match shape {
         Some((_, v))
-            if winner.cause == Cause::MissingAuthorization
-                && winner.detail == "no_authorization"
-                && v.detail != "no_authorization" =>
+            if rule.starts_with("2 ")
+                && winner.cause == Cause::MissingAuthorization
+                && v.detail != "no_authorization"
+                && v.detail != winner.detail =>
         {
             let extra = v.evidence.clone();
             (
