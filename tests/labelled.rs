@@ -274,9 +274,8 @@ fn binary_reads_every_case_and_finds_the_listed_401s() {
             if input["errors_total"] != 0 {
                 problems.push(format!("{file}: input errors {}", input["errors"]));
             }
-            if format != "har" && input["exchanges"] == 0 {
-                // The curl, raw HTTP and JSON-log readers are written in parallel.
-                eprintln!("skipped {file}: the {format} reader read no exchange yet");
+            if input["exchanges"] == 0 {
+                problems.push(format!("{file}: no exchange read"));
                 continue;
             }
             let found: BTreeSet<u64> = common::findings_of(&report, &file)
