@@ -126,3 +126,62 @@ fn help_explains_every_option_with_examples() {
         assert!(help.contains(option), "help lacks {option}");
     }
 }
+
+#[test]
+fn a_gz_file_is_one_source_named_after_the_file() {
+    let (status, report) = analyze_json(&["samples/traefik-access.log.gz"]);
+    assert_eq!(status, 1);
+    let entry = input(&report, "samples/traefik-access.log.gz");
+    assert_eq!(entry["format"], "jsonl");
+    assert_eq!(entry["exchanges"], 8);
+    assert_eq!(entry["unauthorized"], 2);
+    assert_eq!(
+        common::finding_places(&report, "samples/traefik-access.log.gz"),
+        vec![(3, "line 4".to_owned()), (5, "line 6".to_owned())]
+    );
+}
+
+#[test]
+fn samples_read_without_errors_and_exit_1() {
+    let (status, report) = analyze_json(&["--profile", "samples/profile.toml", "samples/"]);
+    assert_eq!(status, 1);
+    for input in report["inputs"].as_array().unwrap() {
+        assert_eq!(input["errors_total"], 0, "{input}");
+        assert!(input["source"].as_str().unwrap().starts_with("samples/"));
+    }
+    let summary = &report["summary"];
+    let by_cause: u64 = summary["by_cause"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(by_cause, summary["unauthorized"].as_u64().unwrap());
+    assert_eq!(
+        summary["unauthorized"].as_u64().unwrap() as usize,
+        report["findings"].as_array().unwrap().len()
+    );
+}
+
+#[test]
+fn thread_count_does_not_change_the_report() {
+    let run = |threads: &str| {
+        why401()
+            .args([
+                "analyze",
+                "-f",
+                "json",
+                "-j",
+                threads,
+                "--profile",
+                "samples/profile.toml",
+            ])
+            .args(["samples/", "tests/cases"])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let one = run("1");
+    assert!(!one.is_empty());
+    assert_eq!(one, run("4"));
+}
