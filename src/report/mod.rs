@@ -6,12 +6,13 @@ pub mod json;
 pub mod markdown;
 pub mod text;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::finding::{Cause, Finding, Timeline};
+use crate::finding::{Cause, ChallengeSummary, Finding, Timeline};
 use crate::parse::InputStats;
 use crate::pipeline::SourceOutput;
 
@@ -149,6 +150,33 @@ impl<'a> View<'a> {
                 .collect(),
             timelines: outputs.iter().flat_map(|o| o.timelines.iter()).collect(),
         }
+    }
+}
+
+/// The finding as the writers print it. A challenge's parameters are the server's own words
+/// and can echo the credential (`error_description="token eyJ… is revoked"`): they are
+/// scrubbed like evidence. Borrowed unless something had to be hidden.
+pub fn printable(finding: &Finding) -> Cow<'_, Finding> {
+    let Some(challenge) = &finding.challenge else {
+        return Cow::Borrowed(finding);
+    };
+    let scrubbed = scrub_challenge(challenge);
+    if &scrubbed == challenge {
+        return Cow::Borrowed(finding);
+    }
+    let mut owned = finding.clone();
+    owned.challenge = Some(scrubbed);
+    Cow::Owned(owned)
+}
+
+fn scrub_challenge(challenge: &ChallengeSummary) -> ChallengeSummary {
+    ChallengeSummary {
+        scheme: crate::diagnose::scrub(&challenge.scheme),
+        params: challenge
+            .params
+            .iter()
+            .map(|(name, value)| (name.clone(), crate::diagnose::scrub(value)))
+            .collect(),
     }
 }
 
