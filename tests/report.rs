@@ -117,10 +117,7 @@ fn assert_golden_text(name: &str, actual: &str) {
             .lines()
             .zip(actual.lines())
             .position(|(e, a)| e != a)
-            .map_or_else(
-                || expected.lines().count().min(actual.lines().count()),
-                |i| i,
-            );
+            .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
         panic!(
             "{name} differs from tests/golden/{name} at line {}:\n  golden: {:?}\n  actual: {:?}\n\
              If the change is intended: WHY401_BLESS=1 cargo test --test report\n--- actual ---\n{actual}",
@@ -833,6 +830,7 @@ fn captured_escape_sequences_never_reach_the_terminal_raw() {
         vec!["-f".into(), "markdown".into()],
     ];
     runs.extend((1..=count + 1).map(|n| vec!["--explain".into(), n.to_string()]));
+    let own_colours = regex::Regex::new("\u{1b}\\[[0-9;]*m").expect("pattern");
     let mut shown_escaped = 0;
     for extra in runs {
         let output = why401()
@@ -846,10 +844,7 @@ fn captured_escape_sequences_never_reach_the_terminal_raw() {
         let mut controls = raw_controls(&stdout);
         if colored {
             // The report's own colours are ESC [ … m; strip them and look again.
-            let stripped = regex::Regex::new("\u{1b}\\[[0-9;]*m")
-                .expect("pattern")
-                .replace_all(&stdout, "")
-                .into_owned();
+            let stripped = own_colours.replace_all(&stdout, "").into_owned();
             controls = raw_controls(&stripped);
         }
         assert!(

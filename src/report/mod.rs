@@ -153,19 +153,27 @@ impl<'a> View<'a> {
     }
 }
 
-/// The finding as the writers print it. A challenge's parameters are the server's own words
-/// and can echo the credential (`error_description="token eyJ… is revoked"`): they are
-/// scrubbed like evidence. Borrowed unless something had to be hidden.
+/// The finding as the writers print it: captured texts the engine keeps as they were are
+/// scrubbed like evidence. A challenge's parameters are the server's own words and can echo
+/// the credential (`error_description="token eyJ… is revoked"`); a Basic user can be an API
+/// key (`key:` with an empty password). Borrowed unless something had to be hidden.
 pub fn printable(finding: &Finding) -> Cow<'_, Finding> {
-    let Some(challenge) = &finding.challenge else {
-        return Cow::Borrowed(finding);
-    };
-    let scrubbed = scrub_challenge(challenge);
-    if &scrubbed == challenge {
+    let challenge = finding.challenge.as_ref().map(scrub_challenge);
+    let user = finding
+        .credential
+        .as_ref()
+        .and_then(|c| c.user.as_deref())
+        .map(crate::diagnose::scrub);
+    let same_challenge = challenge.as_ref() == finding.challenge.as_ref();
+    let same_user = user.as_deref() == finding.credential.as_ref().and_then(|c| c.user.as_deref());
+    if same_challenge && same_user {
         return Cow::Borrowed(finding);
     }
     let mut owned = finding.clone();
-    owned.challenge = Some(scrubbed);
+    owned.challenge = challenge;
+    if let Some(credential) = owned.credential.as_mut() {
+        credential.user = user;
+    }
     Cow::Owned(owned)
 }
 
