@@ -34,11 +34,13 @@ pub fn is_secret_param(name: &str) -> bool {
     SECRET_PARAMS.contains(&name.as_str()) || name.ends_with("_token") || name.ends_with("secret")
 }
 
-/// The URL with every secret query value replaced by `REDACTED` (fragment dropped).
+/// The URL with every secret query value replaced by `REDACTED` (fragment dropped), the
+/// userinfo's password dropped, and path segments or a user that are tokens (a magic link's
+/// JWT, `https://ghp_…@github.com/`) replaced by `REDACTED`.
 pub fn redact_url(url: &str) -> String {
     let url = url.split('#').next().unwrap_or(url);
     let Some((base, query)) = url.split_once('?') else {
-        return strip_userinfo(url);
+        return redact_base(url);
     };
     let pairs: Vec<String> = query
         .split('&')
@@ -49,23 +51,73 @@ pub fn redact_url(url: &str) -> String {
             _ => pair.to_owned(),
         })
         .collect();
-    format!("{}?{}", strip_userinfo(base), pairs.join("&"))
+    format!("{}?{}", redact_base(base), pairs.join("&"))
 }
 
-/// `https://user:pass@host/` loses its password.
-fn strip_userinfo(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        return url.to_owned();
+/// The part before the query: userinfo and path segments.
+fn redact_base(url: &str) -> String {
+    let (prefix, rest) = match url.find("://") {
+        Some(at) => url.split_at(at + 3),
+        None => ("", url),
     };
-    let rest = &url[scheme_end + 3..];
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
+    let authority_end = if prefix.is_empty() {
+        0
+    } else {
+        rest.find('/').unwrap_or(rest.len())
+    };
+    let (authority, path) = rest.split_at(authority_end);
+    let authority = match authority.rfind('@') {
         Some(at) => {
-            let user = rest[..at].split(':').next().unwrap_or("");
-            format!("{}{}@{}", &url[..scheme_end + 3], user, &rest[at + 1..])
+            let user = authority[..at].split(':').next().unwrap_or("");
+            let user = if token_segment(user) {
+                "REDACTED"
+            } else {
+                user
+            };
+            format!("{user}@{}", &authority[at + 1..])
         }
-        None => url.to_owned(),
-    }
+        None => authority.to_owned(),
+    };
+    let path: Vec<&str> = path
+        .split('/')
+        .map(|segment| {
+            if token_segment(segment) {
+                "REDACTED"
+            } else {
+                segment
+            }
+        })
+        .collect();
+    format!("{prefix}{authority}{}", path.join("/"))
+}
+
+/// Personal and service token prefixes (`ghp_…`, `glpat-…`, `sk_live_…`).
+const TOKEN_PREFIXES: &[&str] = &[
+    "ghp",
+    "gho",
+    "ghu",
+    "ghs",
+    "ghr",
+    "github_pat",
+    "glpat",
+    "sk_live",
+    "sk_test",
+    "rk_live",
+    "xoxb",
+    "xoxp",
+    "xoxa",
+];
+
+/// A URL path segment or user that is a token: a JWT or a prefixed personal token.
+fn token_segment(segment: &str) -> bool {
+    let jwt = segment.starts_with("eyJ") && segment.contains('.');
+    let prefixed = TOKEN_PREFIXES.iter().any(|prefix| {
+        segment
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.strip_prefix(['_', '-']))
+            .is_some_and(|rest| rest.len() >= 8)
+    });
+    jwt || prefixed
 }
 
 /// Escapes control characters and terminal escape sequences so captured text printed to a
@@ -110,6 +162,23 @@ mod tests {
             "https://x/cb?code=REDACTED&state=ok&client_secret=REDACTED"
         );
         assert_eq!(redact_url("https://u:pw@x/y"), "https://u@x/y");
+        assert_eq!(redact_url("/relative?code=1"), "/relative?code=REDACTED");
+    }
+
+    #[test]
+    fn tokens_in_paths_and_users_are_redacted() {
+        assert_eq!(
+            redact_url("https://h/v2/activate/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln/confirm"),
+            "https://h/v2/activate/REDACTED/confirm"
+        );
+        assert_eq!(
+            redact_url("https://ghp_abcdefghijklmnop1234@github.com/acme/app.git"),
+            "https://REDACTED@github.com/acme/app.git"
+        );
+        assert_eq!(
+            redact_url("https://api.example.com/v2/devices/12345"),
+            "https://api.example.com/v2/devices/12345"
+        );
     }
 
     #[test]
@@ -123,22 +192,60 @@ use std::sync::LazyLock;
 
 use regex::{Captures, Regex};
 
+/// How a pattern's match is confirmed before it is hidden.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Check {
+    /// A name that says secret, then `:` or `=`: always a secret.
+    Always,
+    /// A scheme then a value (`Bearer abc…`): a secret unless prose ("token expired") or an
+    /// auth parameter of a challenge (`Bearer realm="api"`, `error=invalid_token`).
+    Scheme,
+    /// A word that says secret, then a space and a value ("API key 7c4a…", "password pw1"):
+    /// a secret unless prose.
+    Named,
+    /// A run cut by `clip`: a secret if it has a token's mix of characters.
+    Clipped,
+}
+
 /// Patterns of secrets inside free text (bodies, messages): JWTs, scheme + credential,
 /// `name=value` / `"name": "value"` pairs whose name says secret, known token prefixes, and
 /// long random-looking strings.
-static SECRET_PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+static SECRET_PATTERNS: LazyLock<Vec<(Check, Regex)>> = LazyLock::new(|| {
     [
         // "access_token": "…", password=…, Cookie: …
-        r#"(?i)(?P<keep>"?\b(?:access_token|refresh_token|id_token|client_secret|client_assertion|password|passwd|api_?key|x-api-key|secret|session(?:id)?|cookie|set-cookie|authorization|code|assertion|subject_token|token)"?\s*[:=]\s*"?)(?P<secret>(?:(?:bearer|basic|token|dpop|digest|negotiate|ntlm|apikey|ssws)\s+)?[^"&\s,;}]+)"#,
+        (
+            Check::Always,
+            r#"(?i)(?P<keep>"?\b(?:access_token|refresh_token|id_token|client_secret|client_assertion|password|passwd|api_?key|x-api-key|secret|session(?:id)?|cookie|set-cookie|authorization|code|assertion|subject_token|token)"?\s*[:=]\s*"?)(?P<secret>(?:(?:bearer|basic|token|dpop|digest|negotiate|ntlm|apikey|ssws)\s+)?[^"&\s,;}]+)"#,
+        ),
         // Bearer abc…, Basic dXNl…
-        r"(?i)(?P<keep>\b(?:bearer|basic|token|dpop|apikey|ssws|negotiate|ntlm)\s+)(?P<secret>[A-Za-z0-9._~+/=-]{6,})",
+        (
+            Check::Scheme,
+            r"(?i)(?P<keep>\b(?:bearer|basic|token|dpop|apikey|ssws|negotiate|ntlm)\s+)(?P<secret>[A-Za-z0-9._~+/=-]{6,})",
+        ),
+        // Invalid API key 7c4a…, wrong password pw1, token t0k is malformed
+        (
+            Check::Named,
+            r#"(?i)(?P<keep>\b(?:api[ _-]?key|access[ _-]?key|secret[ _-]?key|private[ _-]?key|(?:access|refresh|id)?[ _-]?token|password|passwd|secret|credentials?|session)(?:\s*:\s*|\s+)['"]?)(?P<secret>[A-Za-z0-9._~+/=-]{3,})"#,
+        ),
         // JWT-like
-        r"(?P<keep>)(?P<secret>\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?)",
+        (
+            Check::Always,
+            r"(?P<keep>)(?P<secret>\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?)",
+        ),
         // personal and service token prefixes
-        r"(?P<keep>)(?P<secret>\b(?:ghp|gho|ghu|ghs|ghr|github_pat|glpat|sk_live|sk_test|rk_live|xoxb|xoxp|xoxa|AKIA|ASIA)[_-][A-Za-z0-9_-]{8,})",
+        (
+            Check::Always,
+            r"(?P<keep>)(?P<secret>\b(?:ghp|gho|ghu|ghs|ghr|github_pat|glpat|sk_live|sk_test|rk_live|xoxb|xoxp|xoxa|AKIA|ASIA)[_-][A-Za-z0-9_-]{8,})",
+        ),
+        // The end of a clipped text: what is left of a token cut by `clip` is too short for
+        // the patterns above, yet still part of a secret.
+        (
+            Check::Clipped,
+            r"(?P<keep>)(?P<secret>[A-Za-z0-9_\-+/=.~]{6,})…",
+        ),
     ]
     .iter()
-    .filter_map(|p| Regex::new(p).ok())
+    .filter_map(|(check, p)| Regex::new(p).ok().map(|r| (*check, r)))
     .collect()
 });
 
@@ -150,19 +257,20 @@ static OPAQUE: LazyLock<Option<Regex>> =
 /// fingerprint), keeping the names around them so the text still reads.
 pub fn scrub_secrets(text: &str, mark: &dyn Fn(&str) -> String) -> String {
     let mut out = text.to_owned();
-    for (i, pattern) in SECRET_PATTERNS.iter().enumerate() {
-        // Only the scheme pattern can meet prose ("token expired"); named pairs always hide.
-        let needs_shape = i == 1;
+    for (check, pattern) in SECRET_PATTERNS.iter() {
+        let current = out.as_str();
         out = pattern
-            .replace_all(&out, |caps: &Captures| {
+            .replace_all(current, |caps: &Captures| {
                 let secret = &caps["secret"];
+                let next = caps.get(0).and_then(|m| current[m.end()..].chars().next());
                 if secret.starts_with("fp_")
                     || secret == "REDACTED"
-                    || (needs_shape && !credential_like(secret))
+                    || !confirmed(*check, secret, next)
                 {
                     caps[0].to_owned()
                 } else {
-                    format!("{}{}", &caps["keep"], mark(secret))
+                    let clipped = if caps[0].ends_with('…') { "…" } else { "" };
+                    format!("{}{}{clipped}", &caps["keep"], mark(secret))
                 }
             })
             .into_owned();
@@ -180,6 +288,38 @@ pub fn scrub_secrets(text: &str, mark: &dyn Fn(&str) -> String) -> String {
             .into_owned();
     }
     out
+}
+
+/// Whether a match of a pattern of kind `check` is a secret; `next` is the character after it.
+fn confirmed(check: Check, secret: &str, next: Option<char>) -> bool {
+    match check {
+        Check::Always => true,
+        Check::Scheme => credential_like(secret) && !auth_param(secret, next),
+        Check::Named => credential_like(secret),
+        Check::Clipped => token_fragment(secret) && !secret.contains("fp_"),
+    }
+}
+
+/// Letters with digits, or a capital inside: a piece of a token rather than a cut word. A
+/// path keeps its shape.
+fn token_fragment(s: &str) -> bool {
+    let digit = s.chars().any(|c| c.is_ascii_digit());
+    let alpha = s.chars().any(|c| c.is_ascii_alphabetic());
+    let inner_upper = s.chars().skip(1).any(|c| c.is_ascii_uppercase());
+    !s.starts_with('/') && ((digit && alpha) || inner_upper)
+}
+
+/// `realm=` before `"api"`, or `error=invalid_token`: a challenge's auth parameter, not a
+/// token68 (whose `=` can only be trailing padding, and which is not a lower-case word).
+fn auth_param(text: &str, next: Option<char>) -> bool {
+    let Some((name, value)) = text.split_once('=') else {
+        return false;
+    };
+    let is_name = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c == '_' || c == '-');
+    is_name && (next == Some('"') || !value.trim_start_matches('=').is_empty())
 }
 
 /// A word that could be a credential rather than prose: a digit or a symbol in it, or a
@@ -238,9 +378,37 @@ mod scrub_tests {
     }
 
     #[test]
-    fn challenge_parameters_survive() {
-        let text = r#"Bearer realm="Example API", error="invalid_token""#;
+    fn challenge_parameters_are_not_tokens() {
+        let text = r#"Bearer realm="Example API", error="invalid_token", error_description="Token has expired""#;
         assert_eq!(scrub_secrets(text, &mark), text);
+        let unquoted = "Bearer error=invalid_token, scope=read";
+        assert_eq!(scrub_secrets(unquoted, &mark), unquoted);
+        // A padded token68 before a quote is still a token.
+        let json = r#"{"authorization":"Basic dXNlcjpwYXNz=="}"#;
+        assert!(!scrub_secrets(json, &mark).contains("dXNlcjpwYXNz"));
+    }
+
+    #[test]
+    fn values_after_words_that_say_secret() {
+        let out = scrub_secrets(
+            "Invalid API key 7c4a8d09ca3762af61e59520943dc264; wrong password pw1; token t0k is malformed; bad credentials YTpi",
+            &mark,
+        );
+        for secret in ["7c4a8d09ca3762af61e59520943dc264", "pw1", "t0k", "YTpi"] {
+            assert!(!out.contains(secret), "{secret} in {out}");
+        }
+        let prose = "the token has expired; the password grant was refused; token_revoked";
+        assert_eq!(scrub_secrets(prose, &mark), prose);
+    }
+
+    #[test]
+    fn a_token_cut_by_clip_is_still_hidden() {
+        let text = clip("the upstream refused Cl1pB0dyQz8Lm3Wp7Xk2Vt9Rn6Yd4Hs", 36);
+        let out = scrub_secrets(&text, &mark);
+        assert!(!out.contains("Cl1pB0dy"), "{out}");
+        assert!(out.ends_with('…'), "{out}");
+        let prose = clip("the upstream refused the authorization", 34);
+        assert_eq!(scrub_secrets(&prose, &mark), prose);
     }
 
     #[test]

@@ -266,7 +266,10 @@ fn finding(p: &Pending, decision: Decision) -> Finding {
     finding.confidence = decision.confidence;
     finding.evidence = decision.evidence.iter().map(|e| scrub(e)).collect();
     finding.credential = Some(ev.credential_summary());
-    finding.challenge = ev.challenge_summary();
+    finding.challenge = ev.challenge_summary().map(|mut c| {
+        c.params.values_mut().for_each(|v| *v = scrub(v));
+        c
+    });
     finding.request_id = ev.request_id.as_ref().map(|r| scrub(&r.value));
     finding.resolved_later = p.resolved_later;
     finding.remediation = remediation;
@@ -323,7 +326,7 @@ fn explain(p: &Pending, decision: &Decision) -> Explain {
             .as_ref()
             .and_then(|r| r.body.as_ref())
             .filter(|b| !b.text.trim().is_empty())
-            .map(|b| scrub(&clip(b.text.trim(), 500))),
+            .map(|b| clip(&scrub(b.text.trim()), 500)),
         rule: decision.rule.clone(),
         considered: decision.considered.clone(),
     }

@@ -320,10 +320,8 @@ fn quote(input: &Input, place: &str) -> String {
         .find(|s| s.place() == place)
         .map(|s| s.text.as_str())
         .unwrap_or("");
-    let clipped = crate::redact::clip(text.trim(), 160);
-    crate::redact::scrub_secrets(&clipped, &|v| {
-        crate::evidence::Fingerprint::of_str(v).short()
-    })
+    // Scrub first: a token cut by the clip would no longer look like one.
+    crate::redact::clip(&super::scrub(text.trim()), 160)
 }
 
 fn rule3_client_refused(input: &Input) -> Option<RuleVerdict> {

@@ -482,10 +482,18 @@ fn basic(place: Place, encoded: &str) -> Credential {
     if let Some(prefix) = personal_token_prefix_bytes(user) {
         // Stripe-style: the key is the user name; never print it.
         c.long_lived = Some(LongLived::PersonalToken(prefix));
-    } else if !user.is_empty() && decoded.contains(&b':') {
+    } else if !user.is_empty() && (!password.is_empty() || looks_like_a_name(user)) {
+        // With an empty password the "user" may be the secret (an API key sent as `key:`).
         c.user = std::str::from_utf8(user).ok().map(printable);
     }
     c
+}
+
+/// A user name rather than a key: short, and not a long run of letters mixed with digits.
+fn looks_like_a_name(user: &[u8]) -> bool {
+    let digits = user.iter().any(u8::is_ascii_digit);
+    let letters = user.iter().any(u8::is_ascii_alphabetic);
+    user.len() <= 32 && !(user.len() >= 12 && digits && letters)
 }
 
 /// Digest: the user from the `username` parameter; the response changes every request, so

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{Summary, View};
+use super::{Summary, View, printable};
 use crate::finding::Finding;
 
 pub const HEADER: [&str; 18] = [
@@ -37,6 +37,7 @@ pub fn write(out: &mut dyn Write, view: &View) -> io::Result<()> {
 }
 
 fn row(f: &Finding) -> Vec<String> {
+    let f = &*printable(f);
     let credential = f.credential.as_ref();
     let challenge_param = |name: &str| {
         f.challenge

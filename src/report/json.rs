@@ -3,16 +3,26 @@
 
 use std::io::{self, Write};
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
-use super::{SCHEMA, View};
+use super::{SCHEMA, View, printable};
+use crate::finding::Finding;
 
 #[derive(Serialize)]
 struct Document<'v, 'a> {
     schema: &'static str,
     inputs: &'v [&'a crate::parse::InputStats],
     summary: &'a super::Summary,
-    findings: &'v [&'a crate::finding::Finding],
+    findings: Findings<'v, 'a>,
+}
+
+/// The findings as [`printable`] shows them, serialized one at a time.
+struct Findings<'v, 'a>(&'v [&'a Finding]);
+
+impl Serialize for Findings<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|f| printable(f)))
+    }
 }
 
 pub fn write(out: &mut dyn Write, view: &View) -> io::Result<()> {
@@ -20,7 +30,7 @@ pub fn write(out: &mut dyn Write, view: &View) -> io::Result<()> {
         schema: SCHEMA,
         inputs: &view.inputs,
         summary: view.summary,
-        findings: &view.findings,
+        findings: Findings(&view.findings),
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     out.write_all(b"\n")
@@ -40,7 +50,7 @@ pub fn write_lines(out: &mut dyn Write, view: &View) -> io::Result<()> {
         write_line(out, "input", *input)?;
     }
     for finding in &view.findings {
-        write_line(out, "finding", *finding)?;
+        write_line(out, "finding", &*printable(finding))?;
     }
     write_line(out, "summary", view.summary)
 }

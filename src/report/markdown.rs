@@ -20,6 +20,7 @@ pub fn write(out: &mut dyn Write, view: &View, max_detail: usize) -> io::Result<
         writeln!(out, "| `{}` | {} |", cause.id(), summary.cause_count(cause))?;
     }
     let mut listed = 0usize;
+    let mut cut = false;
     for (cause, findings) in by_cause(&view.findings) {
         writeln!(out, "\n## {} ({})\n", cause.title(), findings.len())?;
         writeln!(
@@ -30,6 +31,7 @@ pub fn write(out: &mut dyn Write, view: &View, max_detail: usize) -> io::Result<
         let groups = group(&findings);
         for g in &groups {
             if listed >= max_detail {
+                cut = true;
                 break;
             }
             listed += 1;
@@ -38,9 +40,9 @@ pub fn write(out: &mut dyn Write, view: &View, max_detail: usize) -> io::Result<
                 "| {} | {} | `{}` | {} | `{}` | {} | {} |",
                 g.count,
                 cell(&g.key.host),
-                cell(&g.key.endpoint),
+                code(&g.key.endpoint),
                 cell(&g.key.fingerprint),
-                g.key.detail,
+                code(&g.key.detail),
                 g.first.unwrap_or(""),
                 g.last.unwrap_or("")
             )?;
@@ -57,7 +59,7 @@ pub fn write(out: &mut dyn Write, view: &View, max_detail: usize) -> io::Result<
             }
         }
     }
-    if listed >= max_detail {
+    if cut {
         writeln!(
             out,
             "\n_Only {max_detail} lines are listed (--max-detail); the counts include everything._"
@@ -115,4 +117,9 @@ pub fn write(out: &mut dyn Write, view: &View, max_detail: usize) -> io::Result<
 /// Table-safe text: no pipes, no line breaks, no control characters.
 fn cell(text: &str) -> String {
     escape_control(text).replace('|', "\\|")
+}
+
+/// Table-safe text inside a code span, which a backtick would end.
+fn code(text: &str) -> String {
+    cell(text).replace('`', "'")
 }

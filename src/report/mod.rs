@@ -6,12 +6,13 @@ pub mod json;
 pub mod markdown;
 pub mod text;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::finding::{Cause, Finding, Timeline};
+use crate::finding::{Cause, ChallengeSummary, Finding, Timeline};
 use crate::parse::InputStats;
 use crate::pipeline::SourceOutput;
 
@@ -149,6 +150,41 @@ impl<'a> View<'a> {
                 .collect(),
             timelines: outputs.iter().flat_map(|o| o.timelines.iter()).collect(),
         }
+    }
+}
+
+/// The finding as the writers print it: captured texts the engine keeps as they were are
+/// scrubbed like evidence. A challenge's parameters are the server's own words and can echo
+/// the credential (`error_description="token eyJ… is revoked"`); a Basic user can be an API
+/// key (`key:` with an empty password). Borrowed unless something had to be hidden.
+pub fn printable(finding: &Finding) -> Cow<'_, Finding> {
+    let challenge = finding.challenge.as_ref().map(scrub_challenge);
+    let user = finding
+        .credential
+        .as_ref()
+        .and_then(|c| c.user.as_deref())
+        .map(crate::diagnose::scrub);
+    let same_challenge = challenge.as_ref() == finding.challenge.as_ref();
+    let same_user = user.as_deref() == finding.credential.as_ref().and_then(|c| c.user.as_deref());
+    if same_challenge && same_user {
+        return Cow::Borrowed(finding);
+    }
+    let mut owned = finding.clone();
+    owned.challenge = challenge;
+    if let Some(credential) = owned.credential.as_mut() {
+        credential.user = user;
+    }
+    Cow::Owned(owned)
+}
+
+fn scrub_challenge(challenge: &ChallengeSummary) -> ChallengeSummary {
+    ChallengeSummary {
+        scheme: crate::diagnose::scrub(&challenge.scheme),
+        params: challenge
+            .params
+            .iter()
+            .map(|(name, value)| (name.clone(), crate::diagnose::scrub(value)))
+            .collect(),
     }
 }
 

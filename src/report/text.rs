@@ -248,7 +248,7 @@ fn write_every_finding(
             "  #{} {} {}  {} {}  {} → {}/{} ({})",
             i + 1,
             escape_control(&f.source),
-            f.location,
+            escape_control(&f.location),
             escape_control(&f.method),
             escape_control(&f.url),
             f.status,

@@ -1,0 +1,864 @@
+//! The report writers as a user meets them: golden files pinning every format on the samples,
+//! the CSV contract (header, round trip, formula neutralization, `--summary-csv`), JSON lines,
+//! filters and exit statuses, `--include-403`, colour, and escaping of captured text.
+//!
+//! Golden files live in `tests/golden/`. Text, CSV and Markdown compare byte for byte; JSON
+//! and JSON lines compare parsed values (key order is free, every value is pinned). When a
+//! report changes on purpose, or new samples are merged, re-bless every golden file with one
+//! command and review the diff:
+//!
+//! ```text
+//! WHY401_BLESS=1 cargo test --test report
+//! git diff tests/golden/
+//! ```
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::{fixture, root, why401};
+use serde_json::Value;
+
+/// `analyze` on the samples, as the README shows it.
+const SAMPLES: [&str; 5] = [
+    "analyze",
+    "--no-progress",
+    "--profile",
+    "samples/profile.toml",
+    "samples/",
+];
+
+const CSV_HEADER: &str = "source,index,location,time,method,url,status,cause,detail,confidence,evidence,token_kind,token_fingerprint,challenge_error,challenge_description,request_id,resolved_later,remediation";
+
+const CAUSES: [&str; 7] = [
+    "expired_token",
+    "invalid_token",
+    "missing_authorization",
+    "insufficient_scope",
+    "revoked_credentials",
+    "clock_skew",
+    "unknown",
+];
+
+// --- running the binary ----------------------------------------------------------------------
+
+fn run(args: &[&str]) -> Output {
+    why401().args(args).output().expect("runs")
+}
+
+/// The samples with `extra` arguments: stdout, after checking the exit status is 1 (the
+/// samples hold 401s).
+fn samples(extra: &[&str]) -> String {
+    let output = run(&[&SAMPLES[..], extra].concat());
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 report")
+}
+
+fn samples_json(extra: &[&str]) -> Value {
+    parse_json(&samples(&[&["-f", "json"], extra].concat()))
+}
+
+fn parse_json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|err| panic!("not JSON ({err}): {text}"))
+}
+
+fn json_of(args: &[&str]) -> (i32, Value) {
+    let output = run(&[args, &["-f", "json"]].concat());
+    let text = String::from_utf8(output.stdout).expect("UTF-8");
+    (output.status.code().unwrap_or(-1), parse_json(&text))
+}
+
+fn findings(report: &Value) -> &Vec<Value> {
+    report["findings"].as_array().expect("findings array")
+}
+
+fn fixture_arg(path: &str) -> String {
+    fixture(path).to_str().expect("UTF-8 path").to_owned()
+}
+
+// --- golden files ----------------------------------------------------------------------------
+
+fn golden_path(name: &str) -> PathBuf {
+    root().join("tests/golden").join(name)
+}
+
+fn blessing() -> bool {
+    std::env::var_os("WHY401_BLESS").is_some_and(|v| v == "1")
+}
+
+/// Reads the golden file, or writes `actual` into it when blessing. `None` after blessing.
+fn golden(name: &str, actual: &str) -> Option<String> {
+    let path = golden_path(name);
+    if blessing() {
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir golden");
+        std::fs::write(&path, actual).expect("write golden");
+        return None;
+    }
+    Some(std::fs::read_to_string(&path).unwrap_or_else(|err| {
+        panic!(
+            "cannot read {} ({err}); create it with WHY401_BLESS=1 cargo test --test report",
+            path.display()
+        )
+    }))
+}
+
+fn assert_golden_text(name: &str, actual: &str) {
+    let Some(expected) = golden(name, actual) else {
+        return;
+    };
+    if expected != actual {
+        let line = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(e, a)| e != a)
+            .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
+        panic!(
+            "{name} differs from tests/golden/{name} at line {}:\n  golden: {:?}\n  actual: {:?}\n\
+             If the change is intended: WHY401_BLESS=1 cargo test --test report\n--- actual ---\n{actual}",
+            line + 1,
+            expected.lines().nth(line),
+            actual.lines().nth(line),
+        );
+    }
+}
+
+fn assert_golden_json(name: &str, actual: &str) {
+    let Some(expected) = golden(name, actual) else {
+        return;
+    };
+    let (expected, actual_value) = (parse_json(&expected), parse_json(actual));
+    assert!(
+        expected == actual_value,
+        "{name} differs from tests/golden/{name} (compared as JSON values). \
+         If the change is intended: WHY401_BLESS=1 cargo test --test report\n--- actual ---\n{actual}"
+    );
+}
+
+fn assert_golden_jsonl(name: &str, actual: &str) {
+    let Some(expected) = golden(name, actual) else {
+        return;
+    };
+    let parse = |text: &str| -> Vec<Value> { text.lines().map(parse_json).collect() };
+    let (expected, actual_lines) = (parse(&expected), parse(actual));
+    assert_eq!(expected.len(), actual_lines.len(), "{name}: line count");
+    for (i, (e, a)) in expected.iter().zip(&actual_lines).enumerate() {
+        assert!(
+            e == a,
+            "{name} line {} differs from the golden file (compared as JSON values).\n  golden: {e}\n  actual: {a}\n\
+             If the change is intended: WHY401_BLESS=1 cargo test --test report",
+            i + 1
+        );
+    }
+}
+
+#[test]
+fn golden_text() {
+    assert_golden_text(
+        "samples.text.txt",
+        &samples(&["-f", "text", "--color", "never"]),
+    );
+}
+
+#[test]
+fn golden_verbose() {
+    assert_golden_text("samples.verbose.txt", &samples(&["-v", "--color", "never"]));
+}
+
+#[test]
+fn golden_explain_1() {
+    assert_golden_text(
+        "samples.explain-1.txt",
+        &samples(&["--explain", "1", "--color", "never"]),
+    );
+}
+
+#[test]
+fn golden_json() {
+    assert_golden_json("samples.json", &samples(&["-f", "json"]));
+}
+
+#[test]
+fn golden_jsonl() {
+    assert_golden_jsonl("samples.jsonl", &samples(&["-f", "jsonl"]));
+}
+
+#[test]
+fn golden_csv() {
+    assert_golden_text("samples.csv", &samples(&["-f", "csv"]));
+}
+
+#[test]
+fn golden_markdown() {
+    assert_golden_text("samples.md", &samples(&["-f", "markdown"]));
+}
+
+#[test]
+fn golden_summary_csv() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("counts.csv");
+    samples(&[
+        "-q",
+        "-f",
+        "json",
+        "--summary-csv",
+        path.to_str().expect("path"),
+    ]);
+    let written = std::fs::read_to_string(&path).expect("summary CSV written");
+    assert_golden_text("samples.summary.csv", &written);
+}
+
+// --- CSV ----------------------------------------------------------------------------------------
+
+/// What the CSV writer must make of a JSON string: a leading `'` when a spreadsheet would run it.
+fn neutralized(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+fn text_of(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn joined(value: &Value) -> String {
+    value
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(text_of)
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// The row the CSV must hold for a JSON finding. `index`, `status`, `time` and
+/// `resolved_later` are written as they are, never neutralized.
+fn expected_row(f: &Value) -> Vec<String> {
+    let text = |v: &Value| neutralized(&text_of(v));
+    vec![
+        text(&f["source"]),
+        text_of(&f["index"]),
+        text(&f["location"]),
+        text_of(&f["time"]),
+        text(&f["method"]),
+        text(&f["url"]),
+        text_of(&f["status"]),
+        text_of(&f["cause"]),
+        text(&f["detail"]),
+        text_of(&f["confidence"]),
+        neutralized(&joined(&f["evidence"])),
+        text_of(&f["credential"]["kind"]),
+        text_of(&f["credential"]["fingerprint"]),
+        text(&f["challenge"]["params"]["error"]),
+        text(&f["challenge"]["params"]["error_description"]),
+        text(&f["request_id"]),
+        text_of(&f["resolved_later"]),
+        neutralized(&joined(&f["remediation"])),
+    ]
+}
+
+/// Runs `-f csv` and `-f json` with the same arguments (in `dir`) and checks the CSV is the
+/// JSON findings, row for row, under the exact header. Returns the rows.
+fn assert_csv_matches_json(args: &[&str], dir: &Path) -> Vec<csv::StringRecord> {
+    let csv_out = why401()
+        .current_dir(dir)
+        .args(args)
+        .args(["-f", "csv"])
+        .output()
+        .expect("runs");
+    let json_out = why401()
+        .current_dir(dir)
+        .args(args)
+        .args(["-f", "json"])
+        .output()
+        .expect("runs");
+    let report = parse_json(&String::from_utf8(json_out.stdout).expect("UTF-8"));
+    let bytes = csv_out.stdout;
+    let first_line = bytes.split(|&b| b == b'\n').next().expect("a first line");
+    assert_eq!(
+        first_line,
+        CSV_HEADER.as_bytes(),
+        "the first line is exactly the header (no BOM, no spaces, LF)"
+    );
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(header, CSV_HEADER.split(',').collect::<Vec<_>>());
+    let rows: Vec<csv::StringRecord> = reader
+        .records()
+        .collect::<Result<_, _>>()
+        .expect("RFC 4180 rows");
+    let json_findings = findings(&report);
+    assert_eq!(rows.len(), json_findings.len(), "one row per finding");
+    for (row, finding) in rows.iter().zip(json_findings) {
+        let row: Vec<&str> = row.iter().collect();
+        assert_eq!(row, expected_row(finding), "row of finding {finding}");
+    }
+    rows
+}
+
+#[test]
+fn csv_round_trips_and_equals_the_json_findings() {
+    let rows = assert_csv_matches_json(&SAMPLES, &root());
+    assert!(rows.len() >= 7, "the samples hold at least seven 401s");
+}
+
+#[test]
+fn csv_rows_follow_filters_and_403s() {
+    assert_csv_matches_json(
+        &[&SAMPLES[..], &["--cause", "expired_token"]].concat(),
+        &root(),
+    );
+    let forbidden = fixture_arg("report/forbidden.har");
+    let rows = assert_csv_matches_json(&["analyze", "--include-403", &forbidden], &root());
+    assert!(rows.iter().any(|r| &r[6] == "403"), "a 403 row is written");
+}
+
+#[test]
+fn csv_neutralizes_formulas_end_to_end() {
+    let dir = fixture("report/formula");
+    // The source name itself starts with `=`.
+    let rows = assert_csv_matches_json(&["analyze", "=formula.har"], &dir);
+    assert_eq!(rows.len(), 3);
+    let cell = |row: usize, column: &str| -> String {
+        let i = CSV_HEADER
+            .split(',')
+            .position(|c| c == column)
+            .expect("column");
+        rows[row][i].to_owned()
+    };
+    assert_eq!(cell(0, "source"), "'=formula.har");
+    assert_eq!(cell(0, "url"), "'=1+1");
+    assert_eq!(cell(0, "request_id"), "'=2+3");
+    assert_eq!(cell(0, "challenge_error"), "'=cmd|' /C calc'!A0");
+    assert_eq!(cell(0, "challenge_description"), "'+SUM(1,2)");
+    assert_eq!(cell(1, "url"), "'@SUM(A1)");
+    assert_eq!(cell(1, "request_id"), "'-4+5");
+    assert_eq!(cell(1, "challenge_error"), "'@cmd");
+    assert_eq!(cell(1, "challenge_description"), "'-1+2");
+    assert_eq!(cell(2, "request_id"), "'+6");
+    assert_eq!(cell(2, "url"), "https://-evil.example/v2/items");
+    // Numbers, times and booleans are never touched.
+    for (row, index) in [(0, "0"), (1, "1"), (2, "2")] {
+        assert_eq!(cell(row, "index"), index);
+        assert_eq!(cell(row, "status"), "401");
+        assert_eq!(cell(row, "resolved_later"), "false");
+        assert!(cell(row, "time").starts_with("2024-03-08T14:00:0"));
+    }
+    // No cell at all starts with a formula character.
+    for row in &rows {
+        for field in row {
+            assert!(
+                !field.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{field:?} would run as a formula"
+            );
+        }
+    }
+}
+
+#[test]
+fn summary_csv_counts_every_cause_then_every_host() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("counts.csv");
+    let report = samples_json(&["--summary-csv", path.to_str().expect("path")]);
+    let mut reader = csv::Reader::from_path(&path).expect("summary CSV written");
+    assert_eq!(
+        reader.headers().expect("header").iter().collect::<Vec<_>>(),
+        ["kind", "key", "count"]
+    );
+    let rows: Vec<(String, String, u64)> = reader
+        .records()
+        .map(|r| {
+            let r = r.expect("row");
+            (
+                r[0].to_owned(),
+                r[1].to_owned(),
+                r[2].parse().expect("count"),
+            )
+        })
+        .collect();
+    let summary = &report["summary"];
+    let causes: Vec<(String, String, u64)> = CAUSES
+        .iter()
+        .map(|c| {
+            (
+                "cause".into(),
+                (*c).into(),
+                summary["by_cause"][c].as_u64().expect("n"),
+            )
+        })
+        .collect();
+    let hosts: Vec<(String, String, u64)> = summary["by_host"]
+        .as_object()
+        .expect("by_host")
+        .iter()
+        .map(|(h, n)| ("host".into(), h.clone(), n.as_u64().expect("n")))
+        .collect();
+    assert!(!hosts.is_empty());
+    assert_eq!(rows, [causes, hosts].concat());
+    let total: u64 = rows.iter().filter(|r| r.0 == "cause").map(|r| r.2).sum();
+    assert_eq!(total, summary["unauthorized"].as_u64().expect("n"));
+}
+
+#[test]
+fn summary_csv_neutralizes_hosts_and_ignores_filters() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("counts.csv");
+    let output = why401()
+        .current_dir(fixture("report/formula"))
+        .args(["analyze", "-q", "--cause", "clock_skew", "--summary-csv"])
+        .arg(&path)
+        .arg("=formula.har")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let text = std::fs::read_to_string(&path).expect("written");
+    assert!(text.contains("host,'-evil.example,1\n"), "{text}");
+    let counted: u64 = text
+        .lines()
+        .filter(|l| l.starts_with("cause,"))
+        .map(|l| l.rsplit(',').next().expect("n").parse::<u64>().expect("n"))
+        .sum();
+    assert_eq!(
+        counted, 3,
+        "the filter narrows findings, never the counts: {text}"
+    );
+}
+
+// --- JSON lines ----------------------------------------------------------------------------
+
+fn without_line_keys(mut value: Value) -> Value {
+    let object = value.as_object_mut().expect("object line");
+    assert_eq!(
+        object.remove("schema"),
+        Some(Value::from("why401/report/v1"))
+    );
+    object.remove("type");
+    value
+}
+
+#[test]
+fn json_lines_are_the_document_line_by_line() {
+    let document = samples_json(&[]);
+    let text = samples(&["-f", "jsonl"]);
+    let lines: Vec<Value> = text.lines().map(parse_json).collect();
+    let kinds: Vec<&str> = lines
+        .iter()
+        .map(|l| l["type"].as_str().expect("type"))
+        .collect();
+    assert!(
+        kinds
+            .iter()
+            .all(|k| ["input", "finding", "summary"].contains(k))
+    );
+    assert_eq!(
+        kinds.last(),
+        Some(&"summary"),
+        "the summary is the last line"
+    );
+    assert_eq!(kinds.iter().filter(|k| **k == "summary").count(), 1);
+    let mut sorted = kinds.clone();
+    sorted.sort_by_key(|k| ["input", "finding", "summary"].iter().position(|x| x == k));
+    assert_eq!(kinds, sorted, "inputs, then findings, then the summary");
+    let of_kind = |kind: &str| -> Vec<Value> {
+        lines
+            .iter()
+            .filter(|l| l["type"] == kind)
+            .cloned()
+            .map(without_line_keys)
+            .collect()
+    };
+    assert_eq!(&of_kind("finding"), findings(&document));
+    assert_eq!(
+        &of_kind("input"),
+        document["inputs"].as_array().expect("inputs")
+    );
+    assert_eq!(of_kind("summary"), [document["summary"].clone()]);
+}
+
+#[test]
+fn json_document_is_complete() {
+    let report = samples_json(&[]);
+    assert_eq!(report["schema"], "why401/report/v1");
+    let summary = &report["summary"];
+    let by_cause = summary["by_cause"].as_object().expect("by_cause");
+    assert_eq!(by_cause.keys().collect::<Vec<_>>(), CAUSES);
+    let sum: u64 = by_cause.values().map(|v| v.as_u64().expect("n")).sum();
+    assert_eq!(sum, summary["unauthorized"].as_u64().expect("n"));
+    for f in findings(&report) {
+        assert!(!f["evidence"].as_array().expect("evidence").is_empty());
+        let steps = f["remediation"].as_array().expect("remediation").len();
+        assert!((1..=3).contains(&steps), "1 to 3 steps: {f}");
+        assert!(f["resolved_later"].is_boolean());
+    }
+}
+
+// --- filters and exit statuses --------------------------------------------------------------
+
+#[test]
+fn cause_filter_narrows_findings_not_the_summary() {
+    let all = samples_json(&[]);
+    let narrowed = samples_json(&["--cause", "expired_token,insufficient_scope"]);
+    assert_eq!(narrowed["summary"], all["summary"]);
+    let kept = findings(&narrowed);
+    assert!(
+        kept.iter()
+            .all(|f| f["cause"] == "expired_token" || f["cause"] == "insufficient_scope")
+    );
+    let expected = all["summary"]["by_cause"]["expired_token"]
+        .as_u64()
+        .expect("n")
+        + all["summary"]["by_cause"]["insufficient_scope"]
+            .as_u64()
+            .expect("n");
+    assert_eq!(kept.len() as u64, expected);
+    assert!(kept.len() < findings(&all).len());
+    let text = samples(&["--cause", "expired_token", "--color", "never"]);
+    assert!(text.contains("shown after filters"), "{text}");
+}
+
+#[test]
+fn host_filter_matches_wildcards() {
+    let all = samples_json(&[]);
+    let auth = samples_json(&["--host", "auth.*"]);
+    assert_eq!(auth["summary"], all["summary"]);
+    let kept = findings(&auth);
+    assert_eq!(
+        kept.len() as u64,
+        all["summary"]["by_host"]["auth.example.com"]
+            .as_u64()
+            .expect("n")
+    );
+    assert!(kept.iter().all(|f| {
+        f["url"]
+            .as_str()
+            .expect("url")
+            .starts_with("https://auth.example.com/")
+    }));
+    let every = samples_json(&["--host", "*.EXAMPLE.com"]);
+    assert_eq!(findings(&every).len(), findings(&all).len());
+    // Nothing shown, yet the 401s were read: the exit status still says so.
+    let none = samples_json(&["--host", "nowhere.invalid"]);
+    assert!(findings(&none).is_empty());
+    assert_eq!(none["summary"], all["summary"]);
+}
+
+#[test]
+fn time_filters_are_inclusive_bounds() {
+    let all = samples_json(&[]);
+    let times: Vec<String> = findings(&all)
+        .iter()
+        .map(|f| f["time"].as_str().expect("time").to_owned())
+        .collect();
+    let mut sorted = times.clone();
+    sorted.sort();
+    let middle = &sorted[sorted.len() / 2];
+    let since = samples_json(&["--since", middle]);
+    let until = samples_json(&["--until", middle]);
+    assert_eq!(since["summary"], all["summary"]);
+    assert_eq!(until["summary"], all["summary"]);
+    let count = |r: &Value, keep: &dyn Fn(&str) -> bool| {
+        findings(r)
+            .iter()
+            .filter(|f| keep(f["time"].as_str().expect("time")))
+            .count()
+    };
+    assert_eq!(
+        findings(&since).len(),
+        times.iter().filter(|t| *t >= middle).count()
+    );
+    assert_eq!(
+        findings(&until).len(),
+        times.iter().filter(|t| *t <= middle).count()
+    );
+    assert_eq!(count(&since, &|t| t < middle.as_str()), 0);
+    assert_eq!(count(&until, &|t| t > middle.as_str()), 0);
+    // The samples span two days: a window between them keeps one file's findings.
+    let window = samples_json(&[
+        "--since",
+        "2024-11-01T00:00:00Z",
+        "--until",
+        "2024-11-30T00:00:00Z",
+    ]);
+    let kept = findings(&window);
+    assert!(!kept.is_empty());
+    assert!(
+        kept.iter()
+            .all(|f| f["time"].as_str().expect("time").starts_with("2024-11-"))
+    );
+}
+
+#[test]
+fn bad_filter_values_are_usage_errors() {
+    for args in [
+        ["--cause", "not_a_cause"],
+        ["--since", "yesterday"],
+        ["--fail-on", "nope"],
+    ] {
+        let output = run(&[&SAMPLES[..], &args].concat());
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(args[0]), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn fail_on_decides_exit_status_one() {
+    let status = |extra: &[&str]| {
+        run(&[&SAMPLES[..], &["-q", "-f", "json"], extra].concat())
+            .status
+            .code()
+    };
+    assert_eq!(status(&[]), Some(1));
+    assert_eq!(status(&["--fail-on", "expired_token"]), Some(1));
+    assert_eq!(status(&["--fail-on", "clock_skew"]), Some(0));
+    assert_eq!(status(&["--fail-on", "clock_skew"]), Some(0));
+    assert_eq!(
+        status(&["--fail-on", "clock_skew,revoked_credentials"]),
+        Some(1)
+    );
+    // A filter hides findings but the 401s were read.
+    assert_eq!(status(&["--cause", "clock_skew"]), Some(1));
+    // An unreadable input wins over everything.
+    assert_eq!(
+        status(&[
+            "--fail-on",
+            "clock_skew",
+            "tests/fixtures/does-not-exist.har"
+        ]),
+        Some(2)
+    );
+    assert_eq!(
+        status(&[
+            "--fail-on",
+            "expired_token",
+            "tests/fixtures/does-not-exist.har"
+        ]),
+        Some(2)
+    );
+}
+
+#[test]
+fn include_403_adds_findings_that_never_count_as_401s() {
+    let forbidden = fixture_arg("report/forbidden.har");
+    let (plain_status, plain) = json_of(&["analyze", &forbidden]);
+    let (status, with) = json_of(&["analyze", "--include-403", &forbidden]);
+    assert_eq!((plain_status, status), (1, 1));
+    assert_eq!(
+        with["summary"], plain["summary"],
+        "403s never reach the summary"
+    );
+    assert_eq!(with["summary"]["unauthorized"], 1);
+    let statuses = |r: &Value| -> Vec<(u64, u64)> {
+        findings(r)
+            .iter()
+            .map(|f| {
+                (
+                    f["index"].as_u64().expect("i"),
+                    f["status"].as_u64().expect("s"),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(statuses(&plain), [(2, 401)]);
+    // The plain 403 (index 1) has no auth signal and stays out.
+    assert_eq!(statuses(&with), [(0, 403), (2, 401)]);
+    assert_eq!(findings(&with)[0]["cause"], "insufficient_scope");
+    // A capture with only a 403: reported, yet exit status 0.
+    let only = fixture_arg("report/only-403.har");
+    let (status, report) = json_of(&["analyze", "--include-403", &only]);
+    assert_eq!(status, 0);
+    assert_eq!(report["summary"]["unauthorized"], 0);
+    assert_eq!(findings(&report).len(), 1);
+}
+
+// --- people's formats: numbering, limits, colour, escaping -----------------------------------
+
+#[test]
+fn verbose_numbers_findings_in_report_order_and_explain_follows_it() {
+    let report = samples_json(&[]);
+    let verbose = samples(&["-v", "--color", "never"]);
+    for (i, f) in findings(&report).iter().enumerate() {
+        let n = i + 1;
+        let line = verbose
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("#{n} ")))
+            .unwrap_or_else(|| panic!("no #{n} in {verbose}"));
+        let place = format!(
+            "{} {}",
+            f["source"].as_str().expect("source"),
+            f["location"].as_str().expect("location")
+        );
+        assert!(line.contains(&place), "#{n}: {line} vs {place}");
+        let explained = samples(&["--explain", &n.to_string(), "--color", "never"]);
+        assert!(
+            explained.starts_with(&format!("Finding #{n}\n")),
+            "{explained}"
+        );
+        assert!(explained.contains(&place), "{explained}");
+        for label in ["request", "cause", "rule", "evidence", "what to do"] {
+            assert!(
+                explained.contains(&format!("  {label:<14}")),
+                "{label} in {explained}"
+            );
+        }
+    }
+    let beyond = findings(&report).len() + 1;
+    let none = samples(&["--explain", &beyond.to_string()]);
+    assert!(
+        none.contains(&format!("there is no finding #{beyond}")),
+        "{none}"
+    );
+}
+
+#[test]
+fn max_detail_says_when_the_limit_was_hit() {
+    let count = findings(&samples_json(&[])).len();
+    let verbose = samples(&["-v", "--max-detail", "1", "--color", "never"]);
+    let numbered = |text: &str| {
+        text.lines()
+            .filter(|l| l.trim_start().starts_with('#'))
+            .count()
+    };
+    assert_eq!(numbered(&verbose), 1);
+    assert!(
+        verbose.contains(&format!(
+            "{} more finding(s) not listed: --max-detail 1 was reached",
+            count - 1
+        )),
+        "{verbose}"
+    );
+    let full = samples(&["-v", "--max-detail", &count.to_string(), "--color", "never"]);
+    assert_eq!(numbered(&full), count);
+    assert!(!full.contains("--max-detail"), "{full}");
+    let markdown = samples(&["-f", "markdown", "--max-detail", "1"]);
+    assert!(markdown.contains("--max-detail"), "{markdown}");
+    let markdown = samples(&["-f", "markdown", "--max-detail", &count.to_string()]);
+    assert!(!markdown.contains("--max-detail"), "{markdown}");
+}
+
+#[test]
+fn color_follows_the_flag() {
+    let always = samples(&["--color", "always"]);
+    assert!(always.contains("\u{1b}["), "--color always paints");
+    for args in [&["--color", "never"][..], &["--color", "auto"], &[]] {
+        let text = samples(args);
+        assert!(!text.contains('\u{1b}'), "{args:?}: no ANSI into a pipe");
+    }
+    // Machine formats never carry colour.
+    for format in ["json", "jsonl", "csv", "markdown"] {
+        let text = samples(&["--color", "always", "-f", format]);
+        assert!(!text.contains('\u{1b}'), "{format}");
+    }
+}
+
+/// `--color auto` on a real terminal (a pty from util-linux `script`): colour, unless
+/// `NO_COLOR` is set and not empty. Skipped where `script` is missing.
+#[cfg(target_os = "linux")]
+#[test]
+fn no_color_turns_auto_off_on_a_terminal() {
+    let bin = assert_cmd::cargo::cargo_bin("why401");
+    let command = format!(
+        "'{}' analyze --no-progress --profile samples/profile.toml samples/ --color auto",
+        bin.display()
+    );
+    let on_terminal = |no_color: Option<&str>| -> Option<String> {
+        let mut cmd = std::process::Command::new("script");
+        cmd.args(["-qec", &command, "/dev/null"])
+            .current_dir(root())
+            .env_remove("NO_COLOR");
+        if let Some(value) = no_color {
+            cmd.env("NO_COLOR", value);
+        }
+        let output = cmd.output().ok()?;
+        let text = String::from_utf8_lossy(&output.stdout).into_owned();
+        text.contains("unauthorized (401)").then_some(text)
+    };
+    let Some(colored) = on_terminal(None) else {
+        eprintln!("skipped: util-linux `script` is not available to provide a terminal");
+        return;
+    };
+    assert!(
+        colored.contains("\u{1b}["),
+        "auto colours a terminal: {colored}"
+    );
+    let plain = on_terminal(Some("1")).expect("runs under script");
+    assert!(
+        !plain.contains("\u{1b}["),
+        "NO_COLOR=1 turns colour off: {plain}"
+    );
+    let empty = on_terminal(Some("")).expect("runs under script");
+    assert!(empty.contains("\u{1b}["), "an empty NO_COLOR is ignored");
+}
+
+/// Control characters other than line breaks in a report meant for people.
+fn raw_controls(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|c| c.is_control() && *c != '\n')
+        .collect()
+}
+
+#[test]
+fn captured_escape_sequences_never_reach_the_terminal_raw() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The file name itself carries an escape sequence.
+    let source = dir.path().join("esc\u{1b}[31mname.har");
+    std::fs::copy(fixture("report/escapes.har"), &source).expect("copy fixture");
+    let source = source.to_str().expect("UTF-8").to_owned();
+    let report = json_of(&["analyze", &source]).1;
+    let count = findings(&report).len();
+    assert_eq!(count, 3);
+    let mut runs: Vec<Vec<String>> = vec![
+        vec!["--color".into(), "never".into()],
+        vec!["--color".into(), "always".into()],
+        vec!["-v".into()],
+        vec!["-f".into(), "markdown".into()],
+    ];
+    runs.extend((1..=count + 1).map(|n| vec!["--explain".into(), n.to_string()]));
+    let own_colours = regex::Regex::new("\u{1b}\\[[0-9;]*m").expect("pattern");
+    let mut shown_escaped = 0;
+    for extra in runs {
+        let output = why401()
+            .args(["analyze", "--no-progress", &source])
+            .args(&extra)
+            .output()
+            .expect("runs");
+        let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+        let stderr = String::from_utf8(output.stderr).expect("UTF-8");
+        let colored = extra.contains(&"always".to_owned());
+        let mut controls = raw_controls(&stdout);
+        if colored {
+            // The report's own colours are ESC [ … m; strip them and look again.
+            let stripped = own_colours.replace_all(&stdout, "").into_owned();
+            controls = raw_controls(&stripped);
+        }
+        assert!(
+            controls.is_empty(),
+            "{extra:?}: raw {controls:?} in\n{stdout}"
+        );
+        assert!(
+            raw_controls(&stderr).is_empty(),
+            "{extra:?}: stderr {stderr:?}"
+        );
+        assert!(stderr.contains("esc\\u{1b}[31mname.har"), "{stderr}");
+        if stdout.contains("\\u{1b}") {
+            shown_escaped += 1;
+        }
+    }
+    assert!(shown_escaped >= 5, "the captured text is shown, escaped");
+}
