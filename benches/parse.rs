@@ -53,6 +53,7 @@ fn end_to_end(format: Format, bytes: &[u8], context: &Context) -> usize {
         format,
         &mut BufReader::new(bytes),
         context,
+        false,
     );
     output.findings.len()
 }

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The root causes; the ids are fixed and other tools read them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Cause {
     ExpiredToken,
@@ -67,7 +67,7 @@ impl fmt::Display for Cause {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
     Low,
@@ -86,7 +86,7 @@ impl Confidence {
 }
 
 /// The kinds of credential a request can carry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CredentialKind {
     Jwt,
@@ -115,7 +115,7 @@ impl CredentialKind {
 }
 
 /// Decoded JWT claims as the report shows them (times as RFC 3339).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Claims {
     pub iss: Option<String>,
     /// As in the token: a string or an array.
@@ -131,7 +131,7 @@ pub struct Claims {
 }
 
 /// What the report may show of a credential: never its value.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CredentialSummary {
     /// `Authorization`, a wrong header's name, `query:access_token`, `form:access_token`.
     pub header: Option<String>,
@@ -144,14 +144,14 @@ pub struct CredentialSummary {
 }
 
 /// The challenge that answered the credential, parameter names lower-cased.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChallengeSummary {
     pub scheme: String,
     pub params: BTreeMap<String, String>,
 }
 
 /// One finding: a 401 and why.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Finding {
     pub source: Arc<str>,
     pub index: u64,
@@ -195,7 +195,7 @@ pub struct Explain {
 }
 
 /// One credential's life in a source: when it was seen, worked and failed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Timeline {
     pub fingerprint: String,
     pub first_seen: Option<String>,

@@ -17,6 +17,7 @@ pub mod pipeline;
 pub mod progress;
 pub mod redact;
 pub mod report;
+pub mod store;
 pub mod time;
 
 use std::fs::File;
@@ -25,7 +26,7 @@ use std::io::{self, BufWriter, Write};
 use config::{Config, OutputFormat};
 use pipeline::ReadOptions;
 use progress::Progress;
-use report::{Summary, View};
+use report::{Summary, Writer};
 
 /// How a run ended, as the exit status reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +49,8 @@ impl Outcome {
     }
 }
 
-/// Runs an analysis and writes its report.
+/// Runs an analysis and writes its report, streaming findings to the writer as each source
+/// completes.
 pub fn run(config: &Config) -> anyhow::Result<Outcome> {
     if config.warnings {
         for warning in config.context.evidence.warnings() {
@@ -60,21 +62,83 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         forced_format: config.input_format,
         context: &config.context,
         limits: config.limits,
+        keep_findings: config.presentation.explain.is_some(),
     };
-    let outputs = pipeline::analyze(&config.inputs, options, config.threads, &progress)?;
+    let mut out = open_output(config)?;
+    let mut writer = writer_for(config, &mut out)?;
+    let mut run = RunState::default();
+    pipeline::analyze(
+        &config.inputs,
+        options,
+        config.threads,
+        &progress,
+        &mut |output| run.take(config, output, writer.as_mut()),
+    )?;
     progress.finish();
-    let summary = Summary::of(&outputs);
     if config.warnings {
-        warn_about_inputs(&outputs);
+        warn_about_inputs(&run.inputs);
     }
-    let view = View::new(&outputs, &summary, &config.filters);
-    write_report(config, &view)?;
+    writer.finish(&run.inputs, &run.summary, &run.timelines)?;
+    drop(writer);
+    out.flush()?;
     if let Some(path) = &config.summary_csv {
         let mut file = BufWriter::new(File::create(path).map_err(|err| cannot_write(path, &err))?);
-        report::csv::write_summary(&mut file, &summary)?;
+        report::csv::write_summary(&mut file, &run.summary)?;
         file.flush()?;
     }
-    Ok(outcome(config, &outputs))
+    Ok(run.outcome())
+}
+
+/// What the run has gathered so far.
+#[derive(Default)]
+struct RunState {
+    inputs: Vec<parse::InputStats>,
+    summary: Summary,
+    timelines: Vec<finding::Timeline>,
+    failed: bool,
+    /// A 401 counted for the exit status (of the `--fail-on` causes).
+    failing: bool,
+}
+
+impl RunState {
+    fn take(
+        &mut self,
+        config: &Config,
+        output: pipeline::SourceOutput,
+        writer: &mut dyn Writer,
+    ) -> anyhow::Result<()> {
+        writer.input(&output.stats)?;
+        for finding in output.findings.drain() {
+            self.summary.add_finding(&finding);
+            if finding.status == 401
+                && config
+                    .fail_on
+                    .as_ref()
+                    .is_none_or(|causes| causes.contains(&finding.cause))
+            {
+                self.failing = true;
+            }
+            if config.filters.keeps(&finding) {
+                writer.finding(&finding)?;
+            }
+        }
+        self.summary.add_input(&output.stats);
+        self.failed |= output.stats.failed;
+        self.timelines.extend(output.timelines);
+        self.inputs.push(output.stats);
+        Ok(())
+    }
+
+    /// 2 before 1 before 0: an unreadable input, then a 401 (of the `--fail-on` causes).
+    fn outcome(&self) -> Outcome {
+        if self.failed {
+            Outcome::InputError
+        } else if self.failing {
+            Outcome::Unauthorized
+        } else {
+            Outcome::Clean
+        }
+    }
 }
 
 fn progress_for(config: &Config) -> Progress {
@@ -89,24 +153,6 @@ fn progress_for(config: &Config) -> Progress {
     Progress::new(total)
 }
 
-/// 2 before 1 before 0: an unreadable input, then a 401 (of the `--fail-on` causes).
-fn outcome(config: &Config, outputs: &[pipeline::SourceOutput]) -> Outcome {
-    if outputs.iter().any(|o| o.stats.failed) {
-        return Outcome::InputError;
-    }
-    let counts = |f: &&finding::Finding| {
-        config
-            .fail_on
-            .as_ref()
-            .is_none_or(|causes| causes.contains(&f.cause))
-    };
-    if report::unauthorized_findings(outputs).any(|f| counts(&f)) {
-        Outcome::Unauthorized
-    } else {
-        Outcome::Clean
-    }
-}
-
 fn cannot_write(path: &std::path::Path, err: &io::Error) -> anyhow::Error {
     anyhow::anyhow!(
         "cannot write {}: {}",
@@ -115,29 +161,29 @@ fn cannot_write(path: &std::path::Path, err: &io::Error) -> anyhow::Error {
     )
 }
 
-fn write_report(config: &Config, view: &View) -> anyhow::Result<()> {
-    let mut out: Box<dyn Write> = match &config.output {
+fn open_output(config: &Config) -> anyhow::Result<Box<dyn Write>> {
+    Ok(match &config.output {
         Some(path) => Box::new(BufWriter::new(
             File::create(path).map_err(|err| cannot_write(path, &err))?,
         )),
         None => Box::new(BufWriter::new(io::stdout().lock())),
-    };
-    let how = &config.presentation;
-    match config.output_format {
-        OutputFormat::Json => report::json::write(&mut out, view)?,
-        OutputFormat::Jsonl => report::json::write_lines(&mut out, view)?,
-        OutputFormat::Csv => report::csv::write(&mut out, view)?,
-        OutputFormat::Markdown => report::markdown::write(&mut out, view, how.max_detail)?,
-        OutputFormat::Text => report::text::write(&mut out, view, how)?,
-    }
-    out.flush()?;
-    Ok(())
+    })
+}
+
+fn writer_for<'w>(config: &Config, out: &'w mut dyn Write) -> anyhow::Result<Box<dyn Writer + 'w>> {
+    let how = config.presentation;
+    Ok(match config.output_format {
+        OutputFormat::Json => Box::new(report::json::Json::new(out)?),
+        OutputFormat::Jsonl => Box::new(report::json::JsonLines::new(out)),
+        OutputFormat::Csv => Box::new(report::csv::Csv::new(out)?),
+        OutputFormat::Markdown => Box::new(report::ForPeople::new(out, how, true)),
+        OutputFormat::Text => Box::new(report::ForPeople::new(out, how, false)),
+    })
 }
 
 /// One stderr line per input that failed, so a script sees why the exit status is 2.
-fn warn_about_inputs(outputs: &[pipeline::SourceOutput]) {
-    for output in outputs {
-        let stats = &output.stats;
+fn warn_about_inputs(inputs: &[parse::InputStats]) {
+    for stats in inputs {
         if stats.failed {
             let reason = stats
                 .errors

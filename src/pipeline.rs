@@ -8,17 +8,18 @@ use rayon::prelude::*;
 
 use crate::archive;
 use crate::diagnose::{Context, SourceJudge};
-use crate::finding::{Finding, Timeline};
+use crate::finding::Timeline;
 use crate::input::{self, Container, Place, SourceSpec};
 use crate::model::Location;
 use crate::parse::{self, Format, InputStats, Sink, detect};
 use crate::progress::Progress;
+use crate::store::FindingStore;
 
 /// What one source produced.
 #[derive(Debug)]
 pub struct SourceOutput {
     pub stats: InputStats,
-    pub findings: Vec<Finding>,
+    pub findings: FindingStore,
     /// Credentials' lives in this source (those that failed at least once).
     pub timelines: Vec<Timeline>,
 }
@@ -27,7 +28,7 @@ impl SourceOutput {
     pub fn empty(stats: InputStats) -> SourceOutput {
         SourceOutput {
             stats,
-            findings: Vec::new(),
+            findings: FindingStore::default(),
             timelines: Vec::new(),
         }
     }
@@ -39,37 +40,70 @@ pub struct ReadOptions<'a> {
     pub forced_format: Option<Format>,
     pub context: &'a Context,
     pub limits: archive::Limits,
+    /// Keep every finding in memory (for `--explain`), never spilling to disk.
+    pub keep_findings: bool,
 }
 
-/// Reads every input, sources in parallel on `threads` threads. Outputs are sorted by
-/// source name so the report is the same whatever the thread count.
+/// Sources read in parallel at a time. Fixed, so the report does not depend on `-j`; each
+/// window's results are handed on in name order before the next window starts, which bounds
+/// what waits in memory.
+const WINDOW: usize = 16;
+
+/// One unit of work: a source to read, or a path that could not be expanded.
+enum Job {
+    Read(SourceSpec),
+    Missing(input::PathError),
+}
+
+impl Job {
+    fn name(&self) -> &str {
+        match self {
+            Job::Read(spec) => &spec.name,
+            Job::Missing(err) => &err.name,
+        }
+    }
+}
+
+/// Reads every input, sources in parallel on `threads` threads, and hands each source's
+/// output to `consume` in source-name order (then `index` order inside a source), so the
+/// report is the same whatever the thread count and streams at any size.
 pub fn analyze(
     inputs: &[String],
     options: ReadOptions,
     threads: usize,
     progress: &Progress,
-) -> anyhow::Result<Vec<SourceOutput>> {
+    consume: &mut dyn FnMut(SourceOutput) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let (sources, path_errors) = input::expand(inputs);
-    let mut outputs: Vec<SourceOutput> = path_errors
-        .into_iter()
-        .map(|err| {
-            let mut stats = InputStats::new(Arc::from(err.name.as_str()), Format::Text);
-            stats.fail(Location::Whole, format!("cannot read: {}", err.message));
-            SourceOutput::empty(stats)
-        })
-        .collect();
+    let mut jobs: Vec<Job> = sources.into_iter().map(Job::Read).collect();
+    jobs.extend(path_errors.into_iter().map(Job::Missing));
+    jobs.sort_by(|a, b| a.name().as_bytes().cmp(b.name().as_bytes()));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()?;
-    let read: Vec<Vec<SourceOutput>> = pool.install(|| {
-        sources
-            .par_iter()
-            .map(|spec| analyze_spec(spec, options, progress))
-            .collect()
-    });
-    outputs.extend(read.into_iter().flatten());
-    outputs.sort_by(|a, b| a.stats.source.as_bytes().cmp(b.stats.source.as_bytes()));
-    Ok(outputs)
+    for window in jobs.chunks(WINDOW) {
+        let mut outputs: Vec<SourceOutput> = pool.install(|| {
+            window
+                .par_iter()
+                .map(|job| run_job(job, options, progress))
+                .collect::<Vec<_>>()
+                .into_iter()
+                .flatten()
+                .collect()
+        });
+        outputs.sort_by(|a, b| a.stats.source.as_bytes().cmp(b.stats.source.as_bytes()));
+        for output in outputs {
+            consume(output)?;
+        }
+    }
+    Ok(())
+}
+
+fn run_job(job: &Job, options: ReadOptions, progress: &Progress) -> Vec<SourceOutput> {
+    match job {
+        Job::Read(spec) => analyze_spec(spec, options, progress),
+        Job::Missing(err) => vec![failed(&err.name, format!("cannot read: {}", err.message))],
+    }
 }
 
 fn analyze_spec(spec: &SourceSpec, options: ReadOptions, progress: &Progress) -> Vec<SourceOutput> {
@@ -139,7 +173,13 @@ fn analyze_text(
         return not_a_capture(source, explicit, peeked.prefix.is_empty());
     };
     let mut reader = peeked.reader;
-    read_and_judge(source, format, &mut reader, options.context)
+    read_and_judge(
+        source,
+        format,
+        &mut reader,
+        options.context,
+        options.keep_findings,
+    )
 }
 
 /// Parses a source and judges its exchanges as they stream out of the reader.
@@ -148,16 +188,31 @@ pub fn read_and_judge(
     format: Format,
     reader: &mut dyn BufRead,
     context: &Context,
+    keep_findings: bool,
 ) -> SourceOutput {
     let mut judge = SourceJudge::new(context, format);
-    let mut findings = Vec::new();
+    let mut findings = FindingStore::new(keep_findings);
+    let mut ready = Vec::new();
     let mut stats = {
-        let mut emit = |exchange| judge.push(exchange, &mut findings);
+        let mut emit = |exchange| {
+            judge.push(exchange, &mut ready);
+            ready.drain(..).for_each(|f| findings.push(f));
+        };
         let mut sink = Sink::new(InputStats::new(source, format), &mut emit);
         parse::read(format, reader, &mut sink);
         sink.into_stats()
     };
-    let timelines = judge.finish(&mut stats, &mut findings);
+    let timelines = judge.finish(&mut stats, &mut ready);
+    ready.into_iter().for_each(|f| findings.push(f));
+    if findings.lost > 0 {
+        stats.note(
+            "findings_lost",
+            format!(
+                "{} finding(s) could not be kept (the temporary file for large results failed)",
+                findings.lost
+            ),
+        );
+    }
     SourceOutput {
         stats,
         findings,

@@ -3,8 +3,9 @@
 
 use std::io::{self, Write};
 
-use super::{Summary, View, printable};
-use crate::finding::Finding;
+use super::{Summary, Writer, printable};
+use crate::finding::{Finding, Timeline};
+use crate::parse::InputStats;
 
 pub const HEADER: [&str; 18] = [
     "source",
@@ -27,13 +28,32 @@ pub const HEADER: [&str; 18] = [
     "remediation",
 ];
 
-pub fn write(out: &mut dyn Write, view: &View) -> io::Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(HEADER)?;
-    for finding in &view.findings {
-        writer.write_record(row(finding))?;
+/// One row per finding, written as they come.
+pub struct Csv<'w> {
+    writer: csv::Writer<&'w mut dyn Write>,
+}
+
+impl<'w> Csv<'w> {
+    pub fn new(out: &'w mut dyn Write) -> io::Result<Csv<'w>> {
+        let mut writer = csv::Writer::from_writer(out);
+        writer.write_record(HEADER)?;
+        Ok(Csv { writer })
     }
-    writer.flush()
+}
+
+impl Writer for Csv<'_> {
+    fn finding(&mut self, finding: &Finding) -> io::Result<()> {
+        Ok(self.writer.write_record(row(finding))?)
+    }
+
+    fn finish(
+        &mut self,
+        _inputs: &[InputStats],
+        _summary: &Summary,
+        _timelines: &[Timeline],
+    ) -> io::Result<()> {
+        self.writer.flush()
+    }
 }
 
 fn row(f: &Finding) -> Vec<String> {

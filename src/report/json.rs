@@ -1,39 +1,89 @@
-//! `-f json` (the why401/report/v1 document) and `-f jsonl` (one object per line: inputs,
-//! findings, then the summary last).
+//! `-f json` (the why401/report/v1 document) and `-f jsonl` (one object per line). Both
+//! stream: findings are written as they come, so any number of them fits. Key order in the
+//! document is free, so `findings` comes before `inputs` and `summary`.
 
 use std::io::{self, Write};
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
-use super::{SCHEMA, View, printable};
-use crate::finding::Finding;
+use super::{SCHEMA, Summary, Writer, printable};
+use crate::finding::{Finding, Timeline};
+use crate::parse::InputStats;
 
-#[derive(Serialize)]
-struct Document<'v, 'a> {
-    schema: &'static str,
-    inputs: &'v [&'a crate::parse::InputStats],
-    summary: &'a super::Summary,
-    findings: Findings<'v, 'a>,
+/// The JSON document, one finding per line inside `findings`.
+pub struct Json<'w> {
+    out: &'w mut dyn Write,
+    written: u64,
 }
 
-/// The findings as [`printable`] shows them, serialized one at a time.
-struct Findings<'v, 'a>(&'v [&'a Finding]);
-
-impl Serialize for Findings<'_, '_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(|f| printable(f)))
+impl<'w> Json<'w> {
+    pub fn new(out: &'w mut dyn Write) -> io::Result<Json<'w>> {
+        write!(out, "{{\n  \"schema\": \"{SCHEMA}\",\n  \"findings\": [")?;
+        Ok(Json { out, written: 0 })
     }
 }
 
-pub fn write(out: &mut dyn Write, view: &View) -> io::Result<()> {
-    let document = Document {
-        schema: SCHEMA,
-        inputs: &view.inputs,
-        summary: view.summary,
-        findings: Findings(&view.findings),
-    };
-    serde_json::to_writer_pretty(&mut *out, &document)?;
-    out.write_all(b"\n")
+impl Writer for Json<'_> {
+    fn finding(&mut self, finding: &Finding) -> io::Result<()> {
+        let separator = if self.written == 0 {
+            "\n    "
+        } else {
+            ",\n    "
+        };
+        self.out.write_all(separator.as_bytes())?;
+        serde_json::to_writer(&mut *self.out, &*printable(finding))?;
+        self.written += 1;
+        Ok(())
+    }
+
+    fn finish(
+        &mut self,
+        inputs: &[InputStats],
+        summary: &Summary,
+        _timelines: &[Timeline],
+    ) -> io::Result<()> {
+        let close = if self.written == 0 { "]" } else { "\n  ]" };
+        write!(self.out, "{close},\n  \"inputs\": [")?;
+        for (i, input) in inputs.iter().enumerate() {
+            self.out
+                .write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+            serde_json::to_writer(&mut *self.out, input)?;
+        }
+        let close = if inputs.is_empty() { "]" } else { "\n  ]" };
+        write!(self.out, "{close},\n  \"summary\": ")?;
+        serde_json::to_writer(&mut *self.out, summary)?;
+        self.out.write_all(b"\n}\n")
+    }
+}
+
+/// JSON lines: each source's `input` line, then its findings; the `summary` line last.
+pub struct JsonLines<'w> {
+    out: &'w mut dyn Write,
+}
+
+impl<'w> JsonLines<'w> {
+    pub fn new(out: &'w mut dyn Write) -> JsonLines<'w> {
+        JsonLines { out }
+    }
+}
+
+impl Writer for JsonLines<'_> {
+    fn input(&mut self, stats: &InputStats) -> io::Result<()> {
+        write_line(self.out, "input", stats)
+    }
+
+    fn finding(&mut self, finding: &Finding) -> io::Result<()> {
+        write_line(self.out, "finding", &*printable(finding))
+    }
+
+    fn finish(
+        &mut self,
+        _inputs: &[InputStats],
+        summary: &Summary,
+        _timelines: &[Timeline],
+    ) -> io::Result<()> {
+        write_line(self.out, "summary", summary)
+    }
 }
 
 #[derive(Serialize)]
@@ -43,16 +93,6 @@ struct Line<'a, T: Serialize> {
     schema: &'static str,
     #[serde(flatten)]
     item: &'a T,
-}
-
-pub fn write_lines(out: &mut dyn Write, view: &View) -> io::Result<()> {
-    for input in &view.inputs {
-        write_line(out, "input", *input)?;
-    }
-    for finding in &view.findings {
-        write_line(out, "finding", &*printable(finding))?;
-    }
-    write_line(out, "summary", view.summary)
 }
 
 fn write_line<T: Serialize>(out: &mut dyn Write, kind: &'static str, item: &T) -> io::Result<()> {

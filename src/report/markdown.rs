@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{View, by_cause, group};
+use super::View;
 use crate::finding::Cause;
 use crate::redact::escape_control;
 
@@ -21,15 +21,14 @@ pub fn write(out: &mut dyn Write, view: &View, max_detail: usize) -> io::Result<
     }
     let mut listed = 0usize;
     let mut cut = false;
-    for (cause, findings) in by_cause(&view.findings) {
-        writeln!(out, "\n## {} ({})\n", cause.title(), findings.len())?;
+    for (cause, count, groups) in view.findings.by_cause_all() {
+        writeln!(out, "\n## {} ({})\n", cause.title(), count)?;
         writeln!(
             out,
             "| count | host | endpoint | credential | detail | first | last |"
         )?;
         writeln!(out, "|---:|---|---|---|---|---|---|")?;
-        let groups = group(&findings);
-        for g in &groups {
+        for (key, g) in &groups {
             if listed >= max_detail {
                 cut = true;
                 break;
@@ -37,23 +36,23 @@ pub fn write(out: &mut dyn Write, view: &View, max_detail: usize) -> io::Result<
             listed += 1;
             writeln!(
                 out,
-                "| {} | {} | `{}` | {} | `{}` | {} | {} |",
+                "| {} | {} | `{}` | {} | {} | {} | {} |",
                 g.count,
-                cell(&g.key.host),
-                code(&g.key.endpoint),
-                cell(&g.key.fingerprint),
-                code(&g.key.detail),
-                g.first.unwrap_or(""),
-                g.last.unwrap_or("")
+                cell(&key.host),
+                code(&key.endpoint),
+                cell(&key.fingerprint),
+                detail_cell(key),
+                g.first.as_deref().unwrap_or(""),
+                g.last.as_deref().unwrap_or("")
             )?;
         }
-        if let Some(top) = groups.first() {
-            if let Some(evidence) = top.sample.evidence.first() {
+        if let Some(top) = groups.first().and_then(|(_, g)| g.sample.as_ref()) {
+            if let Some(evidence) = top.evidence.first() {
                 writeln!(out, "\nEvidence: {}", cell(evidence))?;
             }
-            if !top.sample.remediation.is_empty() {
+            if !top.remediation.is_empty() {
                 writeln!(out, "\n**What to do**\n")?;
-                for (i, step) in top.sample.remediation.iter().enumerate() {
+                for (i, step) in top.remediation.iter().enumerate() {
                     writeln!(out, "{}. {}", i + 1, cell(step))?;
                 }
             }
@@ -72,7 +71,7 @@ pub fn write(out: &mut dyn Write, view: &View, max_detail: usize) -> io::Result<
             "| credential | first seen | last success | first failure | expiry |"
         )?;
         writeln!(out, "|---|---|---|---|---|")?;
-        for t in &view.timelines {
+        for t in view.timelines {
             writeln!(
                 out,
                 "| {} | {} | {} | {} | {} |",
@@ -112,6 +111,16 @@ pub fn write(out: &mut dyn Write, view: &View, max_detail: usize) -> io::Result<
         }
     }
     Ok(())
+}
+
+/// The detail code, marked when the group is a handshake resolved later.
+fn detail_cell(key: &super::GroupKey) -> String {
+    let detail = format!("`{}`", code(&key.detail));
+    if key.resolved_later {
+        format!("{detail} (resolved later)")
+    } else {
+        detail
+    }
 }
 
 /// Table-safe text: no pipes, no line breaks, no control characters.

@@ -8,13 +8,13 @@ pub mod text;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::finding::{Cause, ChallengeSummary, Finding, Timeline};
 use crate::parse::InputStats;
-use crate::pipeline::SourceOutput;
 
 pub const SCHEMA: &str = "why401/report/v1";
 
@@ -31,36 +31,50 @@ pub struct Summary {
     pub by_fingerprint: BTreeMap<String, u64>,
 }
 
+impl Default for Summary {
+    fn default() -> Summary {
+        Summary::new()
+    }
+}
+
 impl Summary {
-    pub fn of(outputs: &[SourceOutput]) -> Summary {
-        let mut counts: BTreeMap<Cause, u64> = Cause::ALL.iter().map(|&c| (c, 0)).collect();
-        let mut by_host = BTreeMap::new();
-        let mut by_fingerprint = BTreeMap::new();
-        let mut resolved_later = 0;
-        for finding in unauthorized_findings(outputs) {
-            *counts.entry(finding.cause).or_default() += 1;
-            if finding.resolved_later {
-                resolved_later += 1;
-            }
-            if let Some(host) = host_of(&finding.url) {
-                *by_host.entry(host.to_owned()).or_default() += 1;
-            }
-            if let Some(fp) = fingerprint_of(finding) {
-                *by_fingerprint.entry(fp.to_owned()).or_default() += 1;
-            }
-        }
-        let by_cause = Cause::ALL
-            .iter()
-            .map(|c| (c.id().to_owned(), serde_json::Value::from(counts[c])))
-            .collect();
+    pub fn new() -> Summary {
         Summary {
-            inputs: outputs.len() as u64,
-            exchanges: outputs.iter().map(|o| o.stats.exchanges).sum(),
-            unauthorized: outputs.iter().map(|o| o.stats.unauthorized).sum(),
-            resolved_later,
-            by_cause,
-            by_host,
-            by_fingerprint,
+            inputs: 0,
+            exchanges: 0,
+            unauthorized: 0,
+            resolved_later: 0,
+            by_cause: Cause::ALL
+                .iter()
+                .map(|c| (c.id().to_owned(), serde_json::Value::from(0u64)))
+                .collect(),
+            by_host: BTreeMap::new(),
+            by_fingerprint: BTreeMap::new(),
+        }
+    }
+
+    pub fn add_input(&mut self, stats: &InputStats) {
+        self.inputs += 1;
+        self.exchanges += stats.exchanges;
+        self.unauthorized += stats.unauthorized;
+    }
+
+    /// Counts a finding (every 401, before filters).
+    pub fn add_finding(&mut self, finding: &Finding) {
+        if finding.status != 401 {
+            return;
+        }
+        if let Some(count) = self.by_cause.get_mut(finding.cause.id()) {
+            *count = serde_json::Value::from(count.as_u64().unwrap_or(0) + 1);
+        }
+        if finding.resolved_later {
+            self.resolved_later += 1;
+        }
+        if let Some(host) = host_of(&finding.url) {
+            *self.by_host.entry(host.to_owned()).or_default() += 1;
+        }
+        if let Some(fp) = fingerprint_of(finding) {
+            *self.by_fingerprint.entry(fp.to_owned()).or_default() += 1;
         }
     }
 
@@ -129,26 +143,165 @@ impl Default for Presentation {
     }
 }
 
-/// What a writer gets: the inputs, the summary, the findings that passed the filters (in
-/// report order), and the credential timelines.
+/// What the writers for people get at the end: the inputs, the summary, the aggregate of
+/// the findings that passed the filters, and the credential timelines.
 pub struct View<'a> {
-    pub inputs: Vec<&'a InputStats>,
+    pub inputs: &'a [InputStats],
     pub summary: &'a Summary,
-    pub findings: Vec<&'a Finding>,
-    pub timelines: Vec<&'a Timeline>,
+    pub findings: &'a Aggregate,
+    pub timelines: &'a [Timeline],
 }
 
-impl<'a> View<'a> {
-    pub fn new(outputs: &'a [SourceOutput], summary: &'a Summary, filters: &Filters) -> View<'a> {
-        View {
-            inputs: outputs.iter().map(|o| &o.stats).collect(),
+/// The findings as the text and Markdown reports need them, built one finding at a time:
+/// groups with counts (always complete), and at most `max_detail` findings and group samples
+/// kept whole.
+#[derive(Debug, Default)]
+pub struct Aggregate {
+    /// Findings that passed the filters.
+    pub shown: u64,
+    pub groups: BTreeMap<GroupKey, Group>,
+    /// The first `max_detail` findings, for `-v`.
+    pub listed: Vec<Finding>,
+    /// Finding `#N` for `--explain N`.
+    pub explained: Option<Finding>,
+    max_detail: usize,
+    explain: Option<usize>,
+}
+
+impl Aggregate {
+    pub fn new(how: &Presentation) -> Aggregate {
+        Aggregate {
+            max_detail: how.max_detail,
+            explain: how.explain,
+            ..Aggregate::default()
+        }
+    }
+
+    pub fn add(&mut self, finding: &Finding, keep_listing: bool) {
+        self.shown += 1;
+        if self.explain == Some(self.shown as usize) {
+            self.explained = Some(finding.clone());
+        }
+        if keep_listing && self.listed.len() < self.max_detail {
+            self.listed.push(finding.clone());
+        }
+        let room = self.groups.len() < self.max_detail;
+        let group = self
+            .groups
+            .entry(group_key(finding))
+            .or_insert_with(|| Group {
+                count: 0,
+                first: None,
+                last: None,
+                sample: room.then(|| finding.clone()),
+            });
+        group.count += 1;
+        if let Some(time) = finding.time.as_deref() {
+            if group.first.as_deref().is_none_or(|f| time < f) {
+                group.first = Some(time.to_owned());
+            }
+            if group.last.as_deref().is_none_or(|l| time > l) {
+                group.last = Some(time.to_owned());
+            }
+        }
+    }
+
+    /// Whether some findings were counted but not kept whole.
+    pub fn limit_hit(&self) -> bool {
+        self.shown as usize > self.listed.len()
+    }
+
+    /// The groups of real problems (or of handshakes resolved later), by cause, most
+    /// frequent cause first, each cause's groups most frequent first.
+    pub fn by_cause(&self, resolved_later: bool) -> Vec<CauseGroups<'_>> {
+        self.causes_where(Some(resolved_later))
+    }
+
+    /// Every group by cause, handshakes included.
+    pub fn by_cause_all(&self) -> Vec<CauseGroups<'_>> {
+        self.causes_where(None)
+    }
+
+    fn causes_where(&self, resolved_later: Option<bool>) -> Vec<CauseGroups<'_>> {
+        let mut causes: BTreeMap<Cause, Vec<(&GroupKey, &Group)>> = BTreeMap::new();
+        for (key, group) in &self.groups {
+            if resolved_later.is_none_or(|r| key.resolved_later == r) {
+                causes.entry(key.cause).or_default().push((key, group));
+            }
+        }
+        let mut list: Vec<_> = causes
+            .into_iter()
+            .map(|(cause, mut groups)| {
+                groups.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(b.0)));
+                let count: u64 = groups.iter().map(|(_, g)| g.count).sum();
+                (cause, count, groups)
+            })
+            .collect();
+        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        list
+    }
+}
+
+/// A cause, its count, and its groups most frequent first.
+pub type CauseGroups<'a> = (Cause, u64, Vec<(&'a GroupKey, &'a Group)>);
+
+/// A streaming writer: findings as they come (already filtered, in report order), then the
+/// rest at the end.
+pub trait Writer {
+    fn finding(&mut self, finding: &Finding) -> io::Result<()>;
+    fn input(&mut self, _stats: &InputStats) -> io::Result<()> {
+        Ok(())
+    }
+    fn finish(
+        &mut self,
+        inputs: &[InputStats],
+        summary: &Summary,
+        timelines: &[Timeline],
+    ) -> io::Result<()>;
+}
+
+/// The text and Markdown reports: aggregate while streaming, write at the end.
+pub struct ForPeople<'w> {
+    out: &'w mut dyn Write,
+    how: Presentation,
+    markdown: bool,
+    aggregate: Aggregate,
+}
+
+impl<'w> ForPeople<'w> {
+    pub fn new(out: &'w mut dyn Write, how: Presentation, markdown: bool) -> ForPeople<'w> {
+        ForPeople {
+            out,
+            aggregate: Aggregate::new(&how),
+            how,
+            markdown,
+        }
+    }
+}
+
+impl Writer for ForPeople<'_> {
+    fn finding(&mut self, finding: &Finding) -> io::Result<()> {
+        let listing = self.how.verbose && !self.markdown;
+        self.aggregate.add(&printable(finding), listing);
+        Ok(())
+    }
+
+    fn finish(
+        &mut self,
+        inputs: &[InputStats],
+        summary: &Summary,
+        timelines: &[Timeline],
+    ) -> io::Result<()> {
+        let view = View {
+            inputs,
             summary,
-            findings: outputs
-                .iter()
-                .flat_map(|o| o.findings.iter())
-                .filter(|f| filters.keeps(f))
-                .collect(),
-            timelines: outputs.iter().flat_map(|o| o.timelines.iter()).collect(),
+            findings: &self.aggregate,
+            timelines,
+        };
+        if self.markdown {
+            markdown::write(self.out, &view, self.how.max_detail)
+        } else {
+            text::write(self.out, &view, &self.how)
         }
     }
 }
@@ -189,10 +342,11 @@ fn scrub_challenge(challenge: &ChallengeSummary) -> ChallengeSummary {
 }
 
 /// Findings alike enough to be one line: same cause, detail, host, endpoint pattern and
-/// credential.
+/// credential (and handshakes resolved later apart from real problems).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct GroupKey {
     pub cause: Cause,
+    pub resolved_later: bool,
     pub detail: String,
     pub host: String,
     pub endpoint: String,
@@ -200,61 +354,24 @@ pub struct GroupKey {
 }
 
 #[derive(Debug, Clone)]
-pub struct Group<'a> {
-    pub key: GroupKey,
+pub struct Group {
     pub count: u64,
-    pub first: Option<&'a str>,
-    pub last: Option<&'a str>,
-    /// The first finding of the group: its evidence and remediation speak for the rest.
-    pub sample: &'a Finding,
-}
-
-/// Groups findings, most frequent first (ties by key, so the order is stable).
-pub fn group<'a>(findings: &[&'a Finding]) -> Vec<Group<'a>> {
-    let mut groups: BTreeMap<GroupKey, Group<'a>> = BTreeMap::new();
-    for &finding in findings {
-        let key = group_key(finding);
-        let group = groups.entry(key.clone()).or_insert(Group {
-            key,
-            count: 0,
-            first: None,
-            last: None,
-            sample: finding,
-        });
-        group.count += 1;
-        if let Some(time) = finding.time.as_deref() {
-            if group.first.is_none_or(|f| time < f) {
-                group.first = Some(time);
-            }
-            if group.last.is_none_or(|l| time > l) {
-                group.last = Some(time);
-            }
-        }
-    }
-    let mut groups: Vec<Group> = groups.into_values().collect();
-    groups.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
-    groups
+    pub first: Option<String>,
+    pub last: Option<String>,
+    /// The first finding of the group (kept for the first `max_detail` groups): its
+    /// evidence and remediation speak for the rest.
+    pub sample: Option<Finding>,
 }
 
 fn group_key(finding: &Finding) -> GroupKey {
     GroupKey {
         cause: finding.cause,
+        resolved_later: finding.resolved_later,
         detail: finding.detail.clone(),
         host: host_of(&finding.url).unwrap_or("").to_owned(),
         endpoint: format!("{} {}", finding.method, endpoint_pattern(&finding.url)),
         fingerprint: fingerprint_of(finding).unwrap_or("").to_owned(),
     }
-}
-
-/// Causes with their findings, most frequent first.
-pub fn by_cause<'a>(findings: &[&'a Finding]) -> Vec<(Cause, Vec<&'a Finding>)> {
-    let mut map: BTreeMap<Cause, Vec<&Finding>> = BTreeMap::new();
-    for &finding in findings {
-        map.entry(finding.cause).or_default().push(finding);
-    }
-    let mut list: Vec<_> = map.into_iter().collect();
-    list.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
-    list
 }
 
 /// The path of a URL with id-like segments (digits, UUIDs, 8+ hex, `prefix_` plus
@@ -294,14 +411,6 @@ fn looks_like_id(segment: &str) -> bool {
             && rest.chars().any(|c| c.is_ascii_digit())
     });
     all_digits || hex || uuid || prefixed
-}
-
-/// Every status-401 finding, sources in name order, then index order.
-pub fn unauthorized_findings(outputs: &[SourceOutput]) -> impl Iterator<Item = &Finding> {
-    outputs
-        .iter()
-        .flat_map(|o| o.findings.iter())
-        .filter(|f| f.status == 401)
 }
 
 pub fn fingerprint_of(finding: &Finding) -> Option<&str> {

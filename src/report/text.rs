@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::{Presentation, View, by_cause, endpoint_pattern, fingerprint_of, group};
-use crate::finding::{Cause, Finding};
+use super::{CauseGroups, Group, GroupKey, Presentation, View, endpoint_pattern, fingerprint_of};
+use crate::finding::Cause;
 use crate::parse::InputStats;
 use crate::redact::escape_control;
 use crate::time::format_seconds;
@@ -51,15 +51,14 @@ pub fn write(out: &mut dyn Write, view: &View, how: &Presentation) -> io::Result
         return explain(out, view, n, style);
     }
     write_header(out, view, style)?;
-    let (resolved, problems): (Vec<&Finding>, Vec<&Finding>) =
-        view.findings.iter().partition(|f| f.resolved_later);
+    let problems = view.findings.by_cause(false);
     if !problems.is_empty() {
         write_chart(out, &problems, style)?;
-        for (cause, findings) in by_cause(&problems) {
-            write_cause_block(out, cause, &findings, style)?;
+        for (cause, count, groups) in &problems {
+            write_cause_block(out, *cause, *count, groups, style)?;
         }
     }
-    write_resolved(out, &resolved, style)?;
+    write_resolved(out, &view.findings.by_cause(true), style)?;
     write_timelines(out, view, style)?;
     if how.verbose {
         write_every_finding(out, view, how.max_detail, style)?;
@@ -70,7 +69,7 @@ pub fn write(out: &mut dyn Write, view: &View, how: &Presentation) -> io::Result
 fn write_header(out: &mut dyn Write, view: &View, style: Style) -> io::Result<()> {
     let summary = view.summary;
     let mut formats: BTreeMap<&str, u64> = BTreeMap::new();
-    for input in &view.inputs {
+    for input in view.inputs {
         *formats.entry(input.format.as_str()).or_default() += 1;
     }
     let formats: Vec<String> = formats.iter().map(|(f, n)| format!("{n} {f}")).collect();
@@ -81,7 +80,7 @@ fn write_header(out: &mut dyn Write, view: &View, style: Style) -> io::Result<()
         summary.inputs,
         formats.join(", "),
         summary.exchanges,
-        span_text(&view.inputs)
+        span_text(view.inputs)
     )?;
     let skipped: u64 = view.inputs.iter().map(|i| i.skipped).sum();
     let errors: u64 = view.inputs.iter().map(|i| i.errors_total).sum();
@@ -91,7 +90,7 @@ fn write_header(out: &mut dyn Write, view: &View, style: Style) -> io::Result<()
             "        {skipped} record(s) skipped, {errors} error(s) (see the end)"
         )?;
     }
-    let shown = view.findings.len() as u64;
+    let shown = view.findings.shown;
     let filtered = if shown < summary.unauthorized {
         format!(" ({shown} shown after filters)")
     } else {
@@ -105,7 +104,7 @@ fn write_header(out: &mut dyn Write, view: &View, style: Style) -> io::Result<()
     )
 }
 
-fn span_text(inputs: &[&InputStats]) -> String {
+fn span_text(inputs: &[InputStats]) -> String {
     let first = inputs.iter().filter_map(|i| i.span.map(|s| s.0)).min();
     let last = inputs.iter().filter_map(|i| i.span.map(|s| s.1)).max();
     match (first, last) {
@@ -116,19 +115,19 @@ fn span_text(inputs: &[&InputStats]) -> String {
     }
 }
 
-fn write_chart(out: &mut dyn Write, findings: &[&Finding], style: Style) -> io::Result<()> {
-    let total = findings.len() as f64;
+fn write_chart(out: &mut dyn Write, causes: &[CauseGroups], style: Style) -> io::Result<()> {
+    let total: u64 = causes.iter().map(|c| c.1).sum();
     writeln!(out)?;
-    for (cause, list) in by_cause(findings) {
-        let share = list.len() as f64 / total;
+    for (cause, count, _) in causes {
+        let share = *count as f64 / total.max(1) as f64;
         let width = (share * 30.0).round().max(1.0) as usize;
         writeln!(
             out,
             "  {:<22} {:>6} {:>4.0}%  {}",
             cause.id(),
-            list.len(),
+            count,
             share * 100.0,
-            style.cause(cause, &"█".repeat(width))
+            style.cause(*cause, &"█".repeat(width))
         )?;
     }
     Ok(())
@@ -137,54 +136,55 @@ fn write_chart(out: &mut dyn Write, findings: &[&Finding], style: Style) -> io::
 fn write_cause_block(
     out: &mut dyn Write,
     cause: Cause,
-    findings: &[&Finding],
+    count: u64,
+    groups: &[(&GroupKey, &Group)],
     style: Style,
 ) -> io::Result<()> {
     writeln!(out)?;
-    let title = format!("── {} ({}) ", cause.title(), findings.len());
+    let title = format!("── {} ({}) ", cause.title(), count);
     writeln!(out, "{}", style.cause(cause, &format!("{title:─<72}")))?;
-    let groups = group(findings);
-    for g in groups.iter().take(20) {
-        let when = match (g.first, g.last) {
+    for (key, g) in groups.iter().take(20) {
+        let when = match (&g.first, &g.last) {
             (Some(f), Some(l)) if f != l => format!("  {f} … {l}"),
             (Some(f), _) => format!("  {f}"),
             _ => String::new(),
         };
-        let fp = if g.key.fingerprint.is_empty() {
+        let fp = if key.fingerprint.is_empty() {
             String::new()
         } else {
-            format!("  {}", g.key.fingerprint)
+            format!("  {}", key.fingerprint)
         };
         writeln!(
             out,
             "  {:>5}×  {} {}{}  {}{}",
             g.count,
-            escape_control(&g.key.host),
-            escape_control(&g.key.endpoint),
+            escape_control(&key.host),
+            escape_control(&key.endpoint),
             fp,
-            style.dim(&g.key.detail),
+            style.dim(&key.detail),
             style.dim(&when)
         )?;
-        if let Some(first) = g.sample.evidence.first() {
+        if let Some(first) = g.sample.as_ref().and_then(|s| s.evidence.first()) {
             writeln!(out, "          {}", escape_control(first))?;
         }
     }
     if groups.len() > 20 {
         writeln!(out, "  … and {} more group(s)", groups.len() - 20)?;
     }
-    if let Some(top) = groups.first()
-        && !top.sample.remediation.is_empty()
+    if let Some(top) = groups.first().and_then(|(_, g)| g.sample.as_ref())
+        && !top.remediation.is_empty()
     {
         writeln!(out, "  {}", style.bold("What to do:"))?;
-        for (i, step) in top.sample.remediation.iter().enumerate() {
+        for (i, step) in top.remediation.iter().enumerate() {
             writeln!(out, "   {}. {}", i + 1, escape_control(step))?;
         }
     }
     Ok(())
 }
 
-fn write_resolved(out: &mut dyn Write, resolved: &[&Finding], style: Style) -> io::Result<()> {
-    if resolved.is_empty() {
+fn write_resolved(out: &mut dyn Write, causes: &[CauseGroups], style: Style) -> io::Result<()> {
+    let total: u64 = causes.iter().map(|c| c.1).sum();
+    if total == 0 {
         return Ok(());
     }
     writeln!(out)?;
@@ -192,18 +192,19 @@ fn write_resolved(out: &mut dyn Write, resolved: &[&Finding], style: Style) -> i
         out,
         "{}",
         style.bold(&format!(
-            "Resolved later ({}): normal challenges answered by a later request, not failures",
-            resolved.len()
+            "Resolved later ({total}): normal challenges answered by a later request, not failures"
         ))
     )?;
-    for g in group(resolved).iter().take(10) {
+    let mut groups: Vec<&(&GroupKey, &Group)> = causes.iter().flat_map(|c| c.2.iter()).collect();
+    groups.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(b.0)));
+    for (key, g) in groups.iter().take(10) {
         writeln!(
             out,
             "  {:>5}×  {} {}  {}",
             g.count,
-            escape_control(&g.key.host),
-            escape_control(&g.key.endpoint),
-            style.dim(&g.key.detail)
+            escape_control(&key.host),
+            escape_control(&key.endpoint),
+            style.dim(&key.detail)
         )?;
     }
     Ok(())
@@ -242,7 +243,7 @@ fn write_every_finding(
 ) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "{}", style.bold("Every finding:"))?;
-    for (i, f) in view.findings.iter().enumerate().take(max_detail) {
+    for (i, f) in view.findings.listed.iter().enumerate() {
         writeln!(
             out,
             "  #{} {} {}  {} {}  {} → {}/{} ({})",
@@ -260,18 +261,18 @@ fn write_every_finding(
             writeln!(out, "       - {}", escape_control(line))?;
         }
     }
-    if view.findings.len() > max_detail {
+    if view.findings.limit_hit() {
         writeln!(
             out,
             "  … {} more finding(s) not listed: --max-detail {max_detail} was reached (counts above include them)",
-            view.findings.len() - max_detail
+            view.findings.shown as usize - view.findings.listed.len()
         )?;
     }
     Ok(())
 }
 
 fn write_troubled_inputs(out: &mut dyn Write, view: &View, style: Style) -> io::Result<()> {
-    let mut troubled: Vec<&&InputStats> = view
+    let mut troubled: Vec<&InputStats> = view
         .inputs
         .iter()
         .filter(|i| i.errors_total > 0 || i.notes.iter().any(|n| n.code != "not_a_capture"))
@@ -316,11 +317,11 @@ fn write_troubled_inputs(out: &mut dyn Write, view: &View, style: Style) -> io::
 
 /// `--explain N`: finding `#N` (report order, as `-v` numbers them) with everything known.
 fn explain(out: &mut dyn Write, view: &View, n: usize, style: Style) -> io::Result<()> {
-    let Some(f) = n.checked_sub(1).and_then(|i| view.findings.get(i)) else {
+    let Some(f) = view.findings.explained.as_ref() else {
         writeln!(
             out,
             "why401: there is no finding #{n}; this report has {} (numbered as -v lists them)",
-            view.findings.len()
+            view.findings.shown
         )?;
         return Ok(());
     };
