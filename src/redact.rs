@@ -250,14 +250,31 @@ static SECRET_PATTERNS: LazyLock<Vec<(Check, Regex)>> = LazyLock::new(|| {
 });
 
 /// Long strings that look random (mixed letters and digits, 24+ characters).
-static OPAQUE: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"[A-Za-z0-9_\-+/=.~]{24,}").ok());
+const OPAQUE_PATTERN: &str = r"[A-Za-z0-9_\-+/=.~]{24,}";
+static OPAQUE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(OPAQUE_PATTERN).ok());
+
+/// Every pattern at once: most texts match none, and one pass over them says so.
+static ANY_SECRET: LazyLock<Option<regex::RegexSet>> = LazyLock::new(|| {
+    let patterns = SECRET_PATTERNS
+        .iter()
+        .map(|(_, r)| r.as_str().to_owned())
+        .chain(std::iter::once(OPAQUE_PATTERN.to_owned()));
+    regex::RegexSet::new(patterns).ok()
+});
 
 /// Replaces every secret-looking value in `text` with `mark(value)` (normally a
 /// fingerprint), keeping the names around them so the text still reads.
 pub fn scrub_secrets(text: &str, mark: &dyn Fn(&str) -> String) -> String {
+    let hits = ANY_SECRET.as_ref().map(|set| set.matches(text));
+    if hits.as_ref().is_some_and(|h| !h.matched_any()) {
+        return text.to_owned();
+    }
+    let hit = |i: usize| hits.as_ref().is_none_or(|h| h.matched(i));
     let mut out = text.to_owned();
-    for (check, pattern) in SECRET_PATTERNS.iter() {
+    for (i, (check, pattern)) in SECRET_PATTERNS.iter().enumerate() {
+        if !hit(i) {
+            continue;
+        }
         let current = out.as_str();
         out = pattern
             .replace_all(current, |caps: &Captures| {
@@ -275,7 +292,7 @@ pub fn scrub_secrets(text: &str, mark: &dyn Fn(&str) -> String) -> String {
             })
             .into_owned();
     }
-    if let Some(opaque) = OPAQUE.as_ref() {
+    if let Some(opaque) = OPAQUE.as_ref().filter(|_| hit(SECRET_PATTERNS.len())) {
         out = opaque
             .replace_all(&out, |caps: &Captures| {
                 let candidate = &caps[0];

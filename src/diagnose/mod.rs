@@ -26,6 +26,8 @@ pub struct Context {
     pub evidence: EvidenceContext,
     /// Also report 403s that carry an authentication signal.
     pub include_403: bool,
+    /// Build each finding's explanation (`--explain`); costly, so only when asked.
+    pub explain: bool,
 }
 
 /// The judgement's settings from the command line: profile, keys, `--at`, `--leeway`.
@@ -54,6 +56,7 @@ pub fn context_from_args(args: &crate::cli::AnalyzeArgs) -> anyhow::Result<Conte
     Ok(Context {
         evidence,
         include_403: args.include_403,
+        explain: args.explain.is_some(),
     })
 }
 
@@ -164,7 +167,7 @@ impl<'a> SourceJudge<'a> {
                 break;
             }
             if let Some(p) = self.pending.pop_front() {
-                findings.push(judge(p));
+                findings.push(judge(p, self.context.explain));
             }
         }
     }
@@ -225,7 +228,7 @@ fn auth_signal(evidence: &Evidence) -> bool {
 }
 
 /// Decides one held 401 and builds its finding.
-fn judge(p: Pending) -> Finding {
+fn judge(p: Pending, with_explanation: bool) -> Finding {
     let input = Input::new(&p.exchange, &p.evidence, &p.prior);
     let mut decision = rules::decide(&input);
     if p.dpop_nonce && p.resolved_later {
@@ -254,10 +257,10 @@ fn judge(p: Pending) -> Finding {
             .evidence
             .push("note: the token was sent as an access_token parameter, not in Authorization; judged like a header token".into());
     }
-    finding(&p, decision)
+    finding(&p, decision, with_explanation)
 }
 
-fn finding(p: &Pending, decision: Decision) -> Finding {
+fn finding(p: &Pending, decision: Decision, with_explanation: bool) -> Finding {
     let ev = &p.evidence;
     let remediation = remediation::steps(decision.cause, decision.detail, &decision.facts);
     let mut finding = base_finding(&p.exchange);
@@ -273,7 +276,9 @@ fn finding(p: &Pending, decision: Decision) -> Finding {
     finding.request_id = ev.request_id.as_ref().map(|r| scrub(&r.value));
     finding.resolved_later = p.resolved_later;
     finding.remediation = remediation;
-    finding.explain = Some(Box::new(explain(p, &decision)));
+    if with_explanation {
+        finding.explain = Some(Box::new(explain(p, &decision)));
+    }
     finding
 }
 

@@ -322,6 +322,7 @@ fn judge_capture(format: Format, creator: Option<&str>, exchanges: Vec<Exchange>
     let context = Context {
         evidence: plain(),
         include_403: false,
+        explain: true,
     };
     let mut judge = SourceJudge::new(&context, format);
     let mut stats = InputStats::new(Arc::from("capture"), format);

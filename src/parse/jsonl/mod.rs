@@ -41,7 +41,7 @@ use record::{CaddyKey, Context, Item};
 use value::Obj;
 
 /// Bytes read per chunk when no override is set.
-pub const DEFAULT_CHUNK_BYTES: usize = 4 << 20;
+pub const DEFAULT_CHUNK_BYTES: usize = 1 << 20;
 
 /// Overrides the chunk size (bytes), so tests can cut a small file into many chunks.
 pub const CHUNK_ENV: &str = "WHY401_JSONL_CHUNK_BYTES";
