@@ -270,7 +270,7 @@ fn rule2_server_statement(input: &Input) -> Option<RuleVerdict> {
         .matches
         .iter()
         .find(|(_, m)| matches!(m.verdict, Verdict::Cause(_) | Verdict::TimeRange))?;
-    let said = format!("{place} says \"{}\" ({})", quote(input, place), m.source);
+    let said = format!("{place} says \"{}\"", quote(input, place));
     if let Verdict::TimeRange = m.verdict {
         return time_range_verdict(input, said);
     }
