@@ -393,6 +393,10 @@ fn unknown(detail: &str, facts: &RemediationFacts) -> Vec<String> {
     match detail {
         "credential_redacted" => vec![
             format!("{har} This export removed the Authorization header."),
+            "For gateway or server logs that mask credentials (Caddy, Kong, Traefik redact \
+             `Authorization`), reproduce the call with `curl -v` instead, or log the token's \
+             fingerprint rather than the token."
+                .into(),
             curl,
         ],
         "credential_not_recorded" => vec![curl, har.into()],

@@ -85,9 +85,10 @@ fn write_header(out: &mut dyn Write, view: &View, style: Style) -> io::Result<()
     let skipped: u64 = view.inputs.iter().map(|i| i.skipped).sum();
     let errors: u64 = view.inputs.iter().map(|i| i.errors_total).sum();
     if skipped > 0 || errors > 0 {
+        let see = if errors > 0 { " (listed at the end)" } else { "" };
         writeln!(
             out,
-            "        {skipped} record(s) skipped, {errors} error(s) (see the end)"
+            "        {skipped} record(s) skipped (not requests), {errors} error(s){see}"
         )?;
     }
     let shown = view.findings.shown;
