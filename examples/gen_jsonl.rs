@@ -32,6 +32,7 @@ pub fn generate(out: &mut dyn Write, target_bytes: u64, seed: u64) -> io::Result
         rng: Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1),
         millis: 1_748_858_400_000,
         stats: Generated::default(),
+        tokens: Vec::new(),
     };
     state.skip(
         out,
@@ -94,7 +95,13 @@ struct State {
     rng: Rng,
     millis: u64,
     stats: Generated,
+    /// Tokens in use: clients reuse them, so a token's successes and failures spread over
+    /// the file (and over chunk boundaries), as in a real log.
+    tokens: Vec<String>,
 }
+
+/// How many tokens are in use at a time.
+const TOKEN_POOL: usize = 48;
 
 impl State {
     fn write(&mut self, out: &mut dyn Write, line: &str) -> io::Result<()> {
@@ -146,14 +153,26 @@ impl State {
         }
     }
 
+    /// A token from the pool; now and then a slot gets a freshly issued one.
     fn token(&mut self) -> String {
+        let slot = self.rng.below(TOKEN_POOL as u64) as usize;
+        if self.tokens.len() < TOKEN_POOL {
+            let fresh = self.new_token();
+            self.tokens.push(fresh);
+        } else if self.rng.below(200) == 0 {
+            self.tokens[slot] = self.new_token();
+        }
+        self.tokens[slot.min(self.tokens.len() - 1)].clone()
+    }
+
+    fn new_token(&mut self) -> String {
         let iat = self.millis / 1000 - self.rng.below(3600);
         let claims = format!(
             r#"{{"iss":"https://auth.example.com/","sub":"client-{}","aud":"https://api.example.com","scope":"read write","iat":{iat},"exp":{}}}"#,
             self.rng.below(40),
             iat + 3600
         );
-        let signature: String = (0..43)
+        let signature: String = (0..342)
             .map(|_| {
                 let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
                 alphabet[self.rng.below(64) as usize] as char

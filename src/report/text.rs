@@ -85,7 +85,11 @@ fn write_header(out: &mut dyn Write, view: &View, style: Style) -> io::Result<()
     let skipped: u64 = view.inputs.iter().map(|i| i.skipped).sum();
     let errors: u64 = view.inputs.iter().map(|i| i.errors_total).sum();
     if skipped > 0 || errors > 0 {
-        let see = if errors > 0 { " (listed at the end)" } else { "" };
+        let see = if errors > 0 {
+            " (listed at the end)"
+        } else {
+            ""
+        };
         writeln!(
             out,
             "        {skipped} record(s) skipped (not requests), {errors} error(s){see}"
