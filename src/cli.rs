@@ -71,10 +71,14 @@ pub struct AnalyzeArgs {
     pub threads: Option<usize>,
 
     /// Never show a progress bar (it only shows when stderr is a terminal anyway).
+    ///
+    /// Example: why401 analyze --no-progress logs/
     #[arg(long)]
     pub no_progress: bool,
 
     /// No progress and no warnings on stderr; the report is still written.
+    ///
+    /// Example: why401 analyze -q -f json logs/ > report.json
     #[arg(short = 'q', long)]
     pub quiet: bool,
 
@@ -116,6 +120,8 @@ pub struct AnalyzeArgs {
     pub color: ColorWhen,
 
     /// List every finding with its evidence, numbered #1, #2, ... (text format).
+    ///
+    /// Example: why401 analyze -v session.har
     #[arg(short = 'v', long)]
     pub verbose: bool,
 
@@ -127,6 +133,8 @@ pub struct AnalyzeArgs {
 
     /// At most N findings are listed one by one in the text and Markdown reports; counts
     /// and groups still include every finding.
+    ///
+    /// Example: --max-detail 500
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     pub max_detail: usize,
 
@@ -163,6 +171,8 @@ pub struct AnalyzeArgs {
 
     /// Also report 403 responses that carry an authentication signal (insufficient_scope,
     /// audience or scope texts). They never count as unauthorized.
+    ///
+    /// Example: why401 analyze --include-403 session.har
     #[arg(long = "include-403")]
     pub include_403: bool,
 

@@ -185,3 +185,39 @@ fn thread_count_does_not_change_the_report() {
     assert!(!one.is_empty());
     assert_eq!(one, run("4"));
 }
+
+#[test]
+fn every_option_in_help_has_an_example() {
+    let assert = why401().args(["analyze", "--help"]).assert().success();
+    let help = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    let options = help.matches("\n  -").count() + help.matches("\n      --").count();
+    let examples = help.matches("Example:").count();
+    // --help and --version come from clap without examples.
+    assert!(
+        examples + 2 >= options,
+        "{examples} examples for {options} options:\n{help}"
+    );
+}
+
+#[test]
+fn a_closed_pipe_exits_0_quietly() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("why401"))
+        .args(["analyze", "-f", "jsonl", "-v", "tests/cases", "samples"])
+        .current_dir(common::root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // stdout is now closed: the rest of the report meets a broken pipe.
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        !String::from_utf8_lossy(&output.stderr).contains("error"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
