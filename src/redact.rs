@@ -28,15 +28,27 @@ const SECRET_PARAMS: &[&str] = &[
     "auth",
 ];
 
-/// Whether a query or form parameter's value must never be printed.
+/// Name endings that say secret once case, `_` and `-` are ignored (`accessToken`,
+/// `x-api-key`, `page_token` too: better hidden than shown).
+const SECRET_PARAM_ENDINGS: &[&str] = &["token", "secret", "apikey", "password", "jwt"];
+
+/// Whether a query or form parameter's value must never be printed. Case, `_` and `-` are
+/// ignored: `accessToken`, `access-token` and `access_token` are one name.
 pub fn is_secret_param(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    SECRET_PARAMS.contains(&name.as_str()) || name.ends_with("_token") || name.ends_with("secret")
+    let fold = |name: &str| -> String {
+        name.chars()
+            .filter(|c| !matches!(c, '_' | '-'))
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let name = fold(name);
+    SECRET_PARAMS.iter().any(|p| fold(p) == name)
+        || SECRET_PARAM_ENDINGS.iter().any(|e| name.ends_with(e))
 }
 
 /// The URL with every secret query value replaced by `REDACTED` (fragment dropped), the
-/// userinfo's password dropped, and path segments or a user that are tokens (a magic link's
-/// JWT, `https://ghp_…@github.com/`) replaced by `REDACTED`.
+/// userinfo's password dropped, and path segments, query values or a user that are tokens (a
+/// magic link's JWT, `?jwt=eyJ…`, `https://ghp_…@github.com/`) replaced by `REDACTED`.
 pub fn redact_url(url: &str) -> String {
     let url = url.split('#').next().unwrap_or(url);
     let Some((base, query)) = url.split_once('?') else {
@@ -45,7 +57,10 @@ pub fn redact_url(url: &str) -> String {
     let pairs: Vec<String> = query
         .split('&')
         .map(|pair| match pair.split_once('=') {
-            Some((name, _)) if is_secret_param(&crate::model::percent_decode(name)) => {
+            Some((name, value))
+                if is_secret_param(&crate::model::percent_decode(name))
+                    || token_segment(&crate::model::percent_decode(value)) =>
+            {
                 format!("{name}=REDACTED")
             }
             _ => pair.to_owned(),
@@ -166,6 +181,41 @@ mod tests {
     }
 
     #[test]
+    fn secret_names_in_any_style_and_tokens_under_any_name_are_redacted() {
+        assert_eq!(
+            redact_url(
+                "https://h/s?accessToken=a1&api-key=k2&X-Api-Key=k3&clientSecret=c4&limit=5"
+            ),
+            "https://h/s?accessToken=REDACTED&api-key=REDACTED&X-Api-Key=REDACTED&clientSecret=REDACTED&limit=5"
+        );
+        assert_eq!(
+            redact_url(
+                "https://h/ws?jwt=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln&t=ghp_abcdefghijklmnop&page=2"
+            ),
+            "https://h/ws?jwt=REDACTED&t=REDACTED&page=2"
+        );
+        for name in [
+            "refreshToken",
+            "ID-TOKEN",
+            "user_password",
+            "sessionId",
+            "Signature",
+        ] {
+            assert!(is_secret_param(name), "{name}");
+        }
+        for name in [
+            "state",
+            "limit",
+            "redirect_uri",
+            "grant_type",
+            "scope",
+            "client_id",
+        ] {
+            assert!(!is_secret_param(name), "{name}");
+        }
+    }
+
+    #[test]
     fn tokens_in_paths_and_users_are_redacted() {
         assert_eq!(
             redact_url("https://h/v2/activate/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln/confirm"),
@@ -212,10 +262,10 @@ enum Check {
 /// long random-looking strings.
 static SECRET_PATTERNS: LazyLock<Vec<(Check, Regex)>> = LazyLock::new(|| {
     [
-        // "access_token": "…", password=…, Cookie: …
+        // "access_token": "…", "accessToken": "…", password=…, Cookie: …
         (
             Check::Always,
-            r#"(?i)(?P<keep>"?\b(?:access_token|refresh_token|id_token|client_secret|client_assertion|password|passwd|api_?key|x-api-key|secret|session(?:id)?|cookie|set-cookie|authorization|code|assertion|subject_token|token)"?\s*[:=]\s*"?)(?P<secret>(?:(?:bearer|basic|token|dpop|digest|negotiate|ntlm|apikey|ssws)\s+)?[^"&\s,;}]+)"#,
+            r#"(?i)(?P<keep>"?\b(?:access[_-]?token|refresh[_-]?token|id[_-]?token|client[_-]?secret|client[_-]?assertion|password|passwd|api[_-]?key|x-api-key|secret|session[_-]?(?:id)?|cookie|set-cookie|authorization|code|assertion|subject[_-]?token|token)"?\s*[:=]\s*"?)(?P<secret>(?:(?:bearer|basic|token|dpop|digest|negotiate|ntlm|apikey|ssws)\s+)?[^"&\s,;}]+)"#,
         ),
         // Bearer abc…, Basic dXNl…
         (
@@ -364,6 +414,22 @@ mod scrub_tests {
         assert!(!out.contains("eyJhbG"), "{out}");
         assert!(!out.contains("def502abc"), "{out}");
         assert!(out.contains(r#""token_type":"Bearer""#), "{out}");
+    }
+
+    #[test]
+    fn camel_case_and_kebab_case_names_say_secret_too() {
+        let body = r#"{"clientSecret": "nGqgGbRn0I1dH13IfW", "accessToken": "GCF0josoMg6MA8HQdFwp", "refreshToken": "jYmmfAyae4rsD4CYonON", "api-key": "k2k2k2", "sessionId": "s3s3", "tokenType": "Bearer"}"#;
+        let out = scrub_secrets(body, &mark);
+        for secret in [
+            "nGqgGbRn0I1dH13IfW",
+            "GCF0josoMg6MA8HQdFwp",
+            "jYmmfAyae4rsD4CYonON",
+            "k2k2k2",
+            "s3s3",
+        ] {
+            assert!(!out.contains(secret), "{secret} in {out}");
+        }
+        assert!(out.contains(r#""tokenType": "Bearer""#), "{out}");
     }
 
     #[test]

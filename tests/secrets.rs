@@ -195,12 +195,29 @@ const SECRETS: &[(&str, &str)] = &[
         "Z1Z0cOn2U4A4j5v0ADXb2XtUT",
     ),
     (
+        "curl -v: a JWT as the value of a `jwt` query parameter",
+        "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImN2LWs0In0.eyJpc3MiOiJodHRwczovL2F1dGguZXhhbXBsZS5jb20vIiwic3ViIjoidXNlcl9jdjQiLCJhdWQiOiJodHRwczovL2FwaS5leGFtcGxlLmNvbSIsImV4cCI6MTcwOTkwNjAwMCwiaWF0IjoxNzA5OTAyNDAwfQ.mM08T4l6x9tLA3rei7_nTQFRk9jMdu055qUDeWMoG2RoOAgHcBs_Tjp2AahDXoSS4SsagTrxlO_osReQ78tAb4w2a5zSU57YgduqB-bMSceWmYuPQiwHiDls9OdGPaJpYVPcQnn1oC7r1TmpHUl_ADnck3o6bhUkBGgCYT2fCTglkZnp4-8C1Z6RPvGniEU53ODTYkPTmPEJiawrfKTS7DQkmJJRBS8l6y5DPGIjkUbLcNC1kduBMEn1CkhtVAdsJFvwTaCngoE7bqvecl4acIKpDEn3iV48xB144-bw8p5n4sg-h2G5IXyssdI4_ECmsI3WlZXLMa2tMFEUZKq7Zw",
+    ),
+    (
+        "curl -v: an `accessToken` query value",
+        "j3DnNbZpQ7cMufdc2sdV",
+    ),
+    ("curl -v: an `api-key` query value", "gbQPcAmOaED0Y5ABt6SV"),
+    (
+        "curl -v: a proxy password (-x user:password@)",
+        "slSzxX4eb9drYU",
+    ),
+    (
+        "curl -v: the Proxy-Authorization Basic value of a CONNECT",
+        "amRvZTpzbFN6eFg0ZWI5ZHJZVQ==",
+    ),
+    (
         "--trace-ascii: a refresh_token form value (cut into 64-byte rows)",
-        "rt_j3DnNbZpQ7cMufdc2sdVgbQP",
+        "rt_g19tJLWHs7obgqD1CYC4xUx6",
     ),
     (
         "--trace-ascii: a client_secret form value, echoed",
-        "cs_live_cAmOaED0Y5ABt6SVslSzxX",
+        "cs_live_cAVXanENRecdrerJ0qiMyw",
     ),
     (
         "--trace-ascii: the access token of a 200 token response, then refused and echoed",
@@ -208,7 +225,7 @@ const SECRETS: &[(&str, &str)] = &[
     ),
     (
         "--trace-ascii: the refresh_token of a 200 token response, echoed",
-        "rt_4eb9drYUg19tJLWHs7obgqD1",
+        "rt_VehllJaTx54ofmxUzY47OBAL",
     ),
     (
         "--trace-ascii: the id_token of a 200 token response",
@@ -224,34 +241,34 @@ const SECRETS: &[(&str, &str)] = &[
     ),
     (
         "paste: the -u password of the pasted command, echoed",
-        "CYC4xUx6cAVXanE",
+        "JbJsR6GDw8DdU8D",
     ),
     (
         "paste: the Basic value of that -u, echoed in the body",
-        "cmVwb3J0ZXI6Q1lDNHhVeDZjQVZYYW5F",
+        "cmVwb3J0ZXI6SmJKc1I2R0R3OERkVThE",
     ),
     (
         "paste: an --oauth2-bearer token, echoed in a text body",
-        "NRecdrerJ0qiMywVehllJaTx5",
+        "h3aTIfaBPBAFmzQKnCj26adq4",
     ),
     (
         "paste: a -b session cookie, echoed",
-        "4ofmxUzY47OBALJbJsR6GDw8",
+        "MlrL9eZ5QYVRTGyaB7P5GzHV",
     ),
-    ("paste: a -b CSRF cookie", "DdU8Dh3aTIfaBP"),
+    ("paste: a -b CSRF cookie", "wOQliLIOOq9dW5"),
     (
         "paste: a Set-Cookie session value",
-        "BAFmzQKnCj26adq4MlrL9eZ5",
+        "22rA7LGeyIleNM3IhjCB1o8F",
     ),
-    ("paste: a -d password-grant password", "QYVRTGyaB7P5"),
-    ("paste: a -d client_secret", "cs_test_GzHVwOQliLIOOq9dW522"),
+    ("paste: a -d password-grant password", "nQ6tzgB99zGP"),
+    ("paste: a -d client_secret", "cs_test_FuFtYsHrIF45fv8yoFFu"),
     (
         "paste: the access_token of a 200 token response",
-        "at_rA7LGeyIleNM3IhjCB1o8FnQ",
+        "at_9GHh58tYSM8LqOd5kZI2rDSV",
     ),
     (
         "paste: the refresh_token of a 200 token response",
-        "rt_6tzgB99zGPFuFtYsHrIF45fv",
+        "rt_yWolkSMofXy9j65KSyVYwjil",
     ),
     (
         "paste: the id_token of a 200 token response",
@@ -259,33 +276,46 @@ const SECRETS: &[(&str, &str)] = &[
     ),
     (
         "paste: a -d client_secret, echoed in the error",
-        "cs_live_8yoFFu9GHh58tYSM8LqO",
+        "cs_live_dod2WHApx5Zswcm3uhJN",
     ),
     ("paste: a three-character -d password, echoed", "zq5"),
     (
         "paste: an api_key query value of a raw request block, echoed",
-        "d5kZI2rDSVyWolkSMofX",
+        "KLv5eB01IWTfgwuv0xnC",
     ),
     (
         "paste: an X-Api-Key of a raw request block, echoed in prose",
-        "59aceeb30ce4655f04b9f1727539ef07",
+        "727539ef07bd3f4c0acf6ea72bfac5de",
     ),
     (
         "paste: a GitHub token of a raw request block, echoed",
-        "ghp_WbtoGeJYlA2Vur06Z0peuyNcw1UrsPyEnXfV",
+        "ghp_giq3dgT48uNapjJQJQjMgRxtuR74acIgCUFz",
     ),
     ("paste: a three-character -u password, echoed", "m3n"),
     (
         "paste: an authorization code query value, echoed",
-        "sgY6yKrb2jdgiq3dgT",
+        "g4ZAfjIGu1MvPQCyeA",
     ),
     (
         "paste: an access_token query value, echoed",
-        "48uNapjJQJQjMgRxtuR74acIgC",
+        "9VwhyaZj4f4MAPKIEFrzvkIuJZ",
     ),
     (
         "paste: an API key sent as the -u user, echoed bare",
-        "UFzg4ZAfjIGu1MvP",
+        "zItcBBKfNVJ6Of7y",
+    ),
+    ("paste: a password in a -d JSON body", "zQRIANXn7mLj1u"),
+    (
+        "paste: a clientSecret in a -d JSON body, echoed",
+        "nGqgGbRn0I1dH13IfW",
+    ),
+    (
+        "paste: an accessToken echoed in a camelCase body",
+        "GCF0josoMg6MA8HQdFwp",
+    ),
+    (
+        "paste: a refreshToken echoed in a camelCase body",
+        "jYmmfAyae4rsD4CYonON",
     ),
     (
         "OkHttp: a Bearer JWT, echoed in the challenge and the body",
@@ -293,55 +323,55 @@ const SECRETS: &[(&str, &str)] = &[
     ),
     (
         "OkHttp: a session cookie, echoed",
-        "QCyeA9VwhyaZj4f4MAPKIEFr",
+        "Bj3K3X5RPL8wAdXIX0ft1Gjv",
     ),
     (
         "OkHttp: a refresh_token in a logged form body",
-        "rt_zvkIuJZzItcBBKfNVJ6Of7yz",
+        "rt_XB0gnloi7JRXQLWmudyHOW93",
     ),
     (
         "OkHttp: a client_secret in a logged form body",
-        "cs_live_QRIANXn7mLj1unGqgGbRn0",
+        "cs_live_SZpUqS3eRkXczzW15uWYSf",
     ),
     (
         "OkHttp: the access_token of a 200 token response, then refused and echoed",
-        "at_I1dH13IfWGCF0josoMg6MA8H",
+        "at_yTVm1vJ387ryzIf0S9IPqdg4",
     ),
     (
         "OkHttp: the refresh_token of a 200 token response",
-        "rt_QdFwpjYmmfAyae4rsD4CYonO",
+        "rt_NzUJGpRuEGiOd5NYm1Fz6v55",
     ),
-    ("OkHttp: a Basic password, echoed bare", "NBj3K3X5RPL8wAdX"),
+    ("OkHttp: a Basic password, echoed bare", "aYGZrRqvft66Decd"),
     (
         "OkHttp: a Basic value",
-        "ZmxlZXQtYXBwOk5CajNLM1g1UlBMOHdBZFg=",
+        "ZmxlZXQtYXBwOmFZR1pyUnF2ZnQ2NkRlY2Q=",
     ),
     (
         "nginx: $http_authorization, echoed in the challenge, a message and a body field",
         "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6Im5nLWsxIn0.eyJpc3MiOiJodHRwczovL2F1dGguZXhhbXBsZS5jb20vIiwic3ViIjoidXNlcl9uZzEiLCJhdWQiOiJodHRwczovL2FwaS5leGFtcGxlLmNvbSIsImV4cCI6MTcwOTkwNjAwMCwiaWF0IjoxNzA5OTAyNDAwfQ.I3h1LvTXmZhRq0b34gbptg0ywAKvAW77T65dTiRTap5xItdDBgy4_PcJPPKTqiu6xs96MHKpVOTeMm9waAoSYNYKXpnIDp-j2yGDkMKitakBZE6inYXRKz98Bqme6taicVyKGqVRg10a_UO8xw7f1PlyjX_AbGcypxOai53BNLKS1Ni4qrjPg-upUnJvnY9saMStkK-doMYJpOiY5GYZCkbdj3Gg9WjieY-Ril1hWEjjZW3sNzGU7O8CN6G689RqcZjRBcLnvicxbmJguDljx48gweUP8bh2wHkPo4eGROYCAte7zgPW7D5BjTUmh8mwz4SL_rQijFDBdFy1Jwnh7g",
     ),
-    ("nginx: $http_cookie", "IX0ft1GjvXB0gnloi7JRXQLW"),
+    ("nginx: $http_cookie", "cgWoQZBNNgws5BAjJ4BIWgRW"),
     (
         "nginx: $http_x_api_key, echoed in the error",
-        "ak_mudyHOW93SZpUqS3eRkXczz",
+        "ak_7J4LcVh7qahr2uQgY92vN6u",
     ),
     (
         "nginx: an access_token in $request",
-        "W15uWYSfyTVm1vJ387ryzIf0",
+        "pUcGQblfUbG13zm4CbhDrrFX",
     ),
     (
         "nginx: a Basic password, echoed in the error and bare",
-        "S9IPqdg4NzUJGp",
+        "0rn3W6Vk5XaKCJ",
     ),
     (
         "nginx: a Basic $http_authorization",
-        "b3BzOlM5SVBxZGc0TnpVSkdw",
+        "b3BzOjBybjNXNlZrNVhhS0NK",
     ),
     (
         "nginx: a client_secret in $request_body, echoed",
-        "cs_live_RuEGiOd5NYm1Fz6v55Ja",
+        "cs_live_dAawfBMpYnCUxt1u4JWc",
     ),
-    ("nginx: a password in $request_body", "BaYGZrRqvft66"),
+    ("nginx: a password in $request_body", "lvNbp9yRlRDVz"),
     (
         "nginx: a JWT on a line cut inside it",
         "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6Im5nLWsyIn0.eyJpc3MiOiJodHRwczovL2F1dGguZXhhbX",
@@ -356,16 +386,16 @@ const SECRETS: &[(&str, &str)] = &[
     ),
     (
         "Kong: a session cookie in request.headers",
-        "DecdcgWoQZBNNgws5BAjJ4BI",
+        "kPn6PwRWJb2COtB4U4m2WujB",
     ),
     (
         "Kong: an apikey / x-api-key header",
-        "WgRW7J4LcVh7qahr2uQgY92v",
+        "tls457t0IFl5wxnNnfL6ysdm",
     ),
-    ("Kong: an apikey query value", "N6upUcGQblfUbG13zm4Cbh"),
+    ("Kong: an apikey query value", "gK3gnlgxxSjENg3eX42KsJ"),
     (
         "Kong: a Basic value in a header array",
-        "cGFydG5lcjpEcnJGWDBybjNXNlZrNVg=",
+        "cGFydG5lcjo2SG9vRWFBdkkzN0JGU2w=",
     ),
     (
         "pino: a Bearer JWT in req.headers, quoted by err.message",
@@ -373,28 +403,28 @@ const SECRETS: &[(&str, &str)] = &[
     ),
     (
         "pino: a session cookie in req.headers",
-        "aKCJdAawfBMpYnCUxt1u4JWc",
+        "IvbU2a4xm7gzRQKdRd23u2z1",
     ),
     (
         "pino: a token query value in req.url",
-        "lvNbp9yRlRDVzkPn6PwRWJb2",
+        "Zd0QDNNhiJ16HAIlcksoeu5z",
     ),
-    ("bunyan: a Basic password, echoed in msg", "COtB4U4m2WujBtl"),
+    ("bunyan: a Basic password, echoed in msg", "ZdLRaLQ5ycDZbv9"),
     (
         "bunyan: a Basic value in req.headers",
-        "d29ya2VyOkNPdEI0VTRtMld1akJ0bA==",
+        "d29ya2VyOlpkTFJhTFE1eWNEWmJ2OQ==",
     ),
     (
         "bunyan: a Set-Cookie in the raw res.header",
-        "s457t0IFl5wxnNnfL6ysdmgK",
+        "zXR3YMeCp7KNMN6w6z61y5kw",
     ),
     (
         "pino: an x-api-key, echoed in msg",
-        "ak_3gnlgxxSjENg3eX42KsJ6Hoo",
+        "ak_bpXF7UJUq7aIivnnzahYXt0g",
     ),
     (
         "exception: an opaque token quoted in Spring's message",
-        "EaAvI37BFSlIvbU2a4xm7gzR",
+        "OV5Faj82HnqjJJ568Jzl8jkh",
     ),
     (
         "exception: a Bearer JWT in a stack trace",
@@ -402,35 +432,35 @@ const SECRETS: &[(&str, &str)] = &[
     ),
     (
         "exception: a Bearer token in axios' err.config.headers",
-        "QKdRd23u2z1Zd0QDNNhiJ16HAI",
+        "kVHaYhJfCWGkRymwwG45eU9lvU",
     ),
     (
         "exception: a client_secret in axios' err.config.data",
-        "cs_live_lcksoeu5zZdLRaLQ5ycD",
+        "cs_live_fVov4d4wcKGRZ9C0Caxf",
     ),
     (
         "exception: a refresh_token in axios' err.config.data",
-        "rt_Zbv9zXR3YMeCp7KNMN6w6z61",
+        "rt_YYKAnOZClQhcBfLhiFXPSk4z",
     ),
     (
         "exception: an access_token query value in a requests error",
-        "y5kwbpXF7UJUq7aIivnnzahY",
+        "pp4j1wFcI1VuxzxB7SSWNqVM",
     ),
     (
         "exception: a code query value in a requests error",
-        "Xt0gOV5Faj82Hnqj",
+        "IRP4hP5DdgrmBPsG",
     ),
     (
         "a pasted JSON error body quoting a token",
-        "JJ568Jzl8jkhkVHaYhJfCWGk",
+        "bHMVuvFPooaFafbrezawP2iY",
     ),
     (
         "a pasted JSON error body holding a refresh_token",
-        "rt_RymwwG45eU9lvUfVov4d4wcK",
+        "rt_WiLd5z7hssocUKX0CVvkN0Q0",
     ),
     (
         "exception: an API key (hex) in Guzzle's quoted body",
-        "38c11dfcc507c18e0f52b792e4a099b6",
+        "8e8a9e1f3983612c0ed995f6195af523",
     ),
     (
         "k8s audit: a service-account JWT in requestURI's access_token",
@@ -442,7 +472,7 @@ const SECRETS: &[(&str, &str)] = &[
     ),
     (
         "k8s audit: a legacy token in annotations and the message",
-        "qVMIRP4hP5DdgrmBPsGbHMVu",
+        "3qG2j4NBbC49bFKTvw8RGuFo",
     ),
     (
         "wrong-type HAR values: a JWT in a status, a header list, a content",
@@ -450,15 +480,15 @@ const SECRETS: &[(&str, &str)] = &[
     ),
     (
         "wrong-type HAR values: a token in a URL array and a method object",
-        "vFPooaFafbrezawP2iYWiLd5",
+        "d9js0qWmWo4ZiszXSa162bgM",
     ),
     (
         "wrong-type HAR values: a GitHub token as startedDateTime and a header name",
-        "ghp_z7hssocUKX0CVvkN0Q0RixkqqndgRUS6cpDk",
+        "ghp_V1b7vK9EfSzfGUbRE9gdDSrZ01ZRRRBGeosU",
     ),
     (
         "wrong-type HAR values: a cookie in a string `cookies`",
-        "3grte4HSRHNDEgZAdbS3SiL1",
+        "QDkly3qo4BTmKpOLYtoiyKwf",
     ),
     (
         "paste: the first line of a JWT the mail client wrapped",
@@ -494,7 +524,7 @@ const DERIVED: &[(&str, &str)] = &[
         "paste: the Basic value curl builds for -u admin:m3n",
         "YWRtaW46bTNu",
     ),
-    ("Kong: the password inside a Basic value", "DrrFX0rn3W6Vk5X"),
+    ("Kong: the password inside a Basic value", "6HooEaAvI37BFSl"),
 ];
 
 /// A token only the 5 MB header line holds (that file is written by the test).
@@ -569,12 +599,18 @@ fn captures() -> Vec<PathBuf> {
     files
 }
 
-/// A curl `-v` transcript whose header line is longer than the readers' 4 MiB line limit,
-/// with a token at both ends of it.
+/// A curl `-v` transcript whose second request has a header line longer than the readers'
+/// 4 MiB line limit, with a token at both ends of it. (The first exchange lets detection,
+/// which reads the first 64 KiB, see a transcript.)
 fn write_long_line_transcript(dir: &Path) -> PathBuf {
     let padding = "A".repeat(5 * 1024 * 1024);
     let text = format!(
         "* Connected to api.example.com (203.0.113.10) port 443\n\
+         > GET /v2/small HTTP/1.1\n\
+         > Host: api.example.com\n\
+         > \n\
+         < HTTP/1.1 200 OK\n\
+         < \n\
          > GET /v2/huge HTTP/1.1\n\
          > Host: api.example.com\n\
          > X-Trace: Bearer {LONG_LINE_TOKEN} {padding} {LONG_LINE_TOKEN}\n\
@@ -663,14 +699,20 @@ fn assert_every_reader_ran(document: &Value) {
             .sum();
         assert!(read >= 3, "only {read} exchanges read as {format}");
     }
-    let errors = |name: &str| {
-        let input = inputs
+    let input = |name: &str| {
+        inputs
             .iter()
             .find(|i| i["source"].as_str().is_some_and(|s| s.ends_with(name)))
-            .unwrap_or_else(|| panic!("no input {name}"));
+            .unwrap_or_else(|| panic!("no input {name}"))
+    };
+    let errors = |name: &str| {
+        let input = input(name);
         input["errors_total"].as_u64().expect("errors_total")
             + input["skipped"].as_u64().expect("skipped")
     };
+    let long = input("long-header-line.txt");
+    assert_eq!(long["format"], "curl", "{long}");
+    assert_eq!(long["errors"][0]["location"], "line 9", "{long}");
     for broken in [
         "leaky.har",
         "truncated-in-token.har",
