@@ -373,6 +373,10 @@ const SECRETS: &[(&str, &str)] = &[
     ),
     ("nginx: a password in $request_body", "lvNbp9yRlRDVz"),
     (
+        "nginx: a token where $request has its method",
+        "kPn6PwRWJb2COtB4U4m2Wu",
+    ),
+    (
         "nginx: a JWT on a line cut inside it",
         "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6Im5nLWsyIn0.eyJpc3MiOiJodHRwczovL2F1dGguZXhhbX",
     ),
@@ -386,16 +390,16 @@ const SECRETS: &[(&str, &str)] = &[
     ),
     (
         "Kong: a session cookie in request.headers",
-        "kPn6PwRWJb2COtB4U4m2WujB",
+        "jBtls457t0IFl5wxnNnfL6ys",
     ),
     (
         "Kong: an apikey / x-api-key header",
-        "tls457t0IFl5wxnNnfL6ysdm",
+        "dmgK3gnlgxxSjENg3eX42KsJ",
     ),
-    ("Kong: an apikey query value", "gK3gnlgxxSjENg3eX42KsJ"),
+    ("Kong: an apikey query value", "6HooEaAvI37BFSlIvbU2a4"),
     (
         "Kong: a Basic value in a header array",
-        "cGFydG5lcjo2SG9vRWFBdkkzN0JGU2w=",
+        "cGFydG5lcjp4bTdnelJRS2RSZDIzdTI=",
     ),
     (
         "pino: a Bearer JWT in req.headers, quoted by err.message",
@@ -403,28 +407,28 @@ const SECRETS: &[(&str, &str)] = &[
     ),
     (
         "pino: a session cookie in req.headers",
-        "IvbU2a4xm7gzRQKdRd23u2z1",
+        "z1Zd0QDNNhiJ16HAIlcksoeu",
     ),
     (
         "pino: a token query value in req.url",
-        "Zd0QDNNhiJ16HAIlcksoeu5z",
+        "5zZdLRaLQ5ycDZbv9zXR3YMe",
     ),
-    ("bunyan: a Basic password, echoed in msg", "ZdLRaLQ5ycDZbv9"),
+    ("bunyan: a Basic password, echoed in msg", "Cp7KNMN6w6z61y5"),
     (
         "bunyan: a Basic value in req.headers",
-        "d29ya2VyOlpkTFJhTFE1eWNEWmJ2OQ==",
+        "d29ya2VyOkNwN0tOTU42dzZ6NjF5NQ==",
     ),
     (
         "bunyan: a Set-Cookie in the raw res.header",
-        "zXR3YMeCp7KNMN6w6z61y5kw",
+        "kwbpXF7UJUq7aIivnnzahYXt",
     ),
     (
         "pino: an x-api-key, echoed in msg",
-        "ak_bpXF7UJUq7aIivnnzahYXt0g",
+        "ak_0gOV5Faj82HnqjJJ568Jzl8j",
     ),
     (
         "exception: an opaque token quoted in Spring's message",
-        "OV5Faj82HnqjJJ568Jzl8jkh",
+        "khkVHaYhJfCWGkRymwwG45eU",
     ),
     (
         "exception: a Bearer JWT in a stack trace",
@@ -432,35 +436,35 @@ const SECRETS: &[(&str, &str)] = &[
     ),
     (
         "exception: a Bearer token in axios' err.config.headers",
-        "kVHaYhJfCWGkRymwwG45eU9lvU",
+        "9lvUfVov4d4wcKGRZ9C0CaxfYY",
     ),
     (
         "exception: a client_secret in axios' err.config.data",
-        "cs_live_fVov4d4wcKGRZ9C0Caxf",
+        "cs_live_4zpp4j1wFcI1VuxzxB7S",
     ),
     (
         "exception: a refresh_token in axios' err.config.data",
-        "rt_YYKAnOZClQhcBfLhiFXPSk4z",
+        "rt_SWNqVMIRP4hP5DdgrmBPsGbH",
     ),
     (
         "exception: an access_token query value in a requests error",
-        "pp4j1wFcI1VuxzxB7SSWNqVM",
+        "MVuvFPooaFafbrezawP2iYWi",
     ),
     (
         "exception: a code query value in a requests error",
-        "IRP4hP5DdgrmBPsG",
+        "Ld5z7hssocUKX0CV",
     ),
     (
         "a pasted JSON error body quoting a token",
-        "bHMVuvFPooaFafbrezawP2iY",
+        "vkN0Q0RixkqqndgRUS6cpDk3",
     ),
     (
         "a pasted JSON error body holding a refresh_token",
-        "rt_WiLd5z7hssocUKX0CVvkN0Q0",
+        "rt_grte4HSRHNDEgZAdbS3SiL1f",
     ),
     (
         "exception: an API key (hex) in Guzzle's quoted body",
-        "8e8a9e1f3983612c0ed995f6195af523",
+        "6195af523360d1d259832ebbcb9dd6ad",
     ),
     (
         "k8s audit: a service-account JWT in requestURI's access_token",
@@ -472,7 +476,7 @@ const SECRETS: &[(&str, &str)] = &[
     ),
     (
         "k8s audit: a legacy token in annotations and the message",
-        "3qG2j4NBbC49bFKTvw8RGuFo",
+        "7vK9EfSzfGUbRE9gdDSrZ01Z",
     ),
     (
         "wrong-type HAR values: a JWT in a status, a header list, a content",
@@ -480,15 +484,15 @@ const SECRETS: &[(&str, &str)] = &[
     ),
     (
         "wrong-type HAR values: a token in a URL array and a method object",
-        "d9js0qWmWo4ZiszXSa162bgM",
+        "RRRBGeosUQDkly3qo4BTmKpO",
     ),
     (
         "wrong-type HAR values: a GitHub token as startedDateTime and a header name",
-        "ghp_V1b7vK9EfSzfGUbRE9gdDSrZ01ZRRRBGeosU",
+        "ghp_LYtoiyKwfnxx08lHrCuxjv03rO6lhRLaxmcg",
     ),
     (
         "wrong-type HAR values: a cookie in a string `cookies`",
-        "QDkly3qo4BTmKpOLYtoiyKwf",
+        "UDuRAgQlsmKwbZRyY9of7O37",
     ),
     (
         "paste: the first line of a JWT the mail client wrapped",
@@ -524,7 +528,7 @@ const DERIVED: &[(&str, &str)] = &[
         "paste: the Basic value curl builds for -u admin:m3n",
         "YWRtaW46bTNu",
     ),
-    ("Kong: the password inside a Basic value", "6HooEaAvI37BFSl"),
+    ("Kong: the password inside a Basic value", "xm7gzRQKdRd23u2"),
 ];
 
 /// A token only the 5 MB header line holds (that file is written by the test).

@@ -15,7 +15,9 @@ use crate::evidence::{self, Evidence, EvidenceContext, KeySet, Profile};
 use crate::finding::{Cause, Confidence, Explain, Finding, Timeline};
 use crate::model::Exchange;
 use crate::parse::{Format, InputStats};
-use crate::redact::{KnownSecrets, clip, redact_url, scrub_secrets};
+use crate::redact::{
+    KnownSecrets, clip, printable_method, printable_version, redact_url, scrub_secrets,
+};
 use crate::time::format_millis;
 use capture::{History, LOOK_AHEAD, carries_credential, exchange_time, request_key};
 use rules::{Decision, Input, Prior};
@@ -264,6 +266,7 @@ fn finding(p: &Pending, decision: Decision) -> Finding {
     let hide = |text: &str| known.hide(&scrub(text), &mark);
     let remediation = remediation::steps(decision.cause, decision.detail, &decision.facts);
     let mut finding = base_finding(&p.exchange);
+    finding.method = printable_method(&finding.method).to_owned();
     finding.cause = decision.cause;
     finding.detail = decision.detail.to_owned();
     finding.confidence = decision.confidence;
@@ -294,9 +297,9 @@ fn explain(p: &Pending, decision: &Decision) -> Explain {
     Explain {
         request_line: format!(
             "{} {} {}",
-            request.method,
+            printable_method(&request.method),
             redact_url(&request.url),
-            request.http_version
+            printable_version(&request.http_version)
         )
         .trim()
         .to_owned(),
