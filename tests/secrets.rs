@@ -491,6 +491,10 @@ const SECRETS: &[(&str, &str)] = &[
         "ghp_LYtoiyKwfnxx08lHrCuxjv03rO6lhRLaxmcg",
     ),
     (
+        "HAR: a second Authorization (Basic)",
+        "c3ZjOjlrZTcyNHFyYVdkNQ==",
+    ),
+    (
         "wrong-type HAR values: a cookie in a string `cookies`",
         "UDuRAgQlsmKwbZRyY9of7O37",
     ),
@@ -529,6 +533,10 @@ const DERIVED: &[(&str, &str)] = &[
         "YWRtaW46bTNu",
     ),
     ("Kong: the password inside a Basic value", "xm7gzRQKdRd23u2"),
+    (
+        "HAR: the password of a second Authorization (Basic)",
+        "9ke724qraWd5",
+    ),
 ];
 
 /// A token only the 5 MB header line holds (that file is written by the test).
