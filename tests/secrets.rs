@@ -544,7 +544,8 @@ const SECRETS: &[(&str, &str)] = &[
     ),
 ];
 
-/// Secrets the fixtures only hold encoded (a Basic value's parts).
+/// Secrets the fixtures only hold encoded (a Basic value's parts), or that a reader builds
+/// (the Basic value curl sends for `-u`).
 const DERIVED: &[(&str, &str)] = &[
     ("the decoded Basic credential a:b", "a:b"),
     ("the decoded Basic credential admin:pw1", "admin:pw1"),
@@ -575,6 +576,9 @@ const WINDOW: usize = 12;
 
 /// Reader errors may quote at most this many characters of their input.
 const QUOTE_LIMIT: usize = 32;
+
+/// How many `--explain` outputs must show a body excerpt (the captures have 69).
+const BODIES: usize = 60;
 
 struct Secret {
     what: String,
@@ -828,9 +832,6 @@ fn no_format_shows_a_secret() {
         leaks.join("\n")
     );
 }
-
-/// How many `--explain` outputs must show a body excerpt.
-const BODIES: usize = 60;
 
 #[test]
 fn reader_errors_quote_little_of_their_input() {
