@@ -534,7 +534,17 @@ const MIN_KNOWN_LEN: usize = 3;
 
 /// Header names (lower case) whose values are credentials besides `Authorization` and
 /// `Cookie`: API keys, session and CSRF tokens, secrets.
-const CREDENTIAL_HEADER_HINTS: &[&str] = &["key", "token", "secret", "session", "password", "auth"];
+const CREDENTIAL_HEADER_HINTS: &[&str] = &[
+    "key",
+    "token",
+    "secret",
+    "session",
+    "password",
+    "csrf",
+    "xsrf",
+    "credential",
+    "signature",
+];
 
 impl KnownSecrets {
     /// The secrets of `exchange`: its credential headers (a Basic value also as `user:password`
@@ -549,7 +559,9 @@ impl KnownSecrets {
                 cookie_values(&header.value, &mut values);
             } else if name.ends_with("authorization") {
                 authorization_values(&header.value, &mut values);
-            } else if CREDENTIAL_HEADER_HINTS.iter().any(|h| name.contains(h)) {
+            } else if CREDENTIAL_HEADER_HINTS.iter().any(|h| name.contains(h))
+                && !is_setting(header.value.trim())
+            {
                 values.push(header.value.trim().to_owned());
             }
         }
@@ -571,7 +583,7 @@ impl KnownSecrets {
         values.extend(userinfo_password(url));
         values.retain(|v| v.chars().count() >= MIN_KNOWN_LEN && v != "REDACTED");
         // Longest first: a password inside its `user:password` is hidden with the pair.
-        values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        values.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         values.dedup();
         KnownSecrets(values)
     }
@@ -636,13 +648,24 @@ fn authorization_values(value: &str, values: &mut Vec<String>) {
     }
 }
 
-/// The values of `name=value; name2=value2`.
+/// The values of `name=value; name2=value2`, but not settings (`theme=dark`).
 fn cookie_values(header: &str, values: &mut Vec<String>) {
     for pair in header.split(';') {
         if let Some((_, value)) = pair.split_once('=') {
-            values.push(value.trim().trim_matches('"').to_owned());
+            let value = value.trim().trim_matches('"');
+            if !is_setting(value) {
+                values.push(value.to_owned());
+            }
         }
     }
+}
+
+/// A cookie or header value that is a setting, not a secret (`true`, `dark`, `en`, `1`):
+/// hiding it would hide every `true` of a JSON body.
+fn is_setting(value: &str) -> bool {
+    let word = value.len() <= 8 && value.chars().all(|c| c.is_ascii_lowercase());
+    let small_number = value.len() <= 4 && value.chars().all(|c| c.is_ascii_digit());
+    word || small_number
 }
 
 /// The password of `scheme://user:password@host/…`.
@@ -690,7 +713,10 @@ mod known_tests {
     fn every_place_a_request_carries_a_secret() {
         let mut ex = exchange(
             &[
-                ("Cookie", "session=s3ss10nValue; theme=dark"),
+                (
+                    "Cookie",
+                    "session=s3ss10nValue; theme=dark; consent=true; n=1",
+                ),
                 ("X-Api-Key", "k3yValue9"),
                 ("Authorization", "Basic azdRelgybVc5OnE="),
             ],
@@ -700,12 +726,11 @@ mod known_tests {
         let mut response = Response::new(401);
         response.headers.push("Set-Cookie", "sid=n3wSid; HttpOnly");
         ex.response = Some(response);
-        let text =
-            "s3ss10nValue k3yValue9 k7QzX2mW9:q c0deValue fragTok3n cs_v4lue urlPw9 n3wSid dark ok";
+        let text = "s3ss10nValue k3yValue9 k7QzX2mW9:q c0deValue fragTok3n cs_v4lue urlPw9 n3wSid ok dark true 1";
         let out = KnownSecrets::of(&ex).hide(text, &mark);
         assert_eq!(
-            out, "fp_x fp_x fp_x fp_x fp_x fp_x fp_x fp_x fp_x ok",
-            "only `state` is not a secret"
+            out, "fp_x fp_x fp_x fp_x fp_x fp_x fp_x fp_x ok dark true 1",
+            "`state` and the cookies that are settings are not secrets"
         );
     }
 
