@@ -28,15 +28,27 @@ const SECRET_PARAMS: &[&str] = &[
     "auth",
 ];
 
-/// Whether a query or form parameter's value must never be printed.
+/// Name endings that say secret once case, `_` and `-` are ignored (`accessToken`,
+/// `x-api-key`, `page_token` too: better hidden than shown).
+const SECRET_PARAM_ENDINGS: &[&str] = &["token", "secret", "apikey", "password", "jwt"];
+
+/// Whether a query or form parameter's value must never be printed. Case, `_` and `-` are
+/// ignored: `accessToken`, `access-token` and `access_token` are one name.
 pub fn is_secret_param(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    SECRET_PARAMS.contains(&name.as_str()) || name.ends_with("_token") || name.ends_with("secret")
+    let fold = |name: &str| -> String {
+        name.chars()
+            .filter(|c| !matches!(c, '_' | '-'))
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let name = fold(name);
+    SECRET_PARAMS.iter().any(|p| fold(p) == name)
+        || SECRET_PARAM_ENDINGS.iter().any(|e| name.ends_with(e))
 }
 
 /// The URL with every secret query value replaced by `REDACTED` (fragment dropped), the
-/// userinfo's password dropped, and path segments or a user that are tokens (a magic link's
-/// JWT, `https://ghp_…@github.com/`) replaced by `REDACTED`.
+/// userinfo's password dropped, and path segments, query values or a user that are tokens (a
+/// magic link's JWT, `?jwt=eyJ…`, `https://ghp_…@github.com/`) replaced by `REDACTED`.
 pub fn redact_url(url: &str) -> String {
     let url = url.split('#').next().unwrap_or(url);
     let Some((base, query)) = url.split_once('?') else {
@@ -45,7 +57,10 @@ pub fn redact_url(url: &str) -> String {
     let pairs: Vec<String> = query
         .split('&')
         .map(|pair| match pair.split_once('=') {
-            Some((name, _)) if is_secret_param(&crate::model::percent_decode(name)) => {
+            Some((name, value))
+                if is_secret_param(&crate::model::percent_decode(name))
+                    || token_segment(&crate::model::percent_decode(value)) =>
+            {
                 format!("{name}=REDACTED")
             }
             _ => pair.to_owned(),
@@ -120,6 +135,25 @@ fn token_segment(segment: &str) -> bool {
     jwt || prefixed
 }
 
+/// A request's method as printed. A method is a short word (`GET`, `M-SEARCH`); anything
+/// else a reader took for one (a token in a broken record) is not shown.
+pub fn printable_method(method: &str) -> &str {
+    let word = method.len() <= 24 && method.chars().all(|c| c.is_ascii_alphabetic() || c == '-');
+    if word { method } else { "" }
+}
+
+/// A request's HTTP version as printed: `HTTP/1.1`, `HTTP/2`, `h2`; anything else (a token
+/// in a broken record) is not shown.
+pub fn printable_version(version: &str) -> &str {
+    let lower = version.to_ascii_lowercase();
+    let number = |v: &str| {
+        !v.is_empty() && v.len() <= 3 && v.chars().all(|c| c.is_ascii_digit() || c == '.')
+    };
+    let known = lower.strip_prefix("http/").is_some_and(number)
+        || matches!(lower.as_str(), "h2" | "h2c" | "h3" | "spdy/3.1" | "quic");
+    if known { version } else { "" }
+}
+
 /// Escapes control characters and terminal escape sequences so captured text printed to a
 /// terminal cannot move the cursor, change colours or ring bells.
 pub fn escape_control(text: &str) -> String {
@@ -166,6 +200,41 @@ mod tests {
     }
 
     #[test]
+    fn secret_names_in_any_style_and_tokens_under_any_name_are_redacted() {
+        assert_eq!(
+            redact_url(
+                "https://h/s?accessToken=a1&api-key=k2&X-Api-Key=k3&clientSecret=c4&limit=5"
+            ),
+            "https://h/s?accessToken=REDACTED&api-key=REDACTED&X-Api-Key=REDACTED&clientSecret=REDACTED&limit=5"
+        );
+        assert_eq!(
+            redact_url(
+                "https://h/ws?jwt=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln&t=ghp_abcdefghijklmnop&page=2"
+            ),
+            "https://h/ws?jwt=REDACTED&t=REDACTED&page=2"
+        );
+        for name in [
+            "refreshToken",
+            "ID-TOKEN",
+            "user_password",
+            "sessionId",
+            "Signature",
+        ] {
+            assert!(is_secret_param(name), "{name}");
+        }
+        for name in [
+            "state",
+            "limit",
+            "redirect_uri",
+            "grant_type",
+            "scope",
+            "client_id",
+        ] {
+            assert!(!is_secret_param(name), "{name}");
+        }
+    }
+
+    #[test]
     fn tokens_in_paths_and_users_are_redacted() {
         assert_eq!(
             redact_url("https://h/v2/activate/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln/confirm"),
@@ -179,6 +248,25 @@ mod tests {
             redact_url("https://api.example.com/v2/devices/12345"),
             "https://api.example.com/v2/devices/12345"
         );
+    }
+
+    #[test]
+    fn only_methods_and_versions_are_printed_as_such() {
+        assert_eq!(printable_method("GET"), "GET");
+        assert_eq!(printable_method("M-SEARCH"), "M-SEARCH");
+        assert_eq!(
+            printable_method("ghp_LYtoiyKwfnxx08lHrCuxjv03rO6lhRLaxmcg"),
+            ""
+        );
+        assert_eq!(printable_method("eyJhbGciOiJIUzI1NiJ9.e30.c2ln"), "");
+        assert_eq!(printable_version("HTTP/1.1"), "HTTP/1.1");
+        assert_eq!(printable_version("HTTP/2"), "HTTP/2");
+        assert_eq!(printable_version("h3"), "h3");
+        assert_eq!(
+            printable_version("Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2ln"),
+            ""
+        );
+        assert_eq!(printable_version("HTTP/secret123"), "");
     }
 
     #[test]
@@ -212,10 +300,10 @@ enum Check {
 /// long random-looking strings.
 static SECRET_PATTERNS: LazyLock<Vec<(Check, Regex)>> = LazyLock::new(|| {
     [
-        // "access_token": "…", password=…, Cookie: …
+        // "access_token": "…", "accessToken": "…", password=…, Cookie: …
         (
             Check::Always,
-            r#"(?i)(?P<keep>"?\b(?:access_token|refresh_token|id_token|client_secret|client_assertion|password|passwd|api_?key|x-api-key|secret|session(?:id)?|cookie|set-cookie|authorization|code|assertion|subject_token|token)"?\s*[:=]\s*"?)(?P<secret>(?:(?:bearer|basic|token|dpop|digest|negotiate|ntlm|apikey|ssws)\s+)?[^"&\s,;}]+)"#,
+            r#"(?i)(?P<keep>"?\b(?:access[_-]?token|refresh[_-]?token|id[_-]?token|client[_-]?secret|client[_-]?assertion|password|passwd|api[_-]?key|x-api-key|secret|session[_-]?(?:id)?|cookie|set-cookie|authorization|code|assertion|subject[_-]?token|token)"?\s*[:=]\s*"?)(?P<secret>(?:(?:bearer|basic|token|dpop|digest|negotiate|ntlm|apikey|ssws)\s+)?[^"&\s,;}]+)"#,
         ),
         // Bearer abc…, Basic dXNl…
         (
@@ -384,6 +472,22 @@ mod scrub_tests {
     }
 
     #[test]
+    fn camel_case_and_kebab_case_names_say_secret_too() {
+        let body = r#"{"clientSecret": "nGqgGbRn0I1dH13IfW", "accessToken": "GCF0josoMg6MA8HQdFwp", "refreshToken": "jYmmfAyae4rsD4CYonON", "api-key": "k2k2k2", "sessionId": "s3s3", "tokenType": "Bearer"}"#;
+        let out = scrub_secrets(body, &mark);
+        for secret in [
+            "nGqgGbRn0I1dH13IfW",
+            "GCF0josoMg6MA8HQdFwp",
+            "jYmmfAyae4rsD4CYonON",
+            "k2k2k2",
+            "s3s3",
+        ] {
+            assert!(!out.contains(secret), "{secret} in {out}");
+        }
+        assert!(out.contains(r#""tokenType": "Bearer""#), "{out}");
+    }
+
+    #[test]
     fn schemes_pairs_and_prefixes() {
         let out = scrub_secrets(
             "Authorization: Basic dXNlcjpwYXNz and password=hunter and key ghp_abcdefghijklmnop1234",
@@ -432,5 +536,227 @@ mod scrub_tests {
     fn ordinary_text_survives() {
         let text = "The access token expired at 2024-03-08T14:05:12Z (request_id req_7f3a9c01d2, trace 4bf92f3577b34da6a3ce929d0e0e4736)";
         assert_eq!(scrub_secrets(text, &mark), text);
+    }
+}
+
+/// Credentials the exchange itself carries, hidden wherever the server echoes them. The
+/// patterns of [`scrub_secrets`] cannot know that `fleet-app / 13IfWGCF0josoMg6 rejected`
+/// quotes a password, but the request's `Authorization` says so.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KnownSecrets(Vec<String>);
+
+/// Values shorter than this are not hidden by value: a one-letter password would hide every
+/// `a` of the text.
+const MIN_KNOWN_LEN: usize = 3;
+
+/// Header names (lower case) whose values are credentials besides `Authorization` and
+/// `Cookie`: API keys, session and CSRF tokens, secrets.
+const CREDENTIAL_HEADER_HINTS: &[&str] = &[
+    "key",
+    "token",
+    "secret",
+    "session",
+    "password",
+    "csrf",
+    "xsrf",
+    "credential",
+    "signature",
+];
+
+impl KnownSecrets {
+    /// The secrets of `exchange`: its credential headers (a Basic value also as `user:password`
+    /// and password), cookie values, secret query, userinfo and form values, and the cookies
+    /// its response sets.
+    pub fn of(exchange: &crate::model::Exchange) -> KnownSecrets {
+        let request = &exchange.request;
+        let mut values = Vec::new();
+        for header in request.headers.iter() {
+            let name = header.name.to_ascii_lowercase();
+            if name == "cookie" {
+                cookie_values(&header.value, &mut values);
+            } else if name.ends_with("authorization") {
+                authorization_values(&header.value, &mut values);
+            } else if CREDENTIAL_HEADER_HINTS.iter().any(|h| name.contains(h))
+                && !is_setting(header.value.trim())
+            {
+                values.push(header.value.trim().to_owned());
+            }
+        }
+        let set_cookies = exchange
+            .response
+            .iter()
+            .flat_map(|r| r.headers.get_all("set-cookie"));
+        for set_cookie in set_cookies {
+            cookie_values(set_cookie.split(';').next().unwrap_or(""), &mut values);
+        }
+        let (url, fragment) = request.url.split_once('#').unwrap_or((&request.url, ""));
+        let query = url.split_once('?').map_or("", |(_, q)| q);
+        let params = [query, fragment].map(crate::model::parse_form);
+        for (name, value) in params.iter().flatten().chain(&request.form) {
+            if is_secret_param(name) {
+                values.push(value.clone());
+            }
+        }
+        values.extend(userinfo_password(url));
+        values.retain(|v| v.chars().count() >= MIN_KNOWN_LEN && v != "REDACTED");
+        // Longest first: a password inside its `user:password` is hidden with the pair.
+        values.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        values.dedup();
+        KnownSecrets(values)
+    }
+
+    /// `text` with every whole-word occurrence of a known secret replaced by `mark(secret)`.
+    /// A word ends where a letter or digit does not follow (`pw1` in `upw12` is left).
+    pub fn hide(&self, text: &str, mark: &dyn Fn(&str) -> String) -> String {
+        let mut out = text.to_owned();
+        for secret in &self.0 {
+            out = replace_words(&out, secret, mark);
+        }
+        out
+    }
+}
+
+fn replace_words(text: &str, word: &str, mark: &dyn Fn(&str) -> String) -> String {
+    let is_word_char = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(word) {
+        let before = rest[..at].chars().next_back().or(out.chars().next_back());
+        let after = rest[at + word.len()..].chars().next();
+        out.push_str(&rest[..at]);
+        if is_word_char(before) || is_word_char(after) {
+            out.push_str(word);
+        } else {
+            out.push_str(&mark(word));
+        }
+        rest = &rest[at + word.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The credential of an `Authorization` value (each piece, when whitespace split it), and
+/// for Basic the decoded `user:password` and password (the user when the password is empty:
+/// an API key sent as user).
+fn authorization_values(value: &str, values: &mut Vec<String>) {
+    let value = value.trim();
+    let (scheme, credential) = match value.split_once(char::is_whitespace) {
+        Some((scheme, rest)) => (scheme, rest.trim()),
+        None => ("", value),
+    };
+    values.push(credential.to_owned());
+    values.extend(credential.split_whitespace().map(str::to_owned));
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return;
+    }
+    use base64::Engine as _;
+    let engine = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+    );
+    let decoded = engine
+        .decode(credential)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok());
+    if let Some((user, password)) = decoded.as_deref().and_then(|d| d.split_once(':')) {
+        values.push(format!("{user}:{password}"));
+        values.push(if password.is_empty() { user } else { password }.to_owned());
+    }
+}
+
+/// The values of `name=value; name2=value2`, but not settings (`theme=dark`).
+fn cookie_values(header: &str, values: &mut Vec<String>) {
+    for pair in header.split(';') {
+        if let Some((_, value)) = pair.split_once('=') {
+            let value = value.trim().trim_matches('"');
+            if !is_setting(value) {
+                values.push(value.to_owned());
+            }
+        }
+    }
+}
+
+/// A cookie or header value that is a setting, not a secret (`true`, `dark`, `en`, `1`):
+/// hiding it would hide every `true` of a JSON body.
+fn is_setting(value: &str) -> bool {
+    let word = value.len() <= 8 && value.chars().all(|c| c.is_ascii_lowercase());
+    let small_number = value.len() <= 4 && value.chars().all(|c| c.is_ascii_digit());
+    word || small_number
+}
+
+/// The password of `scheme://user:password@host/…`.
+fn userinfo_password(url: &str) -> Option<String> {
+    let rest = &url[url.find("://")? + 3..];
+    let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
+    let userinfo = &authority[..authority.rfind('@')?];
+    userinfo.split_once(':').map(|(_, p)| p.to_owned())
+}
+
+#[cfg(test)]
+mod known_tests {
+    use super::*;
+    use crate::model::{Exchange, Location, Request, Response};
+
+    fn mark(_: &str) -> String {
+        "fp_x".into()
+    }
+
+    fn exchange(headers: &[(&str, &str)], url: &str) -> Exchange {
+        let mut request = Request::recorded("GET", url);
+        for (name, value) in headers {
+            request.headers.push(*name, *value);
+        }
+        Exchange::new(Location::Line(1), request)
+    }
+
+    #[test]
+    fn a_basic_password_echoed_without_a_keyword_is_hidden() {
+        // fleet-app:13IfWGCF0josoMg6
+        let ex = exchange(
+            &[(
+                "Authorization",
+                "Basic ZmxlZXQtYXBwOjEzSWZXR0NGMGpvc29NZzY=",
+            )],
+            "https://api.example.com/v2/firmware",
+        );
+        let body = r#"{"message": "fleet-app / 13IfWGCF0josoMg6 rejected"}"#;
+        assert_eq!(scrub_secrets(body, &mark), body, "no pattern knows it");
+        let out = KnownSecrets::of(&ex).hide(body, &mark);
+        assert_eq!(out, r#"{"message": "fleet-app / fp_x rejected"}"#);
+    }
+
+    #[test]
+    fn every_place_a_request_carries_a_secret() {
+        let mut ex = exchange(
+            &[
+                (
+                    "Cookie",
+                    "session=s3ss10nValue; theme=dark; consent=true; n=1",
+                ),
+                ("X-Api-Key", "k3yValue9"),
+                ("Authorization", "Basic azdRelgybVc5OnE="),
+            ],
+            "https://u:urlPw9@h/cb?code=c0deValue&state=ok#access_token=fragTok3n",
+        );
+        ex.request.form = vec![("client_secret".into(), "cs_v4lue".into())];
+        let mut response = Response::new(401);
+        response.headers.push("Set-Cookie", "sid=n3wSid; HttpOnly");
+        ex.response = Some(response);
+        let text = "s3ss10nValue k3yValue9 k7QzX2mW9:q c0deValue fragTok3n cs_v4lue urlPw9 n3wSid ok dark true 1";
+        let out = KnownSecrets::of(&ex).hide(text, &mark);
+        assert_eq!(
+            out, "fp_x fp_x fp_x fp_x fp_x fp_x fp_x fp_x ok dark true 1",
+            "`state` and the cookies that are settings are not secrets"
+        );
+    }
+
+    #[test]
+    fn short_values_and_words_inside_words_are_kept() {
+        let ex = exchange(&[("Authorization", "Basic YWRtaW46cHcx")], "/x");
+        let out = KnownSecrets::of(&ex).hide("password pw1, upw12 and xpw1; a:b", &mark);
+        assert_eq!(out, "password fp_x, upw12 and xpw1; a:b");
+        let tiny = exchange(&[("Authorization", "Basic YTpi")], "/x");
+        assert_eq!(KnownSecrets::of(&tiny).hide("a b a:b", &mark), "a b fp_x");
     }
 }

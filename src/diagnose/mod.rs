@@ -15,7 +15,9 @@ use crate::evidence::{self, Evidence, EvidenceContext, KeySet, Profile};
 use crate::finding::{Cause, Confidence, Explain, Finding, Timeline};
 use crate::model::Exchange;
 use crate::parse::{Format, InputStats};
-use crate::redact::{clip, redact_url, scrub_secrets};
+use crate::redact::{
+    KnownSecrets, clip, printable_method, printable_version, redact_url, scrub_secrets,
+};
 use crate::time::format_millis;
 use capture::{History, LOOK_AHEAD, carries_credential, exchange_time, request_key};
 use rules::{Decision, Input, Prior};
@@ -262,18 +264,25 @@ fn judge(p: Pending, with_explanation: bool) -> Finding {
 
 fn finding(p: &Pending, decision: Decision, with_explanation: bool) -> Finding {
     let ev = &p.evidence;
+    let known = KnownSecrets::of(&p.exchange);
+    let mark = |v: &str| evidence::Fingerprint::of_str(v).short();
+    let hide = |text: &str| known.hide(&scrub(text), &mark);
     let remediation = remediation::steps(decision.cause, decision.detail, &decision.facts);
     let mut finding = base_finding(&p.exchange);
+    finding.method = printable_method(&finding.method).to_owned();
     finding.cause = decision.cause;
     finding.detail = decision.detail.to_owned();
     finding.confidence = decision.confidence;
-    finding.evidence = decision.evidence.iter().map(|e| scrub(e)).collect();
-    finding.credential = Some(ev.credential_summary());
-    finding.challenge = ev.challenge_summary().map(|mut c| {
-        c.params.values_mut().for_each(|v| *v = scrub(v));
+    finding.evidence = decision.evidence.iter().map(|e| hide(e)).collect();
+    finding.credential = Some(ev.credential_summary()).map(|mut c| {
+        c.user = c.user.map(|user| hide(&user));
         c
     });
-    finding.request_id = ev.request_id.as_ref().map(|r| scrub(&r.value));
+    finding.challenge = ev.challenge_summary().map(|mut c| {
+        c.params.values_mut().for_each(|v| *v = hide(v));
+        c
+    });
+    finding.request_id = ev.request_id.as_ref().map(|r| hide(&r.value));
     finding.resolved_later = p.resolved_later;
     finding.remediation = remediation;
     if with_explanation {
@@ -285,12 +294,17 @@ fn finding(p: &Pending, decision: Decision, with_explanation: bool) -> Finding {
 fn explain(p: &Pending, decision: &Decision) -> Explain {
     let request = &p.exchange.request;
     let ev = &p.evidence;
+    // Scrub first, then hide what the request carried; clip last, or a cut secret would
+    // no longer match.
+    let known = KnownSecrets::of(&p.exchange);
+    let mark = |v: &str| evidence::Fingerprint::of_str(v).short();
+    let hide = |text: &str| known.hide(&scrub(text), &mark);
     Explain {
         request_line: format!(
             "{} {} {}",
-            request.method,
+            printable_method(&request.method),
             redact_url(&request.url),
-            request.http_version
+            printable_version(&request.http_version)
         )
         .trim()
         .to_owned(),
@@ -318,7 +332,7 @@ fn explain(p: &Pending, decision: &Decision) -> Explain {
                     .iter()
                     .map(|(k, v)| format!("{k}=\"{v}\""))
                     .collect();
-                scrub(&format!(
+                hide(&format!(
                     "{} {}",
                     c.scheme.as_deref().unwrap_or("(no scheme)"),
                     params.join(", ")
@@ -331,7 +345,7 @@ fn explain(p: &Pending, decision: &Decision) -> Explain {
             .as_ref()
             .and_then(|r| r.body.as_ref())
             .filter(|b| !b.text.trim().is_empty())
-            .map(|b| clip(&scrub(b.text.trim()), 500)),
+            .map(|b| clip(&hide(b.text.trim()), 500)),
         rule: decision.rule.clone(),
         considered: decision.considered.clone(),
     }
@@ -363,5 +377,45 @@ pub fn base_finding(exchange: &Exchange) -> Finding {
         resolved_later: false,
         remediation: Vec::new(),
         explain: None,
+    }
+}
+
+#[cfg(test)]
+mod known_secret_tests {
+    use super::*;
+    use crate::model::{Body, Location, Request, Response};
+
+    /// A server echoes the Basic password with no word that says secret: no pattern can
+    /// tell, but the request's own credential is hidden from evidence, challenge and body.
+    #[test]
+    fn a_credential_echoed_without_a_keyword_is_hidden_everywhere() {
+        let password = "13IfWGCF0josoMg6"; // Basic value of fleet-app:13IfWGCF0josoMg6
+        let mut request = Request::recorded("GET", "https://api.example.com/v2/firmware");
+        request.headers.push(
+            "Authorization",
+            "Basic ZmxlZXQtYXBwOjEzSWZXR0NGMGpvc29NZzY=",
+        );
+        let mut response = Response::new(401);
+        response.headers.push(
+            "WWW-Authenticate",
+            format!("Basic realm=\"fw\", error_description=\"{password} refused\""),
+        );
+        response.body = Some(Body::from_text(&format!(
+            "{{\"message\": \"fleet-app / {password} rejected\"}}"
+        )));
+        let mut exchange = Exchange::new(Location::Line(1), request);
+        exchange.response = Some(response);
+
+        let context = Context::default();
+        let mut judge = SourceJudge::new(&context, Format::Http);
+        let mut findings = Vec::new();
+        judge.push(exchange, &mut findings);
+        let mut stats = InputStats::new("t".into(), Format::Http);
+        judge.finish(&mut stats, &mut findings);
+
+        assert_eq!(findings.len(), 1);
+        let shown = format!("{:?}", findings[0]);
+        assert!(shown.contains("fleet-app / fp_"), "{shown}");
+        assert!(!shown.contains(password), "{shown}");
     }
 }

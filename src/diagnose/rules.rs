@@ -320,8 +320,11 @@ fn quote(input: &Input, place: &str) -> String {
         .find(|s| s.place() == place)
         .map(|s| s.text.as_str())
         .unwrap_or("");
-    // Scrub first: a token cut by the clip would no longer look like one.
-    crate::redact::clip(&super::scrub(text.trim()), 160)
+    // Scrub first: a token cut by the clip would no longer look like one. The request's
+    // own credentials are hidden even where no pattern knows them.
+    let known = crate::redact::KnownSecrets::of(input.exchange);
+    let mark = |v: &str| crate::evidence::Fingerprint::of_str(v).short();
+    crate::redact::clip(&known.hide(&super::scrub(text.trim()), &mark), 160)
 }
 
 fn rule3_client_refused(input: &Input) -> Option<RuleVerdict> {
