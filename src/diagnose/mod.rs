@@ -406,7 +406,10 @@ mod known_secret_tests {
         let mut exchange = Exchange::new(Location::Line(1), request);
         exchange.response = Some(response);
 
-        let context = Context::default();
+        let context = Context {
+            explain: true,
+            ..Context::default()
+        };
         let mut judge = SourceJudge::new(&context, Format::Http);
         let mut findings = Vec::new();
         judge.push(exchange, &mut findings);
