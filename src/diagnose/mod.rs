@@ -265,7 +265,7 @@ fn judge(p: Pending, with_explanation: bool) -> Finding {
 fn finding(p: &Pending, decision: Decision, with_explanation: bool) -> Finding {
     let ev = &p.evidence;
     let known = KnownSecrets::of(&p.exchange);
-    let mark = |v: &str| evidence::Fingerprint::of_str(v).short();
+    let mark = secret_mark;
     let hide = |text: &str| known.hide(&scrub(text), &mark);
     let remediation = remediation::steps(decision.cause, decision.detail, &decision.facts);
     let mut finding = base_finding(&p.exchange);
@@ -297,7 +297,7 @@ fn explain(p: &Pending, decision: &Decision) -> Explain {
     // Scrub first, then hide what the request carried; clip last, or a cut secret would
     // no longer match.
     let known = KnownSecrets::of(&p.exchange);
-    let mark = |v: &str| evidence::Fingerprint::of_str(v).short();
+    let mark = secret_mark;
     let hide = |text: &str| known.hide(&scrub(text), &mark);
     Explain {
         request_line: format!(
@@ -353,7 +353,18 @@ fn explain(p: &Pending, decision: &Decision) -> Explain {
 
 /// Captured text with anything secret-looking replaced by its fingerprint.
 pub fn scrub(text: &str) -> String {
-    scrub_secrets(text, &|v| evidence::Fingerprint::of_str(v).short())
+    scrub_secrets(text, &secret_mark)
+}
+
+/// What replaces a secret found inside a text: its fingerprint, so the same secret reads the
+/// same everywhere — except for short values, whose fingerprint could be reversed by trying
+/// every value of that length.
+pub fn secret_mark(value: &str) -> String {
+    if value.chars().count() < 12 {
+        "[hidden]".to_owned()
+    } else {
+        evidence::Fingerprint::of_str(value).short()
+    }
 }
 
 /// The finding's skeleton: where, when, what.
