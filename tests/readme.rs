@@ -31,6 +31,15 @@ fn every_provider_detail_has_a_readme_row() {
 }
 
 #[test]
+fn every_detail_code_has_a_readme_row_with_its_cause() {
+    let text = readme();
+    for (detail, cause) in why401::diagnose::details::DETAILS {
+        let row = format!("| `{detail}` | {} |", cause.id());
+        assert!(text.contains(&row), "README lacks the row {row}");
+    }
+}
+
+#[test]
 fn every_rule_detail_has_a_readme_row() {
     let documented = documented_details();
     let rules = include_str!("../src/diagnose/rules.rs").to_owned()

@@ -3,6 +3,7 @@
 //! [`Finding`] for each 401 once nothing later in the source can change it.
 
 pub mod capture;
+pub mod details;
 pub mod providers;
 pub mod remediation;
 pub mod rules;
@@ -268,6 +269,14 @@ fn finding(p: &Pending, decision: Decision, with_explanation: bool) -> Finding {
     let mark = secret_mark;
     let hide = |text: &str| known.hide(&scrub(text), &mark);
     let remediation = remediation::steps(decision.cause, decision.detail, &decision.facts);
+    // Every code is in the closed list, under its own cause (tests run with this check).
+    debug_assert_eq!(
+        details::cause_of(decision.detail),
+        Some(decision.cause),
+        "detail {} is not a known code of {}",
+        decision.detail,
+        decision.cause
+    );
     let mut finding = base_finding(&p.exchange);
     finding.method = printable_method(&finding.method).to_owned();
     finding.cause = decision.cause;

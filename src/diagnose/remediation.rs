@@ -462,77 +462,6 @@ mod tests {
     use crate::time::parse_iso;
 
     /// Every detail code a finding can carry, with its cause.
-    const DETAILS: &[(Cause, &[&str])] = &[
-        (
-            Cause::ExpiredToken,
-            &["jwt_exp_passed", "server_says_expired"],
-        ),
-        (
-            Cause::InvalidToken,
-            &[
-                "placeholder",
-                "token_has_whitespace",
-                "not_a_jwt",
-                "jwt_malformed",
-                "token_truncated",
-                "signature_invalid",
-                "alg_none",
-                "wrong_environment",
-                "token_revoked",
-                "token_rejected",
-                "claim_invalid",
-            ],
-        ),
-        (
-            Cause::MissingAuthorization,
-            &[
-                "no_authorization",
-                "wrong_header_name",
-                "no_scheme",
-                "wrong_scheme",
-                "scheme_case",
-                "empty_credentials",
-                "client_credentials_missing",
-                "cors_preflight",
-                "dropped_on_redirect",
-            ],
-        ),
-        (
-            Cause::InsufficientScope,
-            &["server_says_insufficient_scope", "scope_not_granted"],
-        ),
-        (
-            Cause::RevokedCredentials,
-            &[
-                "client_refused",
-                "client_secret_expired",
-                "refresh_grant_revoked",
-                "credential_revoked",
-                "credentials_rejected",
-            ],
-        ),
-        (
-            Cause::ClockSkew,
-            &[
-                "nbf_in_future",
-                "iat_in_future",
-                "client_clock_behind",
-                "server_says_clock_skew",
-            ],
-        ),
-        (
-            Cause::Unknown,
-            &[
-                "credential_redacted",
-                "credential_not_recorded",
-                "no_server_time",
-                "ambiguous_statement",
-                "dpop_nonce_required",
-                "interaction_required",
-                "not_diagnosed",
-            ],
-        ),
-    ];
 
     fn full_facts() -> RemediationFacts {
         RemediationFacts {
@@ -555,7 +484,7 @@ mod tests {
     fn every_cause_and_detail_gets_one_to_three_steps() {
         for facts in [RemediationFacts::default(), full_facts()] {
             for cause in Cause::ALL {
-                let details = DETAILS.iter().find(|(c, _)| *c == cause).unwrap().1;
+                let details: Vec<&str> = super::super::details::of_cause(cause).collect();
                 for detail in details.iter().chain(&["some_future_code"]) {
                     let steps = steps(cause, detail, &facts);
                     assert!(
