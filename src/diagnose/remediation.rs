@@ -461,8 +461,6 @@ mod tests {
     use super::*;
     use crate::time::parse_iso;
 
-    /// Every detail code a finding can carry, with its cause.
-
     fn full_facts() -> RemediationFacts {
         RemediationFacts {
             expired_at: parse_iso("2024-03-08T14:05:12Z").map(|s| s.at),
