@@ -13,6 +13,7 @@ mod lenient;
 mod scan;
 
 use std::io::BufRead;
+use std::ops::Range;
 
 use serde::Deserialize;
 use serde_json::error::Category;
@@ -22,7 +23,7 @@ use self::lenient::Text;
 use self::scan::{Limits, ScanError, Scanner};
 use super::{Fatal, Sink};
 use crate::input::io_message;
-use crate::model::Location;
+use crate::model::{Exchange, Location};
 
 /// Raw bytes kept of any one string of an entry: enough for 64 KiB of body text even when
 /// every character is escaped (`\u00e9` is 6 bytes) or base64-encoded.
@@ -31,8 +32,14 @@ const STRING_LIMIT: usize = 512 * 1024;
 /// An entry larger than this (after cutting long strings) is skipped as a record error.
 const ENTRY_LIMIT: usize = 32 * 1024 * 1024;
 
-/// The entry buffer is released after an entry larger than this, so one big entry does not
-/// hold memory for the rest of the file.
+/// Entries are framed in batches of about this many bytes (or [`BATCH_ENTRIES`] entries):
+/// one batch is parsed on another thread while the next is framed and the previous one's
+/// exchanges are passed on, so memory stays a few batches whatever the file's size.
+const BATCH_BYTES: usize = 1024 * 1024;
+const BATCH_ENTRIES: usize = 512;
+
+/// A batch buffer is released rather than reused after holding more than this (one big
+/// entry does not hold memory for the rest of the file).
 const KEEP_BUFFER: usize = 4 * 1024 * 1024;
 
 const ENTRY_LIMITS: Limits = Limits {
@@ -50,23 +57,77 @@ const SMALL_LIMITS: Limits = Limits {
 pub fn read(input: &mut dyn BufRead, sink: &mut Sink) -> Result<(), Fatal> {
     let mut document = Document {
         scan: Scanner::new(input),
-        entry: Vec::with_capacity(64 * 1024),
         scratch: Vec::new(),
         next_entry: 0,
         saw_entries: false,
+        first_entry: true,
     };
     document.read(sink)
 }
 
 struct Document<'r> {
     scan: Scanner<'r>,
-    /// The bytes of the entry being read, reused from one entry to the next.
-    entry: Vec<u8>,
     /// Keys and other small values.
     scratch: Vec<u8>,
     /// The position of the next element of `log.entries`.
     next_entry: u64,
     saw_entries: bool,
+    /// No element of `log.entries` was framed yet (no comma expected).
+    first_entry: bool,
+}
+
+/// Framed entries waiting to be parsed, their bytes back to back in one buffer.
+#[derive(Default)]
+struct Batch {
+    bytes: Vec<u8>,
+    entries: Vec<Framed>,
+}
+
+impl Batch {
+    fn is_full(&self) -> bool {
+        self.bytes.len() >= BATCH_BYTES || self.entries.len() >= BATCH_ENTRIES
+    }
+
+    /// An emptied batch, its buffers kept for the next one unless one entry made them big.
+    fn recycle(mut self) -> Batch {
+        if self.bytes.capacity() > KEEP_BUFFER {
+            return Batch::default();
+        }
+        self.bytes.clear();
+        self.entries.clear();
+        self
+    }
+}
+
+/// One element of `log.entries`, framed.
+struct Framed {
+    /// Its position in `log.entries`.
+    n: u64,
+    /// Its byte offset in the input.
+    start: u64,
+    /// Its bytes in [`Batch::bytes`]; `None` when it was too large and skipped.
+    bytes: Option<Range<usize>>,
+}
+
+/// What became of a framed entry.
+// Nearly every entry is an exchange: boxing it would only add an allocation to each.
+#[allow(clippy::large_enum_variant)]
+enum Parsed {
+    Exchange(Exchange),
+    /// A record error at `entries[n]`; the entry keeps its index.
+    Error(u64, String),
+    /// The rest of the input cannot be read.
+    Fatal(Fatal),
+}
+
+/// How framing a batch stopped.
+enum Framing {
+    /// The batch is full; more entries follow.
+    More,
+    /// `log.entries` ended.
+    End,
+    /// The document is broken after the entries framed so far.
+    Broken(Fatal),
 }
 
 #[derive(Deserialize, Default)]
@@ -165,57 +226,108 @@ impl Document<'_> {
         Ok(())
     }
 
+    /// Reads `log.entries` as a pipeline of batches: while batch k is parsed (on another
+    /// thread of the pool when one is free), this thread passes on the exchanges of batch
+    /// k-1 in order and frames batch k+1. Results are the same as reading one entry after
+    /// another: exchanges and errors reach the sink in entry order, and nothing after a
+    /// fatal error does.
     fn read_entries(&mut self, sink: &mut Sink) -> Result<(), Fatal> {
         self.scan.bump();
-        let mut first = true;
+        self.first_entry = true;
+        let mut framed = Batch::default();
+        let mut framing = self.frame_batch(&mut framed);
+        let mut spare = Batch::default();
+        let mut ready: Vec<Parsed> = Vec::new();
         loop {
-            let here = Location::Entry(self.next_entry);
-            let mut next = self.peek(here)?;
-            if !first {
-                match next {
-                    Some(b',') => {
-                        self.scan.bump();
-                        next = self.peek(here)?;
-                    }
-                    Some(b']') => {}
-                    Some(byte) => return Err(self.unexpected(here, byte, "',' or ']'")),
-                    None => return Err(self.fatal(here, ScanError::Eof)),
-                }
+            let more = matches!(framing, Framing::More);
+            if !more && ready.is_empty() {
+                // The last batch: nothing to overlap it with.
+                deliver(parse_batch(&framed), sink)?;
+                return match framing {
+                    Framing::Broken(fatal) => Err(fatal),
+                    _ => Ok(()),
+                };
             }
-            first = false;
-            match next {
-                // The end, also after a trailing comma.
-                Some(b']') => {
-                    self.scan.bump();
-                    return Ok(());
+            let mut parsed = Vec::new();
+            let mut next = spare;
+            let (delivered, next_framing) = rayon::in_place_scope(|scope| {
+                scope.spawn(|_| parsed = parse_batch(&framed));
+                let delivered = deliver(std::mem::take(&mut ready), sink);
+                let next_framing = (more && delivered.is_ok()).then(|| self.frame_batch(&mut next));
+                (delivered, next_framing)
+            });
+            delivered?;
+            spare = std::mem::replace(&mut framed, next).recycle();
+            ready = parsed;
+            match next_framing {
+                Some(status) => framing = status,
+                None => {
+                    deliver(ready, sink)?;
+                    return match framing {
+                        Framing::Broken(fatal) => Err(fatal),
+                        _ => Ok(()),
+                    };
                 }
-                Some(_) => self.read_entry(sink)?,
-                None => return Err(self.fatal(here, ScanError::Eof)),
             }
         }
     }
 
-    fn read_entry(&mut self, sink: &mut Sink) -> Result<(), Fatal> {
+    /// Frames entries into `batch` until it is full or `log.entries` ends.
+    fn frame_batch(&mut self, batch: &mut Batch) -> Framing {
+        loop {
+            match self.next_element() {
+                Ok(true) => {}
+                Ok(false) => return Framing::End,
+                Err(fatal) => return Framing::Broken(fatal),
+            }
+            if let Err(fatal) = self.frame_entry(batch) {
+                return Framing::Broken(fatal);
+            }
+            if batch.is_full() {
+                return Framing::More;
+            }
+        }
+    }
+
+    /// Moves to the next element of `log.entries`: false after its `]` (also after a
+    /// trailing comma).
+    fn next_element(&mut self) -> Result<bool, Fatal> {
+        let here = Location::Entry(self.next_entry);
+        let mut next = self.peek(here)?;
+        if !self.first_entry {
+            match next {
+                Some(b',') => {
+                    self.scan.bump();
+                    next = self.peek(here)?;
+                }
+                Some(b']') => {}
+                Some(byte) => return Err(self.unexpected(here, byte, "',' or ']'")),
+                None => return Err(self.fatal(here, ScanError::Eof)),
+            }
+        }
+        self.first_entry = false;
+        match next {
+            Some(b']') => {
+                self.scan.bump();
+                Ok(false)
+            }
+            Some(_) => Ok(true),
+            None => Err(self.fatal(here, ScanError::Eof)),
+        }
+    }
+
+    /// Cuts the next entry out of the input into `batch`.
+    fn frame_entry(&mut self, batch: &mut Batch) -> Result<(), Fatal> {
         let n = self.next_entry;
         self.next_entry += 1;
-        let here = Location::Entry(n);
         let start = self.scan.offset();
-        self.entry.clear();
+        let from = batch.bytes.len();
         let captured = self
             .scan
-            .value(Some(&mut self.entry), ENTRY_LIMITS)
-            .map_err(|e| self.fatal(here, e))?;
-        if captured.too_large {
-            sink.error_taking_index(
-                here,
-                format!("entry larger than {} MiB; skipped", ENTRY_LIMIT >> 20),
-            );
-        } else {
-            emit_entry(&self.entry, n, start, sink)?;
-        }
-        if self.entry.capacity() > KEEP_BUFFER {
-            self.entry = Vec::with_capacity(64 * 1024);
-        }
+            .value(Some(&mut batch.bytes), ENTRY_LIMITS)
+            .map_err(|e| self.fatal(Location::Entry(n), e))?;
+        let bytes = (!captured.too_large).then_some(from..batch.bytes.len());
+        batch.entries.push(Framed { n, start, bytes });
         Ok(())
     }
 
@@ -300,31 +412,59 @@ impl Document<'_> {
     }
 }
 
-/// Reads one captured entry (`start` is its byte offset in the input) and passes on its
-/// exchange, or records why it cannot be read. Invalid UTF-8 stops the input.
-fn emit_entry(bytes: &[u8], n: u64, start: u64, sink: &mut Sink) -> Result<(), Fatal> {
-    let here = Location::Entry(n);
-    let text = std::str::from_utf8(bytes).map_err(|err| {
-        Fatal::new(
-            here,
-            format!(
-                "invalid UTF-8 at byte {}: a HAR file must be UTF-8",
-                start + err.valid_up_to() as u64
+/// Parses a batch of framed entries, in order.
+fn parse_batch(batch: &Batch) -> Vec<Parsed> {
+    batch
+        .entries
+        .iter()
+        .map(|framed| match &framed.bytes {
+            Some(range) => parse_entry(&batch.bytes[range.clone()], framed.n, framed.start),
+            None => Parsed::Error(
+                framed.n,
+                format!("entry larger than {} MiB; skipped", ENTRY_LIMIT >> 20),
             ),
-        )
-    })?;
+        })
+        .collect()
+}
+
+/// Passes parsed entries on in order; a fatal one stops the input there.
+fn deliver(parsed: Vec<Parsed>, sink: &mut Sink) -> Result<(), Fatal> {
+    for outcome in parsed {
+        match outcome {
+            Parsed::Exchange(exchange) => sink.exchange(exchange),
+            Parsed::Error(n, message) => sink.error_taking_index(Location::Entry(n), message),
+            Parsed::Fatal(fatal) => return Err(fatal),
+        }
+    }
+    Ok(())
+}
+
+/// Reads one captured entry (`start` is its byte offset in the input) into its exchange,
+/// or says why it cannot be read. Invalid UTF-8 stops the input.
+fn parse_entry(bytes: &[u8], n: u64, start: u64) -> Parsed {
+    let here = Location::Entry(n);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            return Parsed::Fatal(Fatal::new(
+                here,
+                format!(
+                    "invalid UTF-8 at byte {}: a HAR file must be UTF-8",
+                    start + err.valid_up_to() as u64
+                ),
+            ));
+        }
+    };
     if !text.starts_with('{') {
-        sink.error_taking_index(here, "entry is not a JSON object");
-        return Ok(());
+        return Parsed::Error(n, "entry is not a JSON object".into());
     }
     match serde_json::from_str::<RawEntry>(text) {
         Ok(raw) => match raw.into_exchange(n) {
-            Some(exchange) => sink.exchange(exchange),
-            None => sink.error_taking_index(here, "entry has no \"request\" object"),
+            Some(exchange) => Parsed::Exchange(exchange),
+            None => Parsed::Error(n, "entry has no \"request\" object".into()),
         },
-        Err(err) => sink.error_taking_index(here, describe_entry_error(&err, text, start)),
+        Err(err) => Parsed::Error(n, describe_entry_error(&err, text, start)),
     }
-    Ok(())
 }
 
 /// A serde_json error as a message that never quotes the input (serde_json's messages for
