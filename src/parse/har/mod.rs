@@ -8,6 +8,7 @@
 //! nested too deep, invalid UTF-8) stops the input with a [`Fatal`] error, keeping the
 //! exchanges already emitted.
 
+mod body;
 mod entry;
 mod lenient;
 mod scan;
@@ -15,6 +16,7 @@ mod scan;
 use std::io::BufRead;
 use std::ops::Range;
 
+use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::error::Category;
 
@@ -38,6 +40,9 @@ const ENTRY_LIMIT: usize = 32 * 1024 * 1024;
 const BATCH_BYTES: usize = 1024 * 1024;
 const BATCH_ENTRIES: usize = 512;
 
+/// The fewest entries of a batch parsed as one share of work.
+const PARSE_SHARE: usize = 16;
+
 /// A batch buffer is released rather than reused after holding more than this (one big
 /// entry does not hold memory for the rest of the file).
 const KEEP_BUFFER: usize = 4 * 1024 * 1024;
@@ -45,12 +50,14 @@ const KEEP_BUFFER: usize = 4 * 1024 * 1024;
 const ENTRY_LIMITS: Limits = Limits {
     string: STRING_LIMIT,
     total: ENTRY_LIMIT,
+    watch_body: true,
 };
 
 /// Object keys and `log.creator` are small; larger ones are only skipped.
 const SMALL_LIMITS: Limits = Limits {
     string: 1024,
     total: 64 * 1024,
+    watch_body: false,
 };
 
 /// Reads a HAR document into `sink`, one exchange per `log.entries` element.
@@ -107,6 +114,8 @@ struct Framed {
     start: u64,
     /// Its bytes in [`Batch::bytes`]; `None` when it was too large and skipped.
     bytes: Option<Range<usize>>,
+    /// Where its response body's content is in [`Batch::bytes`], when framing found one.
+    body: Option<Range<usize>>,
 }
 
 /// What became of a framed entry.
@@ -327,7 +336,16 @@ impl Document<'_> {
             .value(Some(&mut batch.bytes), ENTRY_LIMITS)
             .map_err(|e| self.fatal(Location::Entry(n), e))?;
         let bytes = (!captured.too_large).then_some(from..batch.bytes.len());
-        batch.entries.push(Framed { n, start, bytes });
+        let body = captured
+            .body
+            .filter(|body| body.len() >= body::MIN_LEN)
+            .map(|body| body.start - from..body.end - from);
+        batch.entries.push(Framed {
+            n,
+            start,
+            bytes,
+            body,
+        });
         Ok(())
     }
 
@@ -412,13 +430,20 @@ impl Document<'_> {
     }
 }
 
-/// Parses a batch of framed entries, in order.
+/// Parses a batch of framed entries, in order. The batch is split so that idle threads of
+/// the pool (the framing thread too, once it waits) can take a share.
 fn parse_batch(batch: &Batch) -> Vec<Parsed> {
     batch
         .entries
-        .iter()
+        .par_iter()
+        .with_min_len(PARSE_SHARE)
         .map(|framed| match &framed.bytes {
-            Some(range) => parse_entry(&batch.bytes[range.clone()], framed.n, framed.start),
+            Some(range) => parse_entry(
+                &batch.bytes[range.clone()],
+                framed.n,
+                framed.start,
+                framed.body.clone(),
+            ),
             None => Parsed::Error(
                 framed.n,
                 format!("entry larger than {} MiB; skipped", ENTRY_LIMIT >> 20),
@@ -440,8 +465,9 @@ fn deliver(parsed: Vec<Parsed>, sink: &mut Sink) -> Result<(), Fatal> {
 }
 
 /// Reads one captured entry (`start` is its byte offset in the input) into its exchange,
-/// or says why it cannot be read. Invalid UTF-8 stops the input.
-fn parse_entry(bytes: &[u8], n: u64, start: u64) -> Parsed {
+/// or says why it cannot be read. Invalid UTF-8 stops the input. With `body` (where its
+/// response body's content is in `bytes`), the body is first decoded apart.
+fn parse_entry(bytes: &[u8], n: u64, start: u64, body: Option<Range<usize>>) -> Parsed {
     let here = Location::Entry(n);
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -458,12 +484,17 @@ fn parse_entry(bytes: &[u8], n: u64, start: u64) -> Parsed {
     if !text.starts_with('{') {
         return Parsed::Error(n, "entry is not a JSON object".into());
     }
-    match serde_json::from_str::<RawEntry>(text) {
-        Ok(raw) => match raw.into_exchange(n) {
-            Some(exchange) => Parsed::Exchange(exchange),
-            None => Parsed::Error(n, "entry has no \"request\" object".into()),
+    let read = body.and_then(|body| body::read_entry(text, body, n));
+    let read = match read {
+        Some(read) => read,
+        None => match serde_json::from_str::<RawEntry>(text) {
+            Ok(raw) => raw.into_exchange(n),
+            Err(err) => return Parsed::Error(n, describe_entry_error(&err, text, start)),
         },
-        Err(err) => Parsed::Error(n, describe_entry_error(&err, text, start)),
+    };
+    match read {
+        Some(exchange) => Parsed::Exchange(exchange),
+        None => Parsed::Error(n, "entry has no \"request\" object".into()),
     }
 }
 
@@ -668,5 +699,193 @@ mod tests {
         let err = serde_json::from_str::<u16>("\"Bearer secret-token\"").unwrap_err();
         let message = describe_entry_error(&err, "\"Bearer secret-token\"", 0);
         assert!(!message.contains("secret"), "{message}");
+    }
+
+    /// What an entry gives, in a form tests can compare.
+    fn outcome(parsed: Parsed) -> Result<Exchange, String> {
+        match parsed {
+            Parsed::Exchange(exchange) => Ok(exchange),
+            Parsed::Error(n, message) => Err(format!("{n}: {message}")),
+            Parsed::Fatal(fatal) => Err(format!("fatal {}: {}", fatal.location, fatal.message)),
+        }
+    }
+
+    #[test]
+    fn bodies_read_apart_give_what_the_whole_entry_gives() {
+        let json = r#"{\"data\":[{\"id\":\"dev_0001\",\"name\":\"Sensor \\\"north\\\" é \u00e9 \ud83d\ude00\"}]}"#.repeat(8);
+        let image = "iVBORw0KGgo".repeat(40);
+        let long = "x".repeat(body::MIN_LEN);
+        let entries = [
+            // (entry, whether the body is read apart)
+            (
+                format!(
+                    r#"{{"request":{{"method":"GET","url":"https://a/"}},"response":{{"status":401,"content":{{"mimeType":"application/json","text":"{json}"}}}}}}"#
+                ),
+                true,
+            ),
+            (
+                format!(
+                    r#"{{"request":{{}},"response":{{"status":200,"content":{{"mimeType":"image/png","encoding":"base64","text":"{image}"}}}}}}"#
+                ),
+                true,
+            ),
+            (
+                format!(
+                    r#"{{"request":{{}},"response":{{"status":200,"content":{{"text":"{long}\x"}}}}}}"#
+                ),
+                true,
+            ),
+            (
+                format!(
+                    r#"{{"request":{{}},"response":{{"status":200,"content":{{"text":"{long}\ud83d"}}}}}}"#
+                ),
+                true,
+            ),
+            (
+                format!(
+                    "{{\"request\":{{}},\"response\":{{\"content\":{{\"text\":\"{long}\t\"}}}}}}"
+                ),
+                true,
+            ),
+            (
+                format!(
+                    r#"{{"request":{{}},"response":{{"content":{{"text":"{long}","text":"b"}}}}}}"#
+                ),
+                true,
+            ),
+            (
+                format!(
+                    r#"{{"request":{{}},"response":{{"content":{{"text":"{long}"}}}},"response":{{}}}}"#
+                ),
+                true,
+            ),
+            (
+                format!(r#"{{"response":{{"status":200,"content":{{"text":"{long}"}}}}}}"#),
+                true,
+            ),
+            (
+                format!(
+                    r#"{{"request":{{}},"response":{{"status":200,"content":{{"text":"{long}"}}}},"x":[1,]}}"#
+                ),
+                true,
+            ),
+            (
+                r#"{"request":{},"response":{"content":{"text":"short"}}}"#.to_owned(),
+                false,
+            ),
+            (
+                format!(r#"{{"request":{{}},"response":{{"content":"{long}"}}}}"#),
+                false,
+            ),
+        ];
+        for (n, (entry, apart)) in entries.iter().enumerate() {
+            let mut batch = Batch::default();
+            let mut input = entry.as_bytes();
+            let mut document = Document {
+                scan: Scanner::new(&mut input),
+                scratch: Vec::new(),
+                next_entry: n as u64,
+                saw_entries: true,
+                first_entry: true,
+            };
+            document.frame_entry(&mut batch).unwrap();
+            let framed = &batch.entries[0];
+            assert_eq!(framed.body.is_some(), *apart, "{entry}");
+            let bytes = &batch.bytes[framed.bytes.clone().unwrap()];
+            let whole = outcome(parse_entry(bytes, framed.n, 7, None));
+            let split = outcome(parse_entry(bytes, framed.n, 7, framed.body.clone()));
+            assert_eq!(split, whole, "{entry}");
+            // Valid entries really take the way apart; invalid ones fall back.
+            if let Some(range) = framed.body.clone() {
+                let text = std::str::from_utf8(bytes).unwrap();
+                let valid = whole.is_ok() || whole.as_ref().is_err_and(|e| e.contains("request"));
+                assert_eq!(body::read_entry(text, range, 0).is_some(), valid, "{entry}");
+            }
+        }
+    }
+
+    /// A HAR of `count` entries: mostly exchanges with bodies long enough to be read apart,
+    /// some entries that are record errors.
+    fn many_entries(count: usize) -> String {
+        let body = format!(
+            r#"{{\"error\":\"invalid_token\",\"pad\":\"{}\"}}"#,
+            "p".repeat(300)
+        );
+        let entries: Vec<String> = (0..count)
+            .map(|n| match n % 97 {
+                13 => "\"not an object\"".to_owned(),
+                14 => r#"{"response":{"status":401}}"#.to_owned(),
+                15 => r#"{"request":{"url":1} "a":2}"#.to_owned(),
+                _ => format!(
+                    r#"{{"request":{{"method":"GET","url":"https://a/{n}"}},"response":{{"status":{},"content":{{"text":"{body}"}}}}}}"#,
+                    if n % 5 == 0 { 401 } else { 200 }
+                ),
+            })
+            .collect();
+        format!(r#"{{"log":{{"entries":[{}]}}}}"#, entries.join(",\n"))
+    }
+
+    fn read_in_pool(threads: usize, text: &[u8]) -> Outcome {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| read_har(text))
+    }
+
+    #[test]
+    fn batches_give_the_entries_in_order_whatever_the_threads() {
+        let text = many_entries(3 * BATCH_ENTRIES + 7);
+        let one = read_in_pool(1, text.as_bytes());
+        assert!(one.fatal.is_none());
+        let expected_errors = (0..3 * BATCH_ENTRIES + 7)
+            .filter(|n| (13..=15).contains(&(n % 97)))
+            .count();
+        assert_eq!(one.stats.errors_total as usize, expected_errors);
+        assert_eq!(one.exchanges.len(), 3 * BATCH_ENTRIES + 7 - expected_errors);
+        for exchange in &one.exchanges {
+            let Location::Entry(n) = exchange.origin.location else {
+                panic!("not an entry");
+            };
+            assert_eq!(exchange.origin.index, n);
+            assert_eq!(exchange.request.url, format!("https://a/{n}"));
+            let body = exchange.response.as_ref().unwrap().body.as_ref().unwrap();
+            assert!(body.text.starts_with(r#"{"error":"invalid_token""#));
+        }
+        let four = read_in_pool(4, text.as_bytes());
+        assert_eq!(four.exchanges, one.exchanges);
+        assert_eq!(four.stats.errors, one.stats.errors);
+        assert_eq!(four.stats.unauthorized, one.stats.unauthorized);
+    }
+
+    #[test]
+    fn a_fatal_error_in_a_later_batch_keeps_what_came_before() {
+        let count = 3 * BATCH_ENTRIES;
+        let text = many_entries(count);
+        // Invalid UTF-8 inside entry 1000's URL.
+        let at = text.find("https://a/1000\"").unwrap() + 10;
+        let mut bad_utf8 = text.clone().into_bytes();
+        bad_utf8[at] = 0xFF;
+        // Truncated inside entry 1200.
+        let cut = text.find("https://a/1200\"").unwrap();
+        for threads in [1, 3] {
+            let out = read_in_pool(threads, &bad_utf8);
+            let fatal = out.fatal.unwrap();
+            assert_eq!(fatal.location, Location::Entry(1000));
+            assert!(fatal.message.contains("UTF-8"));
+            assert_eq!(out.exchanges.last().unwrap().origin.index, 999);
+            assert!(
+                out.stats
+                    .errors
+                    .iter()
+                    .all(|e| e.location != "entries[1001]")
+            );
+
+            let out = read_in_pool(threads, &text.as_bytes()[..cut]);
+            let fatal = out.fatal.unwrap();
+            assert_eq!(fatal.location, Location::Entry(1200));
+            assert!(fatal.message.contains("truncated"));
+            assert_eq!(out.exchanges.last().unwrap().origin.index, 1199);
+        }
     }
 }

@@ -8,6 +8,7 @@
 //! which is all the model keeps anyway.
 
 use std::io::{self, BufRead};
+use std::ops::Range;
 
 use memchr::{memchr, memchr2};
 
@@ -22,6 +23,8 @@ pub struct Limits {
     pub string: usize,
     /// Bytes a captured value may take in all; a larger one is skipped.
     pub total: usize,
+    /// Note where the value's `response.content.text` string is ([`Captured::body`]).
+    pub watch_body: bool,
 }
 
 /// Why framing stopped.
@@ -56,10 +59,14 @@ impl From<io::Error> for ScanError {
 }
 
 /// What happened to a captured value.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Captured {
     /// The value was larger than [`Limits::total`]: it was skipped, nothing is captured.
     pub too_large: bool,
+    /// With [`Limits::watch_body`]: where the content of the first `response.content.text`
+    /// string is in the output (its raw, escaped bytes, as cut), if the value has one.
+    /// Found by framing alone: it is right for valid JSON, which the parser checks.
+    pub body: Option<Range<usize>>,
 }
 
 /// A stream of JSON text being framed; `offset` counts consumed bytes.
@@ -132,19 +139,26 @@ impl<'r> Scanner<'r> {
     ) -> Result<Captured, ScanError> {
         let first = self.peek()?.ok_or(ScanError::Eof)?;
         let mut capture = Capture::new(out, limits);
+        let mut body = None;
         match first {
-            b'{' | b'[' | b'"' => self.nested(&mut capture)?,
+            b'{' | b'[' | b'"' => body = self.nested(&mut capture, limits.watch_body)?,
             _ => self.scalar(&mut capture)?,
         }
         Ok(Captured {
             too_large: capture.too_large,
+            body: body.filter(|_| !capture.too_large),
         })
     }
 
     /// A string, object or array: follows strings and brackets to the matching end.
-    fn nested(&mut self, capture: &mut Capture) -> Result<(), ScanError> {
+    fn nested(
+        &mut self,
+        capture: &mut Capture,
+        watch_body: bool,
+    ) -> Result<Option<Range<usize>>, ScanError> {
         self.stack.clear();
         let mut walk = Walk::default();
+        walk.watch.active = watch_body && capture.out.is_some();
         loop {
             let buf = self.input.fill_buf()?;
             if buf.is_empty() {
@@ -154,7 +168,7 @@ impl<'r> Scanner<'r> {
             self.input.consume(used);
             self.offset += used as u64;
             if done {
-                return Ok(());
+                return Ok(walk.watch.found);
             }
         }
     }
@@ -238,6 +252,7 @@ struct Walk {
     escaped: bool,
     /// Content bytes of the current string seen so far.
     string_len: usize,
+    watch: BodyWatch,
 }
 
 impl Walk {
@@ -276,7 +291,11 @@ impl Walk {
                     Some(k) => {
                         self.string_len += k;
                         i += k;
-                        capture.string_close(buf, i, self.string_len);
+                        let kept = capture.string_close(buf, i, self.string_len);
+                        if self.watch.active {
+                            self.watch
+                                .string_closed(buf, i, self.string_len, stack.len(), kept);
+                        }
                         self.in_string = false;
                         i += 1;
                         if stack.is_empty() {
@@ -294,6 +313,10 @@ impl Walk {
                     self.in_string = true;
                     self.string_len = 0;
                     capture.string_open(i + 1);
+                    if self.watch.active {
+                        self.watch
+                            .string_opened(buf, i, stack.len(), capture.string_start);
+                    }
                 }
                 open @ (b'{' | b'[') => {
                     if stack.len() >= MAX_DEPTH {
@@ -302,6 +325,9 @@ impl Walk {
                         });
                     }
                     stack.push(if open == b'{' { b'}' } else { b']' });
+                    if self.watch.active {
+                        self.watch.opened(buf, i, open, stack.len());
+                    }
                 }
                 close @ (b'}' | b']') => {
                     if stack.pop() != Some(close) {
@@ -309,6 +335,9 @@ impl Walk {
                             offset + i as u64,
                             format!("unexpected '{}'", close as char),
                         ));
+                    }
+                    if self.watch.active {
+                        self.watch.closed(stack.len());
                     }
                     if stack.is_empty() {
                         i += 1;
@@ -321,7 +350,84 @@ impl Walk {
             i += 1;
         }
         capture.chunk_end(buf, i, self.in_string);
+        self.watch.buffer_ended();
         Ok((i, done))
+    }
+}
+
+/// The keys leading from an entry to its response body: `response.content.text`.
+const BODY_PATH: [&[u8]; 3] = [b"response", b"content", b"text"];
+
+/// Follows an entry's framing to find its `response.content.text` string, the largest and
+/// most escaped string of most entries, so that it can be decoded apart (see
+/// `body::read_entry`). Only tokens are seen: in valid JSON a string followed by `:` is a
+/// key, and the parser refuses anything else.
+#[derive(Default)]
+struct BodyWatch {
+    active: bool,
+    /// The objects of [`BODY_PATH`] the framing is in: 0 in the entry itself, 2 in
+    /// `content`.
+    level: usize,
+    /// Where the closing quote of the last string is in the current buffer, when that
+    /// string was the next key of [`BODY_PATH`] at its depth.
+    key_end: Option<usize>,
+    /// The string being read is the body.
+    in_body: bool,
+    /// Where the body's content starts in the output.
+    body_start: usize,
+    found: Option<Range<usize>>,
+}
+
+impl BodyWatch {
+    /// A string closed at `quote` in `buf`, at nesting `depth`, with `len` content bytes
+    /// (`kept` of them in the output).
+    fn string_closed(&mut self, buf: &[u8], quote: usize, len: usize, depth: usize, kept: usize) {
+        if std::mem::take(&mut self.in_body) {
+            self.found = Some(self.body_start..self.body_start + kept);
+            self.active = false;
+            return;
+        }
+        let wanted = BODY_PATH.get(self.level).copied().unwrap_or_default();
+        let is_key = depth == self.level + 1
+            && len == wanted.len()
+            && quote.checked_sub(len).map(|at| &buf[at..quote]) == Some(wanted);
+        self.key_end = is_key.then_some(quote);
+    }
+
+    /// Whether the value opening at `at` in `buf` belongs to the key just closed: only
+    /// blanks and one `:` lie between them.
+    fn value_of_key(&mut self, buf: &[u8], at: usize) -> bool {
+        let Some(quote) = self.key_end.take() else {
+            return false;
+        };
+        let between = &buf[quote + 1..at];
+        between.iter().filter(|b| **b == b':').count() == 1
+            && between.iter().all(|b| *b == b':' || is_whitespace(*b))
+    }
+
+    /// A string opens at `at` in `buf`, at nesting `depth`; its content will start at
+    /// `start` in the output.
+    fn string_opened(&mut self, buf: &[u8], at: usize, depth: usize, start: usize) {
+        self.in_body = self.value_of_key(buf, at) && self.level == 2 && depth == 3;
+        self.body_start = start;
+    }
+
+    /// An object or array opened at `at` in `buf`; `depth` counts it.
+    fn opened(&mut self, buf: &[u8], at: usize, open: u8, depth: usize) {
+        if self.value_of_key(buf, at) && open == b'{' && self.level < 2 && depth == self.level + 2 {
+            self.level += 1;
+        }
+    }
+
+    /// An object or array closed; `depth` no longer counts it.
+    fn closed(&mut self, depth: usize) {
+        self.level = self.level.min(depth.saturating_sub(1));
+        self.key_end = None;
+    }
+
+    /// The buffer ends: positions in it mean nothing in the next one.
+    fn buffer_ended(&mut self) {
+        self.key_end = None;
     }
 }
 
@@ -396,14 +502,15 @@ impl<'o> Capture<'o> {
         self.dropping = true;
     }
 
-    /// The current string ends at `quote` in `buf` with `len` content bytes: cut if too long.
-    fn string_close(&mut self, buf: &[u8], quote: usize, len: usize) {
+    /// The current string ends at `quote` in `buf` with `len` content bytes: cut if too
+    /// long. Returns the content bytes kept.
+    fn string_close(&mut self, buf: &[u8], quote: usize, len: usize) -> usize {
         let dropping = std::mem::take(&mut self.dropping);
         if !dropping && len <= self.limits.string {
-            return;
+            return len;
         }
         let Some(out) = self.out.as_deref_mut() else {
-            return;
+            return 0;
         };
         if !dropping {
             out.extend_from_slice(&buf[self.span..quote]);
@@ -413,6 +520,7 @@ impl<'o> Capture<'o> {
         self.span = quote;
         let len = out.len();
         self.check_total(len);
+        cut
     }
 
     /// The current buffer is used up to `end`: its remaining bytes are copied.
@@ -492,6 +600,7 @@ mod tests {
     const WIDE: Limits = Limits {
         string: 1 << 20,
         total: 1 << 20,
+        watch_body: false,
     };
 
     /// Captures the first value of `text`, reading `chunk` bytes at a time.
@@ -524,6 +633,7 @@ mod tests {
         let limits = Limits {
             string: 6,
             total: 1 << 20,
+            watch_body: false,
         };
         let cases: [(&[u8], &[u8]); 5] = [
             (br#"["abcdefghij"]"#, br#"["abcdef"]"#),
@@ -551,6 +661,7 @@ mod tests {
         let limits = Limits {
             string: 100,
             total: 10,
+            watch_body: false,
         };
         let text = br#"{"a":"0123456789abc"} ,"#;
         let mut reader = BufReader::with_capacity(4, &text[..]);
@@ -669,7 +780,11 @@ mod tests {
             }
             let string = [0, 1, 5, 6, 7, 13, 40, 1000][round % 8];
             let total = [8, 50, 200, 1 << 20][round % 4];
-            let limits = Limits { string, total };
+            let limits = Limits {
+                string,
+                total,
+                watch_body: round % 2 == 0,
+            };
             let want = reference(text.as_bytes(), limits);
             for chunk in [1, 2, 3, 7, 8, 9, 31, 33, 64, 4096] {
                 let (result, out) = capture(text.as_bytes(), chunk, limits);
@@ -698,5 +813,51 @@ mod tests {
             }
         }
         assert_eq!(find_quote_or_backslash("ééé\\\"".as_bytes()), Some(6));
+    }
+
+    #[test]
+    fn the_response_body_string_is_found() {
+        let limits = Limits {
+            watch_body: true,
+            ..WIDE
+        };
+        let cases: [(&str, Option<&str>); 9] = [
+            (r#"{"response":{"content":{"text":"abc"}}}"#, Some("abc")),
+            (
+                "{ \"response\" :\n { \"content\" : { \"size\": 3, \"text\"\t:\r\"a\\\"c\" } } }",
+                Some("a\\\"c"),
+            ),
+            (
+                r#"{"response":{"content":{"mimeType":"text","text":"yes"}}}"#,
+                Some("yes"),
+            ),
+            (
+                r#"{"request":{"content":{"text":"no"}},"response":{"x":{"content":{"text":"no"}},"content":{"text":"yes"}}}"#,
+                Some("yes"),
+            ),
+            (r#"{"response":{"content":{"text":null,"x":"no"}}}"#, None),
+            (
+                r#"{"response":{"headers":[{"name":"content","value":"text"}]}}"#,
+                None,
+            ),
+            (r#"{"content":{"text":"no"}}"#, None),
+            (r#"{"respons\u0065":{"content":{"text":"no"}}}"#, None),
+            (r#"{"response":{"content":{"text","no"}}}"#, None),
+        ];
+        for (text, want) in cases {
+            for chunk in [1, 2, 5, 16, 4096] {
+                let mut reader = BufReader::with_capacity(chunk, text.as_bytes());
+                let mut scanner = Scanner::new(&mut reader);
+                let mut out = b"earlier".to_vec();
+                let body = scanner.value(Some(&mut out), limits).unwrap().body;
+                let found = body.map(|range| String::from_utf8_lossy(&out[range]).into_owned());
+                if chunk == 4096 {
+                    assert_eq!(found.as_deref(), want, "{text}");
+                } else if found.is_some() {
+                    // A key cut by a buffer's end is missed, never mistaken.
+                    assert_eq!(found.as_deref(), want, "{text} (chunk {chunk})");
+                }
+            }
+        }
     }
 }
