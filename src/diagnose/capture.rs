@@ -85,6 +85,9 @@ pub struct History {
     pub signs: SanitizedSigns,
     /// The previous exchange: its URL and whether it carried Authorization.
     previous: Option<(String, bool)>,
+    /// The last `Authorization` value fingerprinted by [`quick_fingerprint`], and its
+    /// fingerprint.
+    last_authorization: Option<(String, Option<Fingerprint>)>,
 }
 
 impl History {
@@ -235,7 +238,7 @@ impl History {
     ) {
         let fp = match evidence {
             Some(ev) => ev.credential().and_then(|c| c.fingerprint),
-            None => quick_fingerprint(exchange),
+            None => quick_fingerprint(exchange, &mut self.last_authorization),
         };
         let Some(fp) = fp else {
             return;
@@ -410,19 +413,37 @@ fn client_id_of(exchange: &Exchange) -> Option<String> {
 
 /// The fingerprint of a request's `Authorization` token or `access_token` parameter, read
 /// without keys (cheap enough for every exchange that carries one).
-fn quick_fingerprint(exchange: &Exchange) -> Option<Fingerprint> {
+///
+/// A capture repeats one token over thousands of requests, and reading it (decoding a JWT,
+/// hashing) costs more than everything else done for a plain success; so the fingerprint of
+/// the last `Authorization` value is kept in `last` and reused while the value repeats.
+/// With recorded headers the first `Authorization` header alone decides the result (it is
+/// read before any parameter, and without keys its fingerprint depends on its value only).
+fn quick_fingerprint(
+    exchange: &Exchange,
+    last: &mut Option<(String, Option<Fingerprint>)>,
+) -> Option<Fingerprint> {
     let request = &exchange.request;
-    let carries =
-        request.headers.contains("authorization") || request.url.contains("access_token=");
-    if !carries {
+    let authorization = request.headers.get("authorization");
+    if authorization.is_none() && !request.url.contains("access_token=") {
         return None;
     }
+    let reusable = authorization.filter(|_| request.headers_recorded);
+    if let (Some(value), Some((seen, fingerprint))) = (reusable, last.as_ref())
+        && value == seen
+    {
+        return *fingerprint;
+    }
     let creds = credential::read(request, None);
-    creds
+    let fingerprint = creds
         .all
         .iter()
         .find(|c| c.place == Place::Authorization || c.place.is_param("access_token"))
-        .and_then(|c| c.fingerprint)
+        .and_then(|c| c.fingerprint);
+    if let Some(value) = reusable {
+        *last = Some((value.to_owned(), fingerprint));
+    }
+    fingerprint
 }
 
 /// HTTP/1.1 `headersSize` larger than the headers that remain: some were deleted.

@@ -2,6 +2,8 @@
 //! exchange model. Only the fields the model needs are declared; serde skips the rest
 //! (`cookies`, `timings`, `cache`, `_initiator`, ...) without allocating.
 
+use std::borrow::Cow;
+
 use base64::Engine;
 use base64::engine::DecodePaddingMode;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
@@ -81,7 +83,24 @@ struct RawContent<'a> {
     mime_type: Text<'a>,
 }
 
-impl RawEntry<'_> {
+impl<'a> RawEntry<'a> {
+    /// Puts back the `response.content.text` read apart (see `body`); false when the entry
+    /// has no such object to put it in.
+    pub fn set_response_text(&mut self, text: Cow<'a, str>) -> bool {
+        let content = self
+            .response
+            .0
+            .as_mut()
+            .and_then(|response| response.content.0.as_mut());
+        match content {
+            Some(content) => {
+                content.text = Text(Some(text));
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The exchange at `entries[n]`, or `None` when the entry has no `request` object.
     pub fn into_exchange(self, n: u64) -> Option<Exchange> {
         let request = self.request.0?.into_request();

@@ -8,12 +8,15 @@
 //! nested too deep, invalid UTF-8) stops the input with a [`Fatal`] error, keeping the
 //! exchanges already emitted.
 
+mod body;
 mod entry;
 mod lenient;
 mod scan;
 
 use std::io::BufRead;
+use std::ops::Range;
 
+use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::error::Category;
 
@@ -22,7 +25,7 @@ use self::lenient::Text;
 use self::scan::{Limits, ScanError, Scanner};
 use super::{Fatal, Sink};
 use crate::input::io_message;
-use crate::model::Location;
+use crate::model::{Exchange, Location};
 
 /// Raw bytes kept of any one string of an entry: enough for 64 KiB of body text even when
 /// every character is escaped (`\u00e9` is 6 bytes) or base64-encoded.
@@ -31,42 +34,109 @@ const STRING_LIMIT: usize = 512 * 1024;
 /// An entry larger than this (after cutting long strings) is skipped as a record error.
 const ENTRY_LIMIT: usize = 32 * 1024 * 1024;
 
-/// The entry buffer is released after an entry larger than this, so one big entry does not
-/// hold memory for the rest of the file.
+/// Entries are framed in batches of about this many bytes (or [`BATCH_ENTRIES`] entries):
+/// one batch is parsed on another thread while the next is framed and the previous one's
+/// exchanges are passed on, so memory stays a few batches whatever the file's size.
+const BATCH_BYTES: usize = 1024 * 1024;
+const BATCH_ENTRIES: usize = 512;
+
+/// The fewest entries of a batch parsed as one share of work.
+const PARSE_SHARE: usize = 16;
+
+/// A batch buffer is released rather than reused after holding more than this (one big
+/// entry does not hold memory for the rest of the file).
 const KEEP_BUFFER: usize = 4 * 1024 * 1024;
 
 const ENTRY_LIMITS: Limits = Limits {
     string: STRING_LIMIT,
     total: ENTRY_LIMIT,
+    watch_body: true,
 };
 
 /// Object keys and `log.creator` are small; larger ones are only skipped.
 const SMALL_LIMITS: Limits = Limits {
     string: 1024,
     total: 64 * 1024,
+    watch_body: false,
 };
 
 /// Reads a HAR document into `sink`, one exchange per `log.entries` element.
 pub fn read(input: &mut dyn BufRead, sink: &mut Sink) -> Result<(), Fatal> {
     let mut document = Document {
         scan: Scanner::new(input),
-        entry: Vec::with_capacity(64 * 1024),
         scratch: Vec::new(),
         next_entry: 0,
         saw_entries: false,
+        first_entry: true,
     };
     document.read(sink)
 }
 
 struct Document<'r> {
     scan: Scanner<'r>,
-    /// The bytes of the entry being read, reused from one entry to the next.
-    entry: Vec<u8>,
     /// Keys and other small values.
     scratch: Vec<u8>,
     /// The position of the next element of `log.entries`.
     next_entry: u64,
     saw_entries: bool,
+    /// No element of `log.entries` was framed yet (no comma expected).
+    first_entry: bool,
+}
+
+/// Framed entries waiting to be parsed, their bytes back to back in one buffer.
+#[derive(Default)]
+struct Batch {
+    bytes: Vec<u8>,
+    entries: Vec<Framed>,
+}
+
+impl Batch {
+    fn is_full(&self) -> bool {
+        self.bytes.len() >= BATCH_BYTES || self.entries.len() >= BATCH_ENTRIES
+    }
+
+    /// An emptied batch, its buffers kept for the next one unless one entry made them big.
+    fn recycle(mut self) -> Batch {
+        if self.bytes.capacity() > KEEP_BUFFER {
+            return Batch::default();
+        }
+        self.bytes.clear();
+        self.entries.clear();
+        self
+    }
+}
+
+/// One element of `log.entries`, framed.
+struct Framed {
+    /// Its position in `log.entries`.
+    n: u64,
+    /// Its byte offset in the input.
+    start: u64,
+    /// Its bytes in [`Batch::bytes`]; `None` when it was too large and skipped.
+    bytes: Option<Range<usize>>,
+    /// Where its response body's content is in [`Batch::bytes`], when framing found one.
+    body: Option<Range<usize>>,
+}
+
+/// What became of a framed entry.
+// Nearly every entry is an exchange: boxing it would only add an allocation to each.
+#[allow(clippy::large_enum_variant)]
+enum Parsed {
+    Exchange(Exchange),
+    /// A record error at `entries[n]`; the entry keeps its index.
+    Error(u64, String),
+    /// The rest of the input cannot be read.
+    Fatal(Fatal),
+}
+
+/// How framing a batch stopped.
+enum Framing {
+    /// The batch is full; more entries follow.
+    More,
+    /// `log.entries` ended.
+    End,
+    /// The document is broken after the entries framed so far.
+    Broken(Fatal),
 }
 
 #[derive(Deserialize, Default)]
@@ -165,57 +235,117 @@ impl Document<'_> {
         Ok(())
     }
 
+    /// Reads `log.entries` as a pipeline of batches: while batch k is parsed (on another
+    /// thread of the pool when one is free), this thread passes on the exchanges of batch
+    /// k-1 in order and frames batch k+1. Results are the same as reading one entry after
+    /// another: exchanges and errors reach the sink in entry order, and nothing after a
+    /// fatal error does.
     fn read_entries(&mut self, sink: &mut Sink) -> Result<(), Fatal> {
         self.scan.bump();
-        let mut first = true;
+        self.first_entry = true;
+        let mut framed = Batch::default();
+        let mut framing = self.frame_batch(&mut framed);
+        let mut spare = Batch::default();
+        let mut ready: Vec<Parsed> = Vec::new();
         loop {
-            let here = Location::Entry(self.next_entry);
-            let mut next = self.peek(here)?;
-            if !first {
-                match next {
-                    Some(b',') => {
-                        self.scan.bump();
-                        next = self.peek(here)?;
-                    }
-                    Some(b']') => {}
-                    Some(byte) => return Err(self.unexpected(here, byte, "',' or ']'")),
-                    None => return Err(self.fatal(here, ScanError::Eof)),
-                }
+            let more = matches!(framing, Framing::More);
+            if !more && ready.is_empty() {
+                // The last batch: nothing to overlap it with.
+                deliver(parse_batch(&framed), sink)?;
+                return match framing {
+                    Framing::Broken(fatal) => Err(fatal),
+                    _ => Ok(()),
+                };
             }
-            first = false;
-            match next {
-                // The end, also after a trailing comma.
-                Some(b']') => {
-                    self.scan.bump();
-                    return Ok(());
+            let mut parsed = Vec::new();
+            let mut next = spare;
+            let (delivered, next_framing) = rayon::in_place_scope(|scope| {
+                scope.spawn(|_| parsed = parse_batch(&framed));
+                let delivered = deliver(std::mem::take(&mut ready), sink);
+                let next_framing = (more && delivered.is_ok()).then(|| self.frame_batch(&mut next));
+                (delivered, next_framing)
+            });
+            delivered?;
+            spare = std::mem::replace(&mut framed, next).recycle();
+            ready = parsed;
+            match next_framing {
+                Some(status) => framing = status,
+                None => {
+                    deliver(ready, sink)?;
+                    return match framing {
+                        Framing::Broken(fatal) => Err(fatal),
+                        _ => Ok(()),
+                    };
                 }
-                Some(_) => self.read_entry(sink)?,
-                None => return Err(self.fatal(here, ScanError::Eof)),
             }
         }
     }
 
-    fn read_entry(&mut self, sink: &mut Sink) -> Result<(), Fatal> {
+    /// Frames entries into `batch` until it is full or `log.entries` ends.
+    fn frame_batch(&mut self, batch: &mut Batch) -> Framing {
+        loop {
+            match self.next_element() {
+                Ok(true) => {}
+                Ok(false) => return Framing::End,
+                Err(fatal) => return Framing::Broken(fatal),
+            }
+            if let Err(fatal) = self.frame_entry(batch) {
+                return Framing::Broken(fatal);
+            }
+            if batch.is_full() {
+                return Framing::More;
+            }
+        }
+    }
+
+    /// Moves to the next element of `log.entries`: false after its `]` (also after a
+    /// trailing comma).
+    fn next_element(&mut self) -> Result<bool, Fatal> {
+        let here = Location::Entry(self.next_entry);
+        let mut next = self.peek(here)?;
+        if !self.first_entry {
+            match next {
+                Some(b',') => {
+                    self.scan.bump();
+                    next = self.peek(here)?;
+                }
+                Some(b']') => {}
+                Some(byte) => return Err(self.unexpected(here, byte, "',' or ']'")),
+                None => return Err(self.fatal(here, ScanError::Eof)),
+            }
+        }
+        self.first_entry = false;
+        match next {
+            Some(b']') => {
+                self.scan.bump();
+                Ok(false)
+            }
+            Some(_) => Ok(true),
+            None => Err(self.fatal(here, ScanError::Eof)),
+        }
+    }
+
+    /// Cuts the next entry out of the input into `batch`.
+    fn frame_entry(&mut self, batch: &mut Batch) -> Result<(), Fatal> {
         let n = self.next_entry;
         self.next_entry += 1;
-        let here = Location::Entry(n);
         let start = self.scan.offset();
-        self.entry.clear();
+        let from = batch.bytes.len();
         let captured = self
             .scan
-            .value(Some(&mut self.entry), ENTRY_LIMITS)
-            .map_err(|e| self.fatal(here, e))?;
-        if captured.too_large {
-            sink.error_taking_index(
-                here,
-                format!("entry larger than {} MiB; skipped", ENTRY_LIMIT >> 20),
-            );
-        } else {
-            emit_entry(&self.entry, n, start, sink)?;
-        }
-        if self.entry.capacity() > KEEP_BUFFER {
-            self.entry = Vec::with_capacity(64 * 1024);
-        }
+            .value(Some(&mut batch.bytes), ENTRY_LIMITS)
+            .map_err(|e| self.fatal(Location::Entry(n), e))?;
+        let bytes = (!captured.too_large).then_some(from..batch.bytes.len());
+        let body = captured
+            .body
+            .filter(|body| body.len() >= body::MIN_LEN)
+            .map(|body| body.start - from..body.end - from);
+        batch.entries.push(Framed {
+            n,
+            start,
+            bytes,
+            body,
+        });
         Ok(())
     }
 
@@ -300,31 +430,72 @@ impl Document<'_> {
     }
 }
 
-/// Reads one captured entry (`start` is its byte offset in the input) and passes on its
-/// exchange, or records why it cannot be read. Invalid UTF-8 stops the input.
-fn emit_entry(bytes: &[u8], n: u64, start: u64, sink: &mut Sink) -> Result<(), Fatal> {
-    let here = Location::Entry(n);
-    let text = std::str::from_utf8(bytes).map_err(|err| {
-        Fatal::new(
-            here,
-            format!(
-                "invalid UTF-8 at byte {}: a HAR file must be UTF-8",
-                start + err.valid_up_to() as u64
+/// Parses a batch of framed entries, in order. The batch is split so that idle threads of
+/// the pool (the framing thread too, once it waits) can take a share.
+fn parse_batch(batch: &Batch) -> Vec<Parsed> {
+    batch
+        .entries
+        .par_iter()
+        .with_min_len(PARSE_SHARE)
+        .map(|framed| match &framed.bytes {
+            Some(range) => parse_entry(
+                &batch.bytes[range.clone()],
+                framed.n,
+                framed.start,
+                framed.body.clone(),
             ),
-        )
-    })?;
-    if !text.starts_with('{') {
-        sink.error_taking_index(here, "entry is not a JSON object");
-        return Ok(());
-    }
-    match serde_json::from_str::<RawEntry>(text) {
-        Ok(raw) => match raw.into_exchange(n) {
-            Some(exchange) => sink.exchange(exchange),
-            None => sink.error_taking_index(here, "entry has no \"request\" object"),
-        },
-        Err(err) => sink.error_taking_index(here, describe_entry_error(&err, text, start)),
+            None => Parsed::Error(
+                framed.n,
+                format!("entry larger than {} MiB; skipped", ENTRY_LIMIT >> 20),
+            ),
+        })
+        .collect()
+}
+
+/// Passes parsed entries on in order; a fatal one stops the input there.
+fn deliver(parsed: Vec<Parsed>, sink: &mut Sink) -> Result<(), Fatal> {
+    for outcome in parsed {
+        match outcome {
+            Parsed::Exchange(exchange) => sink.exchange(exchange),
+            Parsed::Error(n, message) => sink.error_taking_index(Location::Entry(n), message),
+            Parsed::Fatal(fatal) => return Err(fatal),
+        }
     }
     Ok(())
+}
+
+/// Reads one captured entry (`start` is its byte offset in the input) into its exchange,
+/// or says why it cannot be read. Invalid UTF-8 stops the input. With `body` (where its
+/// response body's content is in `bytes`), the body is first decoded apart.
+fn parse_entry(bytes: &[u8], n: u64, start: u64, body: Option<Range<usize>>) -> Parsed {
+    let here = Location::Entry(n);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            return Parsed::Fatal(Fatal::new(
+                here,
+                format!(
+                    "invalid UTF-8 at byte {}: a HAR file must be UTF-8",
+                    start + err.valid_up_to() as u64
+                ),
+            ));
+        }
+    };
+    if !text.starts_with('{') {
+        return Parsed::Error(n, "entry is not a JSON object".into());
+    }
+    let read = body.and_then(|body| body::read_entry(text, body, n));
+    let read = match read {
+        Some(read) => read,
+        None => match serde_json::from_str::<RawEntry>(text) {
+            Ok(raw) => raw.into_exchange(n),
+            Err(err) => return Parsed::Error(n, describe_entry_error(&err, text, start)),
+        },
+    };
+    match read {
+        Some(exchange) => Parsed::Exchange(exchange),
+        None => Parsed::Error(n, "entry has no \"request\" object".into()),
+    }
 }
 
 /// A serde_json error as a message that never quotes the input (serde_json's messages for
@@ -528,5 +699,193 @@ mod tests {
         let err = serde_json::from_str::<u16>("\"Bearer secret-token\"").unwrap_err();
         let message = describe_entry_error(&err, "\"Bearer secret-token\"", 0);
         assert!(!message.contains("secret"), "{message}");
+    }
+
+    /// What an entry gives, in a form tests can compare.
+    fn outcome(parsed: Parsed) -> Result<Exchange, String> {
+        match parsed {
+            Parsed::Exchange(exchange) => Ok(exchange),
+            Parsed::Error(n, message) => Err(format!("{n}: {message}")),
+            Parsed::Fatal(fatal) => Err(format!("fatal {}: {}", fatal.location, fatal.message)),
+        }
+    }
+
+    #[test]
+    fn bodies_read_apart_give_what_the_whole_entry_gives() {
+        let json = r#"{\"data\":[{\"id\":\"dev_0001\",\"name\":\"Sensor \\\"north\\\" é \u00e9 \ud83d\ude00\"}]}"#.repeat(8);
+        let image = "iVBORw0KGgo".repeat(40);
+        let long = "x".repeat(body::MIN_LEN);
+        let entries = [
+            // (entry, whether the body is read apart)
+            (
+                format!(
+                    r#"{{"request":{{"method":"GET","url":"https://a/"}},"response":{{"status":401,"content":{{"mimeType":"application/json","text":"{json}"}}}}}}"#
+                ),
+                true,
+            ),
+            (
+                format!(
+                    r#"{{"request":{{}},"response":{{"status":200,"content":{{"mimeType":"image/png","encoding":"base64","text":"{image}"}}}}}}"#
+                ),
+                true,
+            ),
+            (
+                format!(
+                    r#"{{"request":{{}},"response":{{"status":200,"content":{{"text":"{long}\x"}}}}}}"#
+                ),
+                true,
+            ),
+            (
+                format!(
+                    r#"{{"request":{{}},"response":{{"status":200,"content":{{"text":"{long}\ud83d"}}}}}}"#
+                ),
+                true,
+            ),
+            (
+                format!(
+                    "{{\"request\":{{}},\"response\":{{\"content\":{{\"text\":\"{long}\t\"}}}}}}"
+                ),
+                true,
+            ),
+            (
+                format!(
+                    r#"{{"request":{{}},"response":{{"content":{{"text":"{long}","text":"b"}}}}}}"#
+                ),
+                true,
+            ),
+            (
+                format!(
+                    r#"{{"request":{{}},"response":{{"content":{{"text":"{long}"}}}},"response":{{}}}}"#
+                ),
+                true,
+            ),
+            (
+                format!(r#"{{"response":{{"status":200,"content":{{"text":"{long}"}}}}}}"#),
+                true,
+            ),
+            (
+                format!(
+                    r#"{{"request":{{}},"response":{{"status":200,"content":{{"text":"{long}"}}}},"x":[1,]}}"#
+                ),
+                true,
+            ),
+            (
+                r#"{"request":{},"response":{"content":{"text":"short"}}}"#.to_owned(),
+                false,
+            ),
+            (
+                format!(r#"{{"request":{{}},"response":{{"content":"{long}"}}}}"#),
+                false,
+            ),
+        ];
+        for (n, (entry, apart)) in entries.iter().enumerate() {
+            let mut batch = Batch::default();
+            let mut input = entry.as_bytes();
+            let mut document = Document {
+                scan: Scanner::new(&mut input),
+                scratch: Vec::new(),
+                next_entry: n as u64,
+                saw_entries: true,
+                first_entry: true,
+            };
+            document.frame_entry(&mut batch).unwrap();
+            let framed = &batch.entries[0];
+            assert_eq!(framed.body.is_some(), *apart, "{entry}");
+            let bytes = &batch.bytes[framed.bytes.clone().unwrap()];
+            let whole = outcome(parse_entry(bytes, framed.n, 7, None));
+            let split = outcome(parse_entry(bytes, framed.n, 7, framed.body.clone()));
+            assert_eq!(split, whole, "{entry}");
+            // Valid entries really take the way apart; invalid ones fall back.
+            if let Some(range) = framed.body.clone() {
+                let text = std::str::from_utf8(bytes).unwrap();
+                let valid = whole.is_ok() || whole.as_ref().is_err_and(|e| e.contains("request"));
+                assert_eq!(body::read_entry(text, range, 0).is_some(), valid, "{entry}");
+            }
+        }
+    }
+
+    /// A HAR of `count` entries: mostly exchanges with bodies long enough to be read apart,
+    /// some entries that are record errors.
+    fn many_entries(count: usize) -> String {
+        let body = format!(
+            r#"{{\"error\":\"invalid_token\",\"pad\":\"{}\"}}"#,
+            "p".repeat(300)
+        );
+        let entries: Vec<String> = (0..count)
+            .map(|n| match n % 97 {
+                13 => "\"not an object\"".to_owned(),
+                14 => r#"{"response":{"status":401}}"#.to_owned(),
+                15 => r#"{"request":{"url":1} "a":2}"#.to_owned(),
+                _ => format!(
+                    r#"{{"request":{{"method":"GET","url":"https://a/{n}"}},"response":{{"status":{},"content":{{"text":"{body}"}}}}}}"#,
+                    if n % 5 == 0 { 401 } else { 200 }
+                ),
+            })
+            .collect();
+        format!(r#"{{"log":{{"entries":[{}]}}}}"#, entries.join(",\n"))
+    }
+
+    fn read_in_pool(threads: usize, text: &[u8]) -> Outcome {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| read_har(text))
+    }
+
+    #[test]
+    fn batches_give_the_entries_in_order_whatever_the_threads() {
+        let text = many_entries(3 * BATCH_ENTRIES + 7);
+        let one = read_in_pool(1, text.as_bytes());
+        assert!(one.fatal.is_none());
+        let expected_errors = (0..3 * BATCH_ENTRIES + 7)
+            .filter(|n| (13..=15).contains(&(n % 97)))
+            .count();
+        assert_eq!(one.stats.errors_total as usize, expected_errors);
+        assert_eq!(one.exchanges.len(), 3 * BATCH_ENTRIES + 7 - expected_errors);
+        for exchange in &one.exchanges {
+            let Location::Entry(n) = exchange.origin.location else {
+                panic!("not an entry");
+            };
+            assert_eq!(exchange.origin.index, n);
+            assert_eq!(exchange.request.url, format!("https://a/{n}"));
+            let body = exchange.response.as_ref().unwrap().body.as_ref().unwrap();
+            assert!(body.text.starts_with(r#"{"error":"invalid_token""#));
+        }
+        let four = read_in_pool(4, text.as_bytes());
+        assert_eq!(four.exchanges, one.exchanges);
+        assert_eq!(four.stats.errors, one.stats.errors);
+        assert_eq!(four.stats.unauthorized, one.stats.unauthorized);
+    }
+
+    #[test]
+    fn a_fatal_error_in_a_later_batch_keeps_what_came_before() {
+        let count = 3 * BATCH_ENTRIES;
+        let text = many_entries(count);
+        // Invalid UTF-8 inside entry 1000's URL.
+        let at = text.find("https://a/1000\"").unwrap() + 10;
+        let mut bad_utf8 = text.clone().into_bytes();
+        bad_utf8[at] = 0xFF;
+        // Truncated inside entry 1200.
+        let cut = text.find("https://a/1200\"").unwrap();
+        for threads in [1, 3] {
+            let out = read_in_pool(threads, &bad_utf8);
+            let fatal = out.fatal.unwrap();
+            assert_eq!(fatal.location, Location::Entry(1000));
+            assert!(fatal.message.contains("UTF-8"));
+            assert_eq!(out.exchanges.last().unwrap().origin.index, 999);
+            assert!(
+                out.stats
+                    .errors
+                    .iter()
+                    .all(|e| e.location != "entries[1001]")
+            );
+
+            let out = read_in_pool(threads, &text.as_bytes()[..cut]);
+            let fatal = out.fatal.unwrap();
+            assert_eq!(fatal.location, Location::Entry(1200));
+            assert!(fatal.message.contains("truncated"));
+            assert_eq!(out.exchanges.last().unwrap().origin.index, 1199);
+        }
     }
 }
