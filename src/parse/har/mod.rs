@@ -408,6 +408,7 @@ impl Document<'_> {
 
 /// Parses a batch of framed entries, in order.
 fn parse_batch(batch: &Batch) -> Vec<Parsed> {
+    let mut scratch = String::new();
     batch
         .entries
         .iter()
@@ -417,6 +418,7 @@ fn parse_batch(batch: &Batch) -> Vec<Parsed> {
                 framed.n,
                 framed.start,
                 framed.body.clone(),
+                &mut scratch,
             ),
             None => Parsed::Error(
                 framed.n,
@@ -440,8 +442,15 @@ fn deliver(parsed: Vec<Parsed>, sink: &mut Sink) -> Result<(), Fatal> {
 
 /// Reads one captured entry (`start` is its byte offset in the input) into its exchange,
 /// or says why it cannot be read. Invalid UTF-8 stops the input. With `body` (where its
-/// response body's content is in `bytes`), the body is first decoded apart.
-fn parse_entry(bytes: &[u8], n: u64, start: u64, body: Option<Range<usize>>) -> Parsed {
+/// response body's content is in `bytes`), the body is first decoded apart (`scratch`
+/// holds the rest of the entry).
+fn parse_entry(
+    bytes: &[u8],
+    n: u64,
+    start: u64,
+    body: Option<Range<usize>>,
+    scratch: &mut String,
+) -> Parsed {
     let here = Location::Entry(n);
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -458,7 +467,7 @@ fn parse_entry(bytes: &[u8], n: u64, start: u64, body: Option<Range<usize>>) -> 
     if !text.starts_with('{') {
         return Parsed::Error(n, "entry is not a JSON object".into());
     }
-    let read = body.and_then(|body| body::read_entry(text, body, n));
+    let read = body.and_then(|body| body::read_entry(text, body, n, scratch));
     let read = match read {
         Some(read) => read,
         None => match serde_json::from_str::<RawEntry>(text) {
@@ -766,14 +775,22 @@ mod tests {
             let framed = &batch.entries[0];
             assert_eq!(framed.body.is_some(), *apart, "{entry}");
             let bytes = &batch.bytes[framed.bytes.clone().unwrap()];
-            let whole = outcome(parse_entry(bytes, framed.n, 7, None));
-            let split = outcome(parse_entry(bytes, framed.n, 7, framed.body.clone()));
+            let scratch = &mut String::new();
+            let whole = outcome(parse_entry(bytes, framed.n, 7, None, scratch));
+            let split = outcome(parse_entry(
+                bytes,
+                framed.n,
+                7,
+                framed.body.clone(),
+                scratch,
+            ));
             assert_eq!(split, whole, "{entry}");
             // Valid entries really take the way apart; invalid ones fall back.
             if let Some(range) = framed.body.clone() {
                 let text = std::str::from_utf8(bytes).unwrap();
                 let valid = whole.is_ok() || whole.as_ref().is_err_and(|e| e.contains("request"));
-                assert_eq!(body::read_entry(text, range, 0).is_some(), valid, "{entry}");
+                let fast = body::read_entry(text, range, 0, scratch);
+                assert_eq!(fast.is_some(), valid, "{entry}");
             }
         }
     }
