@@ -21,13 +21,18 @@ pub const MIN_LEN: usize = 256;
 
 /// Reads entry `n` (`text`), whose response body content is at `body` in it, as
 /// [`RawEntry::into_exchange`] does; `None` when anything is unusual (the caller then
-/// parses the whole entry).
-pub fn read_entry(text: &str, body: Range<usize>, n: u64) -> Option<Option<Exchange>> {
+/// parses the whole entry). `rest` is scratch space for the entry without its body.
+pub fn read_entry(
+    text: &str,
+    body: Range<usize>,
+    n: u64,
+    rest: &mut String,
+) -> Option<Option<Exchange>> {
     let decoded = unescape(text.get(body.clone())?)?;
-    let mut rest = String::with_capacity(text.len() - body.len());
+    rest.clear();
     rest.push_str(text.get(..body.start)?);
     rest.push_str(text.get(body.end..)?);
-    let mut raw: RawEntry = serde_json::from_str(&rest).ok()?;
+    let mut raw: RawEntry = serde_json::from_str(rest).ok()?;
     if !raw.set_response_text(decoded) {
         return None;
     }

@@ -197,8 +197,8 @@ impl RawResponse<'_> {
 }
 
 impl RawContent<'_> {
-    fn body(&self) -> Option<Body> {
-        let text = self.text.0.as_deref()?;
+    fn body(self) -> Option<Body> {
+        let text = self.text.0?;
         let base64 = self
             .encoding
             .non_empty()
@@ -208,11 +208,23 @@ impl RawContent<'_> {
             if is_binary_type(self.mime_type.as_str()) {
                 return None;
             }
-            if let Some(bytes) = decode_base64_head(text) {
+            if let Some(bytes) = decode_base64_head(&text) {
                 return Some(Body::from_bytes(&bytes));
             }
         }
-        Some(Body::from_text(text))
+        Some(body_from_text(text))
+    }
+}
+
+/// [`Body::from_text`], keeping an unescaped text that is already owned rather than
+/// copying it.
+fn body_from_text(text: Cow<'_, str>) -> Body {
+    match text {
+        Cow::Owned(text) if text.len() <= BODY_LIMIT => Body {
+            text,
+            truncated: false,
+        },
+        text => Body::from_text(&text),
     }
 }
 

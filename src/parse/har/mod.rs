@@ -16,7 +16,6 @@ mod scan;
 use std::io::BufRead;
 use std::ops::Range;
 
-use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::error::Category;
 
@@ -34,14 +33,10 @@ const STRING_LIMIT: usize = 512 * 1024;
 /// An entry larger than this (after cutting long strings) is skipped as a record error.
 const ENTRY_LIMIT: usize = 32 * 1024 * 1024;
 
-/// Entries are framed in batches of about this many bytes (or [`BATCH_ENTRIES`] entries):
-/// one batch is parsed on another thread while the next is framed and the previous one's
-/// exchanges are passed on, so memory stays a few batches whatever the file's size.
+/// Entries are framed in batches of about this many bytes (or [`BATCH_ENTRIES`] entries),
+/// which bounds memory whatever the file's size.
 const BATCH_BYTES: usize = 1024 * 1024;
 const BATCH_ENTRIES: usize = 512;
-
-/// The fewest entries of a batch parsed as one share of work.
-const PARSE_SHARE: usize = 16;
 
 /// A batch buffer is released rather than reused after holding more than this (one big
 /// entry does not hold memory for the rest of the file).
@@ -137,6 +132,16 @@ enum Framing {
     End,
     /// The document is broken after the entries framed so far.
     Broken(Fatal),
+}
+
+impl Framing {
+    /// The result of reading `log.entries` once the last batch is passed on.
+    fn finish(self) -> Result<(), Fatal> {
+        match self {
+            Framing::Broken(fatal) => Err(fatal),
+            Framing::More | Framing::End => Ok(()),
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -235,49 +240,20 @@ impl Document<'_> {
         Ok(())
     }
 
-    /// Reads `log.entries` as a pipeline of batches: while batch k is parsed (on another
-    /// thread of the pool when one is free), this thread passes on the exchanges of batch
-    /// k-1 in order and frames batch k+1. Results are the same as reading one entry after
-    /// another: exchanges and errors reach the sink in entry order, and nothing after a
-    /// fatal error does.
+    /// Reads `log.entries` one batch of entries after another: framing a batch, then
+    /// parsing it and passing its exchanges on. The sink sees exchanges and errors in entry
+    /// order, and nothing after a fatal error.
     fn read_entries(&mut self, sink: &mut Sink) -> Result<(), Fatal> {
         self.scan.bump();
         self.first_entry = true;
-        let mut framed = Batch::default();
-        let mut framing = self.frame_batch(&mut framed);
-        let mut spare = Batch::default();
-        let mut ready: Vec<Parsed> = Vec::new();
+        let mut batch = Batch::default();
         loop {
-            let more = matches!(framing, Framing::More);
-            if !more && ready.is_empty() {
-                // The last batch: nothing to overlap it with.
-                deliver(parse_batch(&framed), sink)?;
-                return match framing {
-                    Framing::Broken(fatal) => Err(fatal),
-                    _ => Ok(()),
-                };
+            let framing = self.frame_batch(&mut batch);
+            deliver(parse_batch(&batch), sink)?;
+            if !matches!(framing, Framing::More) {
+                return framing.finish();
             }
-            let mut parsed = Vec::new();
-            let mut next = spare;
-            let (delivered, next_framing) = rayon::in_place_scope(|scope| {
-                scope.spawn(|_| parsed = parse_batch(&framed));
-                let delivered = deliver(std::mem::take(&mut ready), sink);
-                let next_framing = (more && delivered.is_ok()).then(|| self.frame_batch(&mut next));
-                (delivered, next_framing)
-            });
-            delivered?;
-            spare = std::mem::replace(&mut framed, next).recycle();
-            ready = parsed;
-            match next_framing {
-                Some(status) => framing = status,
-                None => {
-                    deliver(ready, sink)?;
-                    return match framing {
-                        Framing::Broken(fatal) => Err(fatal),
-                        _ => Ok(()),
-                    };
-                }
-            }
+            batch = batch.recycle();
         }
     }
 
@@ -430,19 +406,19 @@ impl Document<'_> {
     }
 }
 
-/// Parses a batch of framed entries, in order. The batch is split so that idle threads of
-/// the pool (the framing thread too, once it waits) can take a share.
+/// Parses a batch of framed entries, in order.
 fn parse_batch(batch: &Batch) -> Vec<Parsed> {
+    let mut scratch = String::new();
     batch
         .entries
-        .par_iter()
-        .with_min_len(PARSE_SHARE)
+        .iter()
         .map(|framed| match &framed.bytes {
             Some(range) => parse_entry(
                 &batch.bytes[range.clone()],
                 framed.n,
                 framed.start,
                 framed.body.clone(),
+                &mut scratch,
             ),
             None => Parsed::Error(
                 framed.n,
@@ -466,8 +442,15 @@ fn deliver(parsed: Vec<Parsed>, sink: &mut Sink) -> Result<(), Fatal> {
 
 /// Reads one captured entry (`start` is its byte offset in the input) into its exchange,
 /// or says why it cannot be read. Invalid UTF-8 stops the input. With `body` (where its
-/// response body's content is in `bytes`), the body is first decoded apart.
-fn parse_entry(bytes: &[u8], n: u64, start: u64, body: Option<Range<usize>>) -> Parsed {
+/// response body's content is in `bytes`), the body is first decoded apart (`scratch`
+/// holds the rest of the entry).
+fn parse_entry(
+    bytes: &[u8],
+    n: u64,
+    start: u64,
+    body: Option<Range<usize>>,
+    scratch: &mut String,
+) -> Parsed {
     let here = Location::Entry(n);
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -484,7 +467,7 @@ fn parse_entry(bytes: &[u8], n: u64, start: u64, body: Option<Range<usize>>) -> 
     if !text.starts_with('{') {
         return Parsed::Error(n, "entry is not a JSON object".into());
     }
-    let read = body.and_then(|body| body::read_entry(text, body, n));
+    let read = body.and_then(|body| body::read_entry(text, body, n, scratch));
     let read = match read {
         Some(read) => read,
         None => match serde_json::from_str::<RawEntry>(text) {
@@ -792,14 +775,22 @@ mod tests {
             let framed = &batch.entries[0];
             assert_eq!(framed.body.is_some(), *apart, "{entry}");
             let bytes = &batch.bytes[framed.bytes.clone().unwrap()];
-            let whole = outcome(parse_entry(bytes, framed.n, 7, None));
-            let split = outcome(parse_entry(bytes, framed.n, 7, framed.body.clone()));
+            let scratch = &mut String::new();
+            let whole = outcome(parse_entry(bytes, framed.n, 7, None, scratch));
+            let split = outcome(parse_entry(
+                bytes,
+                framed.n,
+                7,
+                framed.body.clone(),
+                scratch,
+            ));
             assert_eq!(split, whole, "{entry}");
             // Valid entries really take the way apart; invalid ones fall back.
             if let Some(range) = framed.body.clone() {
                 let text = std::str::from_utf8(bytes).unwrap();
                 let valid = whole.is_ok() || whole.as_ref().is_err_and(|e| e.contains("request"));
-                assert_eq!(body::read_entry(text, range, 0).is_some(), valid, "{entry}");
+                let fast = body::read_entry(text, range, 0, scratch);
+                assert_eq!(fast.is_some(), valid, "{entry}");
             }
         }
     }
