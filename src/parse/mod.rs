@@ -14,6 +14,7 @@ pub mod http;
 pub mod jsonl;
 pub mod lines;
 pub mod paste;
+pub mod ticket;
 
 use std::io::BufRead;
 use std::sync::Arc;
