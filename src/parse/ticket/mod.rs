@@ -9,4 +9,5 @@
 //! restate one response, and builds an exchange from the lines around each.
 
 pub mod dump;
+pub mod phrasing;
 pub mod unquote;
