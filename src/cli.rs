@@ -51,6 +51,13 @@ pub struct AnalyzeArgs {
     #[arg(long, value_enum, default_value_t = InputFormatArg::Auto, value_name = "FORMAT")]
     pub input_format: InputFormatArg,
 
+    /// Do not read text that matches no capture format as ticket text (pasted exceptions,
+    /// tool errors, dumps, log lines); list it as not a capture instead.
+    ///
+    /// Example: --no-ticket
+    #[arg(long)]
+    pub no_ticket: bool,
+
     /// Report format written to stdout (or to --output).
     ///
     /// Example: -f json
@@ -211,6 +218,8 @@ pub enum InputFormatArg {
     Curl,
     Http,
     Jsonl,
+    /// Ticket text: exceptions, tool errors, dumps, log lines, fragments.
+    Ticket,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

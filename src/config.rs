@@ -29,6 +29,8 @@ pub struct Config {
     pub inputs: Vec<String>,
     /// `None` detects each source's format by content.
     pub input_format: Option<Format>,
+    /// Read text that matches no capture format as ticket text.
+    pub ticket: bool,
     pub output_format: OutputFormat,
     pub output: Option<PathBuf>,
     pub summary_csv: Option<PathBuf>,
@@ -69,6 +71,7 @@ impl Config {
         let context = crate::diagnose::context_from_args(&args)?;
         Ok(Config {
             input_format: input_format(args.input_format),
+            ticket: !args.no_ticket,
             output_format,
             output: args.output,
             summary_csv: args.summary_csv,
@@ -92,6 +95,7 @@ fn input_format(arg: InputFormatArg) -> Option<Format> {
         InputFormatArg::Curl => Some(Format::Curl),
         InputFormatArg::Http => Some(Format::Http),
         InputFormatArg::Jsonl => Some(Format::Jsonl),
+        InputFormatArg::Ticket => Some(Format::Ticket),
     }
 }
 

@@ -60,6 +60,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
     let progress = progress_for(config);
     let options = ReadOptions {
         forced_format: config.input_format,
+        ticket: config.ticket,
         context: &config.context,
         limits: config.limits,
         keep_findings: config.presentation.explain.is_some(),

@@ -21,6 +21,8 @@ pub enum Location {
     Entry(u64),
     /// An element of a top-level JSON array: `[N]`.
     Element(u64),
+    /// A range of 1-based physical lines of a text input (a pasted response): `lines N-M`.
+    Lines(u64, u64),
     /// The input as a whole (an error that no record can be blamed for).
     Whole,
 }
@@ -31,6 +33,8 @@ impl fmt::Display for Location {
             Location::Line(n) => write!(f, "line {n}"),
             Location::Entry(n) => write!(f, "entries[{n}]"),
             Location::Element(n) => write!(f, "[{n}]"),
+            Location::Lines(a, b) if a == b => write!(f, "line {a}"),
+            Location::Lines(a, b) => write!(f, "lines {a}-{b}"),
             Location::Whole => f.write_str("input"),
         }
     }

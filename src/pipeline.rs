@@ -38,6 +38,8 @@ impl SourceOutput {
 #[derive(Debug, Clone, Copy)]
 pub struct ReadOptions<'a> {
     pub forced_format: Option<Format>,
+    /// Text that matches no capture format is read as ticket text.
+    pub ticket: bool,
     pub context: &'a Context,
     pub limits: archive::Limits,
     /// Keep every finding in memory (for `--explain`), never spilling to disk.
@@ -167,6 +169,7 @@ fn analyze_text(
     let format = options.forced_format.or_else(|| {
         let hint = input::extension_hint(name);
         detect::detect(&peeked.prefix, hint.as_deref())
+            .or_else(|| ticket_text(options.ticket, explicit, hint.as_deref()))
     });
     let source: Arc<str> = Arc::from(name);
     let Some(format) = format else {
@@ -218,6 +221,17 @@ pub fn read_and_judge(
         findings,
         timelines,
     }
+}
+
+/// Text that matched no capture format is ticket text, unless refused, or unless it is a
+/// source-code file met in a folder walk (code names statuses it never received).
+fn ticket_text(allowed: bool, explicit: bool, extension: Option<&str>) -> Option<Format> {
+    const SOURCE_CODE: [&str; 18] = [
+        "py", "js", "ts", "jsx", "tsx", "java", "kt", "go", "rs", "rb", "php", "cs", "c", "cpp",
+        "h", "swift", "scala", "mjs",
+    ];
+    let code = extension.is_some_and(|e| SOURCE_CODE.contains(&e.to_ascii_lowercase().as_str()));
+    (allowed && (explicit || !code)).then_some(Format::Ticket)
 }
 
 fn not_a_capture(source: Arc<str>, explicit: bool, empty: bool) -> SourceOutput {

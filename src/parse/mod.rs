@@ -35,6 +35,8 @@ pub enum Format {
     Curl,
     Http,
     Jsonl,
+    /// Ticket text: what people paste (exceptions, tool errors, dumps, log lines, fragments).
+    Ticket,
     Text,
 }
 
@@ -45,6 +47,7 @@ impl Format {
             Format::Curl => "curl",
             Format::Http => "http",
             Format::Jsonl => "jsonl",
+            Format::Ticket => "ticket",
             Format::Text => "text",
         }
     }
@@ -226,6 +229,7 @@ pub fn read(format: Format, input: &mut dyn BufRead, sink: &mut Sink) {
         Format::Curl => curl::read(input, sink),
         Format::Http => http::read(input, sink),
         Format::Jsonl => jsonl::read(input, sink),
+        Format::Ticket => ticket::read(input, sink),
         Format::Text => Ok(()),
     };
     if let Err(fatal) = result {

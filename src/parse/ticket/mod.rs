@@ -3,11 +3,306 @@
 //! The reader never refuses text: it finds each response the text reports and makes it one
 //! exchange with what the text says of it.
 //!
-//! Stages: [`unquote`] removes quoting (fences, indentation, `> `, prompts, per-line
-//! prefixes); [`dump`] reads key/value structures in any language's print syntax; the engine
-//! finds anchors (statements of a status) through the phrasing table, groups the anchors that
-//! restate one response, and builds an exchange from the lines around each.
+//! Stages, per window of lines: [`unquote`] removes quoting (fences, indentation, `> `,
+//! prompts, per-line prefixes); [`phrasing`] finds the statuses the lines name (templates of
+//! clients, tools and servers, in a data table); [`facts`] reads what tells responses apart
+//! (timestamps, request ids, request lines); [`group`] makes the mentions that restate one
+//! response one; [`build`] turns each into an exchange with the lines around it.
 
+pub mod build;
 pub mod dump;
+pub mod facts;
+pub mod group;
 pub mod phrasing;
 pub mod unquote;
+
+use std::cell::RefCell;
+use std::io::BufRead;
+
+use super::command::{self, Command, CommandLines};
+use super::lines::{self, MAX_LINE};
+use super::{Fatal, Sink, for_each_line};
+use build::Text;
+use group::{LineInfo, Reported};
+use phrasing::{Kind, Mention};
+
+/// Lines are analysed in windows of about this many lines, cut at a blank line, so a large
+/// text streams in bounded memory.
+const WINDOW_LINES: usize = 4_000;
+/// A window is cut here even without a blank line.
+const MAX_WINDOW_LINES: usize = 16_000;
+
+pub fn read(input: &mut dyn BufRead, sink: &mut Sink) -> Result<(), Fatal> {
+    let reader = RefCell::new(Window::new(sink));
+    let result = for_each_line(
+        input,
+        MAX_LINE,
+        |number, bytes| reader.borrow_mut().push(number, &lines::decode(bytes)),
+        |number, len| lines::LineTrouble::too_long(reader.borrow_mut().sink, number, len),
+    );
+    reader.into_inner().flush();
+    result.map_err(|err| lines::read_failure(&err))
+}
+
+struct Window<'s, 'a> {
+    sink: &'s mut Sink<'a>,
+    lines: Vec<(u64, String)>,
+}
+
+impl<'s, 'a> Window<'s, 'a> {
+    fn new(sink: &'s mut Sink<'a>) -> Self {
+        Window {
+            sink,
+            lines: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, number: u64, line: &str) {
+        let blank = line.trim().is_empty();
+        self.lines.push((number, line.to_owned()));
+        if (blank && self.lines.len() >= WINDOW_LINES) || self.lines.len() >= MAX_WINDOW_LINES {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.lines.is_empty() {
+            return;
+        }
+        let lines = std::mem::take(&mut self.lines);
+        analyze(&lines, self.sink);
+    }
+}
+
+/// Finds the responses of one window and hands each to the sink as an exchange.
+fn analyze(raw: &[(u64, String)], sink: &mut Sink) {
+    let borrowed: Vec<(u64, &str)> = raw.iter().map(|(n, l)| (*n, l.as_str())).collect();
+    let clean = unquote::unquote(&borrowed);
+    let texts: Vec<&str> = clean.iter().map(|l| l.text.as_str()).collect();
+    let numbers: Vec<u64> = clean.iter().map(|l| l.number).collect();
+    let documentation = looks_like_documentation(&texts);
+    let info = line_infos(&texts, documentation);
+    let commands = commands(&texts);
+    let mut responses = group::group(&info, &texts);
+    responses.extend(inferred_responses(&info, &texts, &responses));
+    responses.sort_by_key(Reported::first_line);
+    let text = Text {
+        lines: &texts,
+        numbers: &numbers,
+        info: &info,
+        commands: &commands,
+    };
+    let owned = owned_by_each(&text, &responses);
+    let joined = join_statements(&text, &responses, &owned);
+    for ((response, owned), joined) in responses.iter().zip(&owned).zip(&joined) {
+        if response.status == 0 {
+            continue;
+        }
+        sink.exchange(build::exchange(&text, response, owned, joined));
+    }
+    let read = responses.len() as u64;
+    let skipped = (texts.len() as u64).saturating_sub(read);
+    for _ in 0..skipped.min(1) {
+        sink.skip();
+    }
+}
+
+fn line_infos(texts: &[&str], documentation: bool) -> Vec<LineInfo> {
+    let mut block = 0usize;
+    let mut previous_blank = true;
+    texts
+        .iter()
+        .map(|line| {
+            let blank = line.trim().is_empty();
+            if !blank && previous_blank {
+                block += 1;
+            }
+            previous_blank = blank;
+            let mentions: Vec<Mention> = if blank {
+                Vec::new()
+            } else {
+                phrasing::mentions(line)
+                    .into_iter()
+                    .filter(|m| !documentation || m.kind == Kind::Prose)
+                    .collect()
+            };
+            let facts_wanted = !blank;
+            LineInfo {
+                block,
+                stamp: facts_wanted.then(|| facts::stamp(line)).flatten(),
+                request_id: facts_wanted.then(|| facts::request_id(line)).flatten(),
+                request: facts_wanted.then(|| facts::request_ref(line)).flatten(),
+                mentions,
+            }
+        })
+        .collect()
+}
+
+/// Commands pasted in the text (curl, HTTPie, PowerShell), with their first line.
+fn commands(texts: &[&str]) -> Vec<(usize, Command)> {
+    let mut found = Vec::new();
+    let mut index = 0;
+    while index < texts.len() {
+        let Some(tool) = command::tool_of(texts[index]) else {
+            index += 1;
+            continue;
+        };
+        let mut lines = CommandLines::start(index as u64, texts[index], tool);
+        let start = index;
+        index += 1;
+        while !lines.complete() && index < texts.len() {
+            lines.push(texts[index]);
+            index += 1;
+        }
+        if let Some(command) = lines.parse() {
+            found.push((start, command));
+        }
+    }
+    found
+}
+
+/// Responses whose status is not stated: a challenge without `error="insufficient_scope"`
+/// in a block that states no status.
+fn inferred_responses(info: &[LineInfo], texts: &[&str], stated: &[Reported]) -> Vec<Reported> {
+    let mut inferred: Vec<Reported> = Vec::new();
+    for (index, line) in texts.iter().enumerate() {
+        let Some(challenge) = build::challenge_on(line) else {
+            continue;
+        };
+        if challenge.contains("insufficient_scope") {
+            continue;
+        }
+        let block = info[index].block;
+        let stated_here = info
+            .iter()
+            .any(|i| i.block == block && !i.mentions.is_empty())
+            || stated
+                .iter()
+                .any(|r| r.mentions.iter().any(|m| info[m.0].block == block));
+        let known = inferred.iter().any(|r| info[r.first_line()].block == block);
+        if !stated_here && !known && stated.is_empty() {
+            inferred.push(Reported {
+                status: 401,
+                kind: Kind::Stated,
+                mentions: vec![(index, usize::MAX)],
+                stamp: info[index].stamp.clone(),
+                request_id: info[index].request_id.clone(),
+                request: info[index].request.clone(),
+                inferred: true,
+            });
+        }
+    }
+    inferred
+}
+
+fn owned_by_each(text: &Text, responses: &[Reported]) -> Vec<Vec<usize>> {
+    responses
+        .iter()
+        .map(|response| {
+            let block = text.info[response.first_line()].block;
+            let alone = responses
+                .iter()
+                .filter(|r| r.mentions.iter().any(|m| text.info[m.0].block == block))
+                .count()
+                == 1;
+            build::owned_lines(text, response, alone)
+        })
+        .collect()
+}
+
+/// Server, gateway or identity-provider log lines that name no status but explain a
+/// reported response: the same request id, else the same time (within a second) and request,
+/// else the only response of the text. They become that response's statements.
+fn join_statements(text: &Text, responses: &[Reported], owned: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let mut joined = vec![Vec::new(); responses.len()];
+    if responses.is_empty() {
+        return joined;
+    }
+    let is_owned = |line: usize| owned.iter().any(|o| o.binary_search(&line).is_ok());
+    for (line, info) in text.info.iter().enumerate() {
+        if !info.mentions.is_empty() || is_owned(line) || !names_a_failure(text.lines[line]) {
+            continue;
+        }
+        if let Some(target) = explained_response(info, responses) {
+            joined[target].push(line);
+        }
+    }
+    joined
+}
+
+fn explained_response(info: &LineInfo, responses: &[Reported]) -> Option<usize> {
+    if let Some(id) = &info.request_id
+        && let Some(i) = responses
+            .iter()
+            .position(|r| r.request_id.as_ref() == Some(id))
+    {
+        return Some(i);
+    }
+    let same_moment = |r: &Reported| {
+        let near = match (&r.stamp, &info.stamp) {
+            (Some(a), Some(b)) => a.near(b, 1).unwrap_or(!a.differs(b)),
+            _ => false,
+        };
+        let same_request = match (&r.request, &info.request) {
+            (Some(a), Some(b)) => !a.differs(b),
+            _ => true,
+        };
+        near && same_request
+    };
+    if let Some(i) = responses.iter().position(same_moment) {
+        return Some(i);
+    }
+    (responses.len() == 1 && info.request_id.is_none()).then_some(0)
+}
+
+/// Words of a log line that reports a failure (an error level or a failure word).
+fn names_a_failure(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    [
+        "error",
+        "fail",
+        "invalid",
+        "expired",
+        "denied",
+        "not valid",
+        "not active",
+        "not present",
+        "not found",
+        "missing",
+        "required",
+        "revoked",
+        "insufficient",
+        "unauthori",
+        "reject",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+        && line.len() < 4000
+}
+
+/// A reference page or specification rather than a report: several headings or normative
+/// keywords and no sign of a real failure (stack traces, error lines, first-person reports).
+fn looks_like_documentation(texts: &[&str]) -> bool {
+    let headings = texts
+        .iter()
+        .filter(|l| l.starts_with('#') && l.trim_start_matches('#').starts_with(' '))
+        .count();
+    let normative = texts
+        .iter()
+        .filter(|l| {
+            ["MUST", "SHOULD", "MAY", "REQUIRED", "RECOMMENDED"]
+                .iter()
+                .any(|w| l.split(|c: char| !c.is_ascii_alphabetic()).any(|t| t == *w))
+        })
+        .count();
+    let reported = texts.iter().any(|l| {
+        let lower = l.to_ascii_lowercase();
+        lower.contains("exception")
+            || lower.contains("traceback")
+            || lower.contains("error:")
+            || lower.starts_with("i ")
+            || lower.contains(" i get")
+            || lower.contains(" i got")
+    });
+    (headings >= 3 || normative >= 2) && !reported
+}

@@ -81,7 +81,11 @@ fn parse_row(line: &'static str) -> Result<Row, String> {
     };
     let fixed_status = match status {
         "-" => None,
-        digits => Some(digits.parse().map_err(|_| format!("bad status {digits:?}"))?),
+        digits => Some(
+            digits
+                .parse()
+                .map_err(|_| format!("bad status {digits:?}"))?,
+        ),
     };
     let pattern = Regex::new(pattern).map_err(|err| err.to_string())?;
     if fixed_status.is_none() && !pattern.capture_names().any(|n| n == Some("status")) {
@@ -163,9 +167,16 @@ fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
 
 /// Templates that name a status without its digits (kubectl, git, docker, gRPC).
 fn might_name_status_without_digits(line: &str) -> bool {
-    ["logged in", "Authentication failed", "unauthorized:", "nauthenticated", "UNAUTHENTICATED", "StatusCode: Unauthorized"]
-        .iter()
-        .any(|word| line.contains(word))
+    [
+        "logged in",
+        "Authentication failed",
+        "unauthorized:",
+        "nauthenticated",
+        "UNAUTHENTICATED",
+        "StatusCode: Unauthorized",
+    ]
+    .iter()
+    .any(|word| line.contains(word))
 }
 
 fn clip(text: &str, max: usize) -> &str {
@@ -202,7 +213,9 @@ mod tests {
             let found = mentions(row.example);
             if row.kind == Kind::Not {
                 assert!(
-                    found.iter().all(|m| m.status == 401 && m.kind != Kind::Not) || found.iter().all(|m| m.status != 401) || found.is_empty(),
+                    found.iter().all(|m| m.status == 401 && m.kind != Kind::Not)
+                        || found.iter().all(|m| m.status != 401)
+                        || found.is_empty(),
                     "{}: {:?}",
                     row.example,
                     found
@@ -242,7 +255,10 @@ mod tests {
     #[test]
     fn observed_side_of_an_expectation_is_read() {
         let found = mentions("expected 200, got 401");
-        assert_eq!(found.iter().map(|m| m.status).collect::<Vec<_>>(), vec![401]);
+        assert_eq!(
+            found.iter().map(|m| m.status).collect::<Vec<_>>(),
+            vec![401]
+        );
     }
 
     #[test]
@@ -250,7 +266,10 @@ mod tests {
         let found = mentions("GET https://api.example.com/user: 401 Bad credentials []");
         assert_eq!(found[0].status, 401);
         assert_eq!(found[0].method.as_deref(), Some("GET"));
-        assert_eq!(found[0].url.as_deref(), Some("https://api.example.com/user"));
+        assert_eq!(
+            found[0].url.as_deref(),
+            Some("https://api.example.com/user")
+        );
         assert_eq!(found[0].text.as_deref(), Some("Bad credentials []"));
     }
 
