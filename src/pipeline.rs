@@ -11,7 +11,7 @@ use crate::diagnose::{Context, SourceJudge};
 use crate::finding::Timeline;
 use crate::input::{self, Container, Place, SourceSpec};
 use crate::model::Location;
-use crate::parse::{self, Format, InputStats, Sink, detect};
+use crate::parse::{self, Format, InputStats, Sink, detect, ticket};
 use crate::progress::Progress;
 use crate::store::FindingStore;
 
@@ -169,6 +169,12 @@ fn analyze_text(
     let format = options.forced_format.or_else(|| {
         let hint = input::extension_hint(name);
         detect::detect(&peeked.prefix, hint.as_deref())
+            .map(|format| match format {
+                Format::Http if options.ticket && ticket::prefers_ticket(&peeked.prefix) => {
+                    Format::Ticket
+                }
+                other => other,
+            })
             .or_else(|| ticket_text(options.ticket, explicit, hint.as_deref()))
     });
     let source: Arc<str> = Arc::from(name);

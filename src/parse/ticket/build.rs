@@ -381,9 +381,11 @@ pub fn challenge_on(line: &str) -> Option<String> {
         .or(caps.name("bare"))?
         .as_str();
     let value = value.trim().trim_end_matches([',', '\'', ']', '}']);
+    // A dump quotes the whole value: drop a closing quote that has no opening one.
+    let unbalanced = value.matches('"').count() % 2 == 1;
     let value = value
         .strip_suffix('"')
-        .filter(|v| v.matches('"').count() % 2 == 1)
+        .filter(|_| unbalanced)
         .unwrap_or(value);
     Some(value.trim().to_owned())
 }

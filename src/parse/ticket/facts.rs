@@ -52,10 +52,24 @@ static LEADING_TIME: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// The timestamp a log line starts with (within its first 120 bytes), or of its time field.
+/// The timestamp a log line starts with (within its first 160 bytes), or of its time field;
+/// one with a date and an offset is preferred (a syslog prefix before a logfmt `time=`).
 pub fn stamp(line: &str) -> Option<Stamp> {
-    let head = clip(line, 120);
-    let caps = LEADING_TIME.captures(head)?;
+    let head = clip(line, 160);
+    let mut first = None;
+    for caps in LEADING_TIME.captures_iter(head) {
+        let Some(stamp) = stamp_of(&caps) else {
+            continue;
+        };
+        if stamp.instant.is_some() {
+            return Some(stamp);
+        }
+        first = first.or(Some(stamp));
+    }
+    first
+}
+
+fn stamp_of(caps: &regex::Captures) -> Option<Stamp> {
     let whole = caps.get(0)?;
     if whole.start() > 60 && caps.name("iso").is_none() {
         return None;

@@ -98,7 +98,11 @@ fn analyze(raw: &[(u64, String)], sink: &mut Sink) {
         if response.status == 0 {
             continue;
         }
-        sink.exchange(build::exchange(&text, response, owned, joined));
+        let exchange = build::exchange(&text, response, owned, joined);
+        if std::env::var_os("WHY401_TRACE_TICKET").is_some() {
+            eprintln!("{exchange:#?}");
+        }
+        sink.exchange(exchange);
     }
     let read = responses.len() as u64;
     let skipped = (texts.len() as u64).saturating_sub(read);
@@ -305,4 +309,26 @@ fn looks_like_documentation(texts: &[&str]) -> bool {
             || lower.contains(" i got")
     });
     (headings >= 3 || normative >= 2) && !reported
+}
+
+/// Text detected as raw HTTP that does not start like raw HTTP (a status or request line, a
+/// header, or a pasted command, after any quoting) is a ticket with an HTTP message inside:
+/// the ticket reader reads the words around the message too.
+pub fn prefers_ticket(prefix: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(prefix);
+    let lines: Vec<(u64, &str)> = text
+        .lines()
+        .take(200)
+        .enumerate()
+        .map(|(i, l)| (i as u64 + 1, l))
+        .collect();
+    let clean = unquote::unquote(&lines);
+    let Some(first) = clean.iter().map(|l| l.text.trim()).find(|l| !l.is_empty()) else {
+        return false;
+    };
+    let first = command::strip_prompt(first);
+    let raw_http = super::detect::is_status_line(first)
+        || super::detect::is_request_line(first)
+        || command::tool_of(first).is_some();
+    !raw_http
 }
