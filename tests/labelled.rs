@@ -181,7 +181,10 @@ fn manifest_is_well_formed() {
         if !common::root().join(&row.file).is_file() {
             problems.push(format!("{place}: no such file"));
         }
-        if !all_runs().iter().any(|(folder, _)| row.file.starts_with(folder)) {
+        if !all_runs()
+            .iter()
+            .any(|(folder, _)| row.file.starts_with(folder))
+        {
             problems.push(format!("{place}: not under a case folder"));
         }
         if row.note.trim().is_empty() {
