@@ -246,7 +246,10 @@ fn format_problem(file: &str, read_as: &Value) -> Option<String> {
     } else {
         read_as == format
     };
-    (!fine).then(|| format!("{file}: read as {read_as}, not {format}"))
+    (!fine).then(|| match format {
+        "ticket" => format!("{file}: not read (format {read_as}); ticket text must be read"),
+        _ => format!("{file}: read as {read_as}, not {format}"),
+    })
 }
 
 /// Every way the binary's reading of the case files under `runs` differs from the manifest:
