@@ -3,8 +3,13 @@
 //! `tests/cases/expected.tsv` lists every 401 of every case file with the cause, detail and
 //! `resolved_later` the diagnosis must give it (`tests/cases/make_cases.py` writes the files
 //! and the manifest together). Two tests run today: the manifest is well formed, and the
-//! binary reads every case file and finds exactly the 401s the manifest lists. The third,
-//! ignored until the diagnosis lands, asserts every label and prints per-cause accuracy.
+//! binary reads every case file and finds exactly the 401s the manifest lists. The third
+//! asserts every label and prints per-cause accuracy.
+//!
+//! `tests/cases/ticket/` (customer-pasted ticket text: exceptions, CLI errors, dumps, log
+//! lines, fragments, quoted pastes) is labelled in the same manifest but checked only by the
+//! ignored test `ticket_cases`: it is enabled when the ticket reader (`src/parse/ticket/`)
+//! lands. Until then `cargo test --test labelled -- --ignored ticket_cases` shows how far it is.
 
 mod common;
 
@@ -17,8 +22,10 @@ use serde_json::Value;
 const MANIFEST: &str = "tests/cases/expected.tsv";
 const HEADER: &str = "file\tindex\tcause\tdetail\tresolved_later\tnote";
 
+type Run = (&'static str, &'static [&'static str]);
+
 /// Each case folder and the options it is analysed with.
-const RUNS: [(&str, &[&str]); 6] = [
+const RUNS: [Run; 6] = [
     ("tests/cases/har", &[]),
     ("tests/cases/curl", &[]),
     ("tests/cases/http", &[]),
@@ -32,6 +39,14 @@ const RUNS: [(&str, &[&str]); 6] = [
         &["--jwks", "tests/cases/keys/jwks.json"],
     ),
 ];
+
+/// Ticket text, checked by `ticket_cases` (ignored until the ticket reader lands).
+const TICKET: Run = ("tests/cases/ticket", &[]);
+
+/// Every labelled folder, for the manifest's own checks.
+fn all_runs() -> Vec<Run> {
+    RUNS.iter().copied().chain([TICKET]).collect()
+}
 
 const CAUSES: [&str; 7] = [
     "expired_token",
@@ -106,6 +121,8 @@ fn format_of(file: &str) -> &'static str {
         "curl"
     } else if file.contains("/http/") || file.ends_with(".http.txt") {
         "http"
+    } else if file.starts_with(TICKET.0) {
+        "ticket"
     } else {
         panic!("{file}: no format folder or suffix")
     }
@@ -164,7 +181,10 @@ fn manifest_is_well_formed() {
         if !common::root().join(&row.file).is_file() {
             problems.push(format!("{place}: no such file"));
         }
-        if !RUNS.iter().any(|(folder, _)| row.file.starts_with(folder)) {
+        if !all_runs()
+            .iter()
+            .any(|(folder, _)| row.file.starts_with(folder))
+        {
             problems.push(format!("{place}: not under a case folder"));
         }
         if row.note.trim().is_empty() {
@@ -193,7 +213,7 @@ fn manifest_is_well_formed() {
         }
     }
     let listed = rows_by_file(&rows);
-    for (folder, _) in RUNS {
+    for (folder, _) in all_runs() {
         for file in case_files(folder) {
             if !listed.contains_key(file.as_str()) {
                 problems.push(format!("{file}: a case file without a labelled 401"));
@@ -203,12 +223,42 @@ fn manifest_is_well_formed() {
     assert!(problems.is_empty(), "{MANIFEST}:\n{}", problems.join("\n"));
 }
 
+/// The manifest rows of the files under `runs`.
+fn rows_under(runs: &[Run]) -> Vec<Row> {
+    manifest()
+        .into_iter()
+        .filter(|r| runs.iter().any(|(folder, _)| r.file.starts_with(folder)))
+        .collect()
+}
+
 #[test]
 fn binary_reads_every_case_and_finds_the_listed_401s() {
-    let rows = manifest();
+    let problems = read_problems(&RUNS);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Whether the format a file was read as is the one its folder promises. Ticket text may be
+/// read by any reader but must not be dismissed as `text` (not a capture).
+fn format_problem(file: &str, read_as: &Value) -> Option<String> {
+    let format = format_of(file);
+    let fine = if format == "ticket" {
+        read_as != "text"
+    } else {
+        read_as == format
+    };
+    (!fine).then(|| match format {
+        "ticket" => format!("{file}: not read (format {read_as}); ticket text must be read"),
+        _ => format!("{file}: read as {read_as}, not {format}"),
+    })
+}
+
+/// Every way the binary's reading of the case files under `runs` differs from the manifest:
+/// a file not read, read in the wrong format, with errors, or with other 401s.
+fn read_problems(runs: &[Run]) -> Vec<String> {
+    let rows = rows_under(runs);
     let listed = rows_by_file(&rows);
     let mut problems = Vec::new();
-    for (folder, extra) in RUNS {
+    for &(folder, extra) in runs {
         let report = analyze(folder, extra);
         for file in case_files(folder) {
             let Some(input) = report["inputs"]
@@ -220,9 +270,8 @@ fn binary_reads_every_case_and_finds_the_listed_401s() {
                 problems.push(format!("{file}: not in the report's inputs"));
                 continue;
             };
-            let format = format_of(&file);
-            if input["format"] != format {
-                problems.push(format!("{file}: read as {}, not {format}", input["format"]));
+            if let Some(problem) = format_problem(&file, &input["format"]) {
+                problems.push(problem);
                 continue;
             }
             if input["errors_total"] != 0 {
@@ -255,7 +304,7 @@ fn binary_reads_every_case_and_finds_the_listed_401s() {
             }
         }
     }
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    problems
 }
 
 /// What the binary said about one 401, in the manifest's terms.
@@ -325,7 +374,24 @@ fn accuracy_table(rows: &[Row], correct: &BTreeSet<(String, u64)>) -> String {
 
 #[test]
 fn every_401_gets_its_labelled_cause_detail_and_resolved_later() {
-    let rows = manifest();
+    assert_labels(&RUNS);
+}
+
+/// The ticket-text cases: read (each pasted response one exchange, restatements counted
+/// once, prose ignored) and labelled. Ignored until the ticket reader lands; run it with
+/// `cargo test --test labelled -- --ignored ticket_cases`.
+#[test]
+#[ignore = "enabled when the ticket reader (src/parse/ticket/) lands"]
+fn ticket_cases() {
+    let problems = read_problems(&[TICKET]);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert_labels(&[TICKET]);
+}
+
+/// Runs the binary on every folder of `runs` and asserts every 401 against the manifest,
+/// printing per-cause accuracy first.
+fn assert_labels(runs: &[Run]) {
+    let rows = rows_under(runs);
     let by_place: BTreeMap<(String, u64), &Row> = rows
         .iter()
         .map(|r| ((r.file.clone(), r.index), r))
@@ -333,7 +399,7 @@ fn every_401_gets_its_labelled_cause_detail_and_resolved_later() {
     let mut mismatches = Vec::new();
     let mut seen = BTreeSet::new();
     let mut correct = BTreeSet::new();
-    for (folder, extra) in RUNS {
+    for &(folder, extra) in runs {
         let report = analyze(folder, extra);
         for finding in report["findings"].as_array().expect("findings") {
             if finding["status"] != 401 {

@@ -7,7 +7,9 @@
 //! curl `-v` and `--trace-ascii` transcripts, a ticket pasting commands (`-H`, `-u`,
 //! `--oauth2-bearer`, `-b`, `-d`) above their `curl -i` output, OkHttp logs, and JSON logs
 //! (nginx `escape=json`, Kong, pino and bunyan, Caddy, Traefik, Envoy, Docker-wrapped lines,
-//! logged exceptions, Kubernetes audit), with records cut inside a token. A curl transcript with a 5 MB header line holding a token is
+//! logged exceptions, Kubernetes audit), with records cut inside a token; and ticket text
+//! (exceptions, object dumps, URLs with userinfo and secret query values, `-u` options, a PEM
+//! key block, logged forms and token requests, an `.npmrc` token) for the ticket reader. A curl transcript with a 5 MB header line holding a token is
 //! written at test time. Any capture file added to tests/fixtures/secrets/ is read too; list
 //! its secrets below.
 //!
@@ -542,6 +544,87 @@ const SECRETS: &[(&str, &str)] = &[
         "curl -v: the third piece of that JWT",
         "sZS5jb20vIiwic3ViIjoidXNlcl9jdjMiLCJhdWQiOiJodHRwczovL2FwaS5leGFtcGxlLmNvbSIsImV4cCI6MTcwOTkwNjAwMCwiaWF0IjoxNzA5OTAyNDAwfQ._27eOksmaE55fExiuUVtDg2akyoZvDezj0LX18ge2jk",
     ),
+    (
+        "ticket: a JWT echoed in a Spring exception's quoted body",
+        "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6InRrLWsxIn0.eyJpc3MiOiJodHRwczovL2F1dGguZXhhbXBsZS5jb20vIiwic3ViIjoidXNlcl90azEiLCJhdWQiOiJodHRwczovL2FwaS5leGFtcGxlLmNvbSIsImV4cCI6MTcwOTkwNjAwMCwiaWF0IjoxNzA5OTAyNDAwLCJzY29wZSI6InJlYWQifQ.1vodkFOJ7vl3vcFYzcgWMDVn6-b69_kBJ9cyG3kljYRcUlfMPZj9MGHLOf4X17skluF0TZ6dP8M2rsGC4bblBcIwx1kCxCSIHo96Qre5E5kNm52oUE1drQgpMR9kIwlzLz18hzdlkUtpLD8nPK3xsInA55Ii7uKAOP_s_kM46mO37C2QTxYRtM8Urvv_CQIvFjZJbfptjxK9oYHl8tH6VAw5nUgzofzBzOqkQnq9ZoStiMpbTKORwzbs55kxefwNbMb00-Yr3wOTTdUDCXQ0h2M5QWlgTzbAZeAcLJGJcjl6H8UiY4fzGypcSHib-tpOg_9rexKBDm9HU9b74fcI8g",
+    ),
+    (
+        "ticket: a session value in a Spring exception's quoted body",
+        "Ui7q1nEQdkp0y0phFEcNZnKmzQ",
+    ),
+    (
+        "ticket: an access_token query value in a requests HTTPError URL",
+        "OffhD5NH894u41CpVfzvRO6h",
+    ),
+    (
+        "ticket: an api_key query value in a requests HTTPError URL",
+        "1PUSmv3dwQ1k2i7w6uoYJc",
+    ),
+    (
+        "ticket: a Bearer token in a Python repr dump, echoed",
+        "r2slX8juv3LCSCFheTHYaTLW6PCP",
+    ),
+    (
+        "ticket: a session cookie in a Python repr dump",
+        "k1s3A2V5JIGvisCfRIMwtGuA",
+    ),
+    (
+        "ticket: Authorization: Bearer <jwt> in a .NET request-headers dump",
+        "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6InRrLWsyIn0.eyJpc3MiOiJodHRwczovL2F1dGguZXhhbXBsZS5jb20vIiwic3ViIjoidXNlcl90azIiLCJhdWQiOiJodHRwczovL2FwaS5leGFtcGxlLmNvbSIsImV4cCI6MTcwOTkwNjAwMCwiaWF0IjoxNzA5OTAyNDAwLCJzY29wZSI6ImRldmljZXM6cmVhZCJ9.wS5zYbXUuOHudAoXg7reM3s4TCMlU3kPa46DVF_G1eGUG0m_ZQRIP0rjFwDAInHe3UZRy_g5laBG6o8Yh4lwJpxKDD1z9TkIAwyccSMMfTHlewJ3D1-UCW_6rXRrQMSuQlUntBUy0JgjHauCC45jPql4lqdBukmolCkIomVL_vUruI4KgkqswYZdB7OrnPksYLb8gpu0RraiJZpsz90ToVM1BcfLHzB1bxOrsEE8DqSGEXMZZpRlVxSh7HIIt2o54FiltqZVdoGLsVjfL4O_otdPy1-9N4PpOpmn5jmmMJ14az86kAGa-gBmTi5H-l1SinWc95QNY4ia9A8moQ_omA",
+    ),
+    (
+        "ticket: a Bearer JWT in a Go http.Request dump",
+        "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6InRrLWszIn0.eyJpc3MiOiJodHRwczovL2F1dGguZXhhbXBsZS5jb20vIiwic3ViIjoiYWdlbnRfdGszIiwiYXVkIjoiaHR0cHM6Ly9hcGkuZXhhbXBsZS5jb20iLCJleHAiOjE3MDk5MDYwMDAsImlhdCI6MTcwOTkwMjQwMH0.XLBBqvmRsNGuIXCpLcvhweDu6MezVORetiAGB_tW-BNSEHysXyFegYoEquDf773exU-iPcupI8HEsIJWR7DtdwH6J--gaXk3KMOxsFZ60fydijM4zsfzBnXCtF0YS-KwTJs4D529bRI_jKUqC0MtRB9as6IYAHbZavSonu8vXFgfvjG-QIiEhDX9xScQXz37nEg_O-zBwGyX3KYXya0Ie3unGiVXyNlOWVbaegwYa-d6cEl0HVwyDtgdMAEcrkGDUCX6De0LuXNwH_EKEAOjQpdlK96ss4uWJLFFmBg7wwHlNxN8EF9OqDYEiMuTJnkXhnzC9XdydmV6r4xW5GqOkw",
+    ),
+    (
+        "ticket: a [password] in a PHP print_r dump",
+        "jZn6Ie8OPsn392O",
+    ),
+    (
+        "ticket: a Basic password echoed in an axios error.response.data",
+        "XUAkreuu8n52nPdX",
+    ),
+    (
+        "ticket: a Basic value in an axios error.config.headers dump",
+        "cG9ydGFsLXN5bmM6WFVBa3JldXU4bjUyblBkWA==",
+    ),
+    (
+        "ticket: the -u secret of a pasted curl -v command",
+        "jIL4sNsMlLlftdHtMd",
+    ),
+    (
+        "ticket: the Basic value of that -u in the transcript",
+        "c3ZjLWV4cG9ydDpqSUw0c05zTWxMbGZ0ZEh0TWQ=",
+    ),
+    (
+        "ticket: a password in a git URL's userinfo",
+        "P2btOIXPoxqMk3",
+    ),
+    (
+        "ticket: a password in an httpx error URL's userinfo",
+        "9hUI3aUmUROj50T",
+    ),
+    (
+        "ticket: the first line of a pasted PEM private key",
+        "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQPOyxCvkBUN4wtL",
+    ),
+    (
+        "ticket: the second line of a pasted PEM private key",
+        "kl3jlrhpttOqBJgUqN4lWtfMJRBWNQDBCEpyTzA3GfYsEcgHeEuLRX3rVDHelv7S",
+    ),
+    ("ticket: password= in a logged form body", "Yvbl3k3eVdIEx"),
+    (
+        "ticket: client_secret= in a logged token request",
+        "cs_live_n3esXEmg9gPMMjCJzKI78hDX",
+    ),
+    (
+        "ticket: a Bearer token in a PowerShell -Headers option",
+        "0rS4LPHP0JK72y3xdpnWyebjemDpkm",
+    ),
+    (
+        "ticket: an npm _authToken pasted from .npmrc",
+        "npm_p1sJaSrASDSaa8qdG6V8uKT9gx3rP5FetrvA",
+    ),
 ];
 
 /// Secrets the fixtures only hold encoded (a Basic value's parts), or that a reader builds
@@ -565,6 +648,10 @@ const DERIVED: &[(&str, &str)] = &[
     (
         "Traefik: the password of a kept Authorization (Basic)",
         "9lvUfVov4d4wcKG",
+    ),
+    (
+        "ticket: the decoded Basic credential of an axios dump",
+        "portal-sync:XUAkreuu8n52nPdX",
     ),
 ];
 

@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REL = "tests/cases"
-OUTPUT_FOLDERS = ["har", "curl", "http", "jsonl", "with-profile", "with-keys", "keys"]
+OUTPUT_FOLDERS = ["har", "curl", "http", "jsonl", "with-profile", "with-keys", "keys", "ticket"]
 UTC = timezone.utc
 
 ROWS = []  # (file, index, cause, detail, resolved_later, note)
@@ -2402,6 +2402,452 @@ def keys_cases():
     ], folder=folder)
 
 
+# ---------------------------------------------------------------------------------------------
+# Ticket text: what customers paste (client exceptions, CLI errors, object dumps, log lines,
+# fragments, quoted pastes). One case per shape; every response the text reports is one
+# exchange, in order of appearance; a response restated (an exception and its wrapper, a log
+# line and the exception it caused, a status printed again by the customer) counts once, and
+# prose mentioning a status is not a response.
+
+
+def ticket_file(name, text, labels):
+    """labels: one label per exchange the text reports, in order (None for a non-401)."""
+    rel = f"{REL}/ticket/{name}"
+    for index, label in enumerate(labels):
+        record(rel, index, 401 if label is not None else 200, label)
+    write(rel, text)
+
+
+def lines(*parts):
+    return "\n".join(parts) + "\n"
+
+
+def ticket_cases():
+    # (1) client exceptions -------------------------------------------------------------
+    ticket_file("java-spring-resttemplate.log", lines(
+        "2024-05-14 09:12:44.318 ERROR 23112 --- [   scheduling-1] c.e.portal.devices.DeviceSyncJob"
+        "         : device sync failed",
+        "",
+        "com.example.portal.devices.DeviceSyncException: listing devices failed",
+        "\tat com.example.portal.devices.DevicesClient.list(DevicesClient.java:64) ~[classes/:na]",
+        "\tat com.example.portal.devices.DeviceSyncJob.run(DeviceSyncJob.java:38) ~[classes/:na]",
+        "\tat org.springframework.scheduling.support.ScheduledMethodRunnable.run("
+        "ScheduledMethodRunnable.java:84) ~[spring-context-5.3.31.jar:5.3.31]",
+        "\tat java.base/java.lang.Thread.run(Thread.java:840) ~[na:na]",
+        "Caused by: org.springframework.web.client.HttpClientErrorException$Unauthorized: 401 "
+        "Unauthorized: \"{\"error\":\"invalid_token\",\"error_description\":\"Jwt expired at "
+        "2024-05-14T08:55:00Z\"}\"",
+        "\tat org.springframework.web.client.HttpClientErrorException.create("
+        "HttpClientErrorException.java:106) ~[spring-web-5.3.31.jar:5.3.31]",
+        "\tat org.springframework.web.client.DefaultResponseErrorHandler.handleError("
+        "DefaultResponseErrorHandler.java:183) ~[spring-web-5.3.31.jar:5.3.31]",
+        "\tat org.springframework.web.client.RestTemplate.handleResponse(RestTemplate.java:819)"
+        " ~[spring-web-5.3.31.jar:5.3.31]",
+        "\tat org.springframework.web.client.RestTemplate.exchange(RestTemplate.java:602)"
+        " ~[spring-web-5.3.31.jar:5.3.31]",
+        "\tat com.example.portal.devices.DevicesClient.list(DevicesClient.java:58) ~[classes/:na]",
+        "\t... 4 common frames omitted"),
+        [L("expired_token", "server_says_expired",
+           "Spring RestTemplate exception quoting the body 'Jwt expired at ...'; the wrapper "
+           "and its Caused by are one response")])
+
+    ticket_file("dotnet-httpclient.log", lines(
+        "info: System.Net.Http.HttpClient.DevicesApi.LogicalHandler[100]",
+        "      Start processing HTTP request GET https://api.example.com/v2/devices?pageSize=50",
+        "info: System.Net.Http.HttpClient.DevicesApi.ClientHandler[100]",
+        "      Sending HTTP request GET https://api.example.com/v2/devices?pageSize=50",
+        "info: System.Net.Http.HttpClient.DevicesApi.ClientHandler[101]",
+        "      Received HTTP response headers after 38.6123ms - 401",
+        "info: System.Net.Http.HttpClient.DevicesApi.LogicalHandler[101]",
+        "      End processing HTTP request after 41.0087ms - 401",
+        "warn: Example.Portal.Devices.DevicesClient[0]",
+        "      Devices API refused the call: WWW-Authenticate: Bearer error=\"invalid_token\", "
+        "error_description=\"The audience 'https://api.staging.example.com' is invalid\"",
+        "fail: Example.Portal.Devices.SyncWorker[0]",
+        "      Device sync failed",
+        "      System.Net.Http.HttpRequestException: Response status code does not indicate "
+        "success: 401 (Unauthorized).",
+        "         at System.Net.Http.HttpResponseMessage.EnsureSuccessStatusCode()",
+        "         at Example.Portal.Devices.DevicesClient.ListAsync(Int32 pageSize, "
+        "CancellationToken ct) in /src/Example.Portal/Devices/DevicesClient.cs:line 57",
+        "         at Example.Portal.Devices.SyncWorker.ExecuteAsync(CancellationToken "
+        "stoppingToken) in /src/Example.Portal/Devices/SyncWorker.cs:line 33"),
+        [L("invalid_token", "wrong_environment",
+           ".NET HttpClient logging (two '- 401' lines), the app's challenge log and "
+           "HttpRequestException all report one response; the challenge names a staging audience")])
+
+    ticket_file("python-requests-traceback.txt", lines(
+        "Traceback (most recent call last):",
+        "  File \"/opt/reports/export.py\", line 112, in <module>",
+        "    main()",
+        "  File \"/opt/reports/export.py\", line 97, in main",
+        "    rows = fetch_page(session, cursor)",
+        "  File \"/opt/reports/export.py\", line 41, in fetch_page",
+        "    resp.raise_for_status()",
+        "  File \"/opt/reports/.venv/lib/python3.11/site-packages/requests/models.py\", "
+        "line 1021, in raise_for_status",
+        "    raise HTTPError(http_error_msg, response=self)",
+        "requests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: "
+        "https://api.example.com/v2/logs/audit?cursor=c_81f0a2&limit=500",
+        "",
+        "I added print(resp.status_code, resp.text) before raise_for_status and got:",
+        "",
+        "401 {\"error\":\"invalid_token\",\"error_description\":\"The token has been revoked\"}"),
+        [L("invalid_token", "token_revoked",
+           "requests HTTPError, then the same response's status and body printed by the "
+           "customer: one response; the body says the token was revoked")])
+
+    ticket_file("go-error-string.txt", lines(
+        "$ ./release-notes --repo platform/device-agent --since v2.3.0",
+        "Error: listing pull requests: GET https://git.example.com/api/v3/repos/platform/"
+        "device-agent/pulls?per_page=100&state=closed: 401 Bad credentials []",
+        "exit status 1"),
+        [L("revoked_credentials", "credentials_rejected",
+           "go-github style error string; 'Bad credentials' is a stored token refused")])
+
+    tok = jwt(claims(iat=t("2024-05-14T07:00:00Z"), sub="user_3f9a1c", client_id="portal-sync"))
+    ticket_file("node-axios-error.txt", lines(
+        "sync failed: AxiosError: Request failed with status code 401",
+        "    at settle (/srv/portal-sync/node_modules/axios/dist/node/axios.cjs:2019:12)",
+        "    at IncomingMessage.handleStreamEnd (/srv/portal-sync/node_modules/axios/dist/node/"
+        "axios.cjs:3135:11)",
+        "    at IncomingMessage.emit (node:events:531:35)",
+        "    at endReadableNT (node:internal/streams/readable:1696:12)",
+        "    at process.processTicksAndRejections (node:internal/process/task_queues:82:21)",
+        "    at Axios.request (/srv/portal-sync/node_modules/axios/dist/node/axios.cjs:4287:41)",
+        "    at async syncDevices (/srv/portal-sync/src/sync.js:41:22)",
+        "error.config.url: https://api.example.com/v2/devices?updated_since=2024-05-13",
+        "error.config.headers: Object [AxiosHeaders] {",
+        "  Accept: 'application/json, text/plain, */*',",
+        f"  Authorization: 'Bearer {tok}',",
+        "  'User-Agent': 'axios/1.6.8',",
+        "  'Accept-Encoding': 'gzip, compress, deflate, br'",
+        "}",
+        "error.response.headers: Object [AxiosHeaders] {",
+        f"  date: '{http_date(t('2024-05-14T08:17:26Z'))}',",
+        "  'content-type': 'application/json; charset=utf-8',",
+        "  'content-length': '26',",
+        "  connection: 'close',",
+        "  'www-authenticate': 'Bearer realm=\"example\"'",
+        "}",
+        "error.response.data: { message: 'Unauthorized' }"),
+        [L("expired_token", "jwt_exp_passed",
+           "axios error with config and response dumps; 'Unauthorized' decides nothing, the "
+           "JWT's exp 08:00:00Z is 17m26s before the response date 08:17:26Z (rule 8)")])
+
+    ticket_file("powershell-invoke-restmethod.txt", lines(
+        "PS C:\\Users\\ops> Invoke-RestMethod -Uri \"https://api.example.com/v2/sites\" "
+        "-Headers $headers",
+        "Invoke-RestMethod : The remote server returned an error: (401) Unauthorized.",
+        "At line:1 char:1",
+        "+ Invoke-RestMethod -Uri \"https://api.example.com/v2/sites\" -Headers $h ...",
+        "+ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
+        "    + CategoryInfo          : InvalidOperation: (System.Net.HttpWebRequest:"
+        "HttpWebRequest) [Invoke-RestMethod], WebException",
+        "    + FullyQualifiedErrorId : WebCmdletWebResponseException,Microsoft.PowerShell."
+        "Commands.InvokeRestMethodCommand"),
+        [L("unknown", "credential_not_recorded",
+           "Windows PowerShell 5.1 WebException: the headers came from a variable the paste "
+           "does not show, and 'Unauthorized' decides nothing")])
+
+    # (2) CLI tools ---------------------------------------------------------------------
+    ticket_file("npm-e401.txt", lines(
+        "$ npm install",
+        "npm ERR! code E401",
+        "npm ERR! 401 Unauthorized - GET https://npm.pkg.example.com/@acme%2fwidgets - "
+        "authentication token not provided",
+        "",
+        "npm ERR! A complete log of this run can be found in:",
+        "npm ERR!     /home/dev/.npm/_logs/2024-07-02T10_14_55_318Z-debug-0.log"),
+        [L("missing_authorization", "no_authorization",
+           "npm E401 and its '401 Unauthorized - GET' line are one response; the registry "
+           "says no token was provided")])
+
+    ticket_file("docker-login.txt", lines(
+        "$ docker login registry.example.com",
+        "Username: ci-publisher",
+        "Password:",
+        "Error response from daemon: login attempt to https://registry.example.com/v2/ failed "
+        "with status: 401 Unauthorized"),
+        [L("revoked_credentials", "credentials_rejected",
+           "docker login sent a typed static password (docker refuses an empty one) and the "
+           "registry refused it without another statement: a long-lived credential refused "
+           "(rule 12)")])
+
+    ticket_file("kubectl-unauthorized.txt", lines(
+        "$ kubectl --context prod-eu get pods -n devices",
+        "error: You must be logged in to the server (Unauthorized)"),
+        [L("unknown", "credential_not_recorded",
+           "kubectl's 401 form; the kubeconfig credential is not in the paste and "
+           "'Unauthorized' decides nothing")])
+
+    ticket_file("git-auth-failed.txt", lines(
+        "$ git clone https://git.example.com/platform/device-agent.git",
+        "Cloning into 'device-agent'...",
+        "remote: Your personal access token expired on 2024-05-01. Generate a new token and "
+        "update your credential helper.",
+        "fatal: Authentication failed for 'https://git.example.com/platform/device-agent.git/'"),
+        [L("expired_token", "server_says_expired",
+           "git's 401 form (no status digits); the remote: line is the server saying the "
+           "personal token expired")])
+
+    ticket_file("gh-bad-credentials.txt", lines(
+        "$ gh pr list --repo platform/device-agent",
+        "HTTP 401: Bad credentials (https://github.example.com/api/graphql)",
+        "Try authenticating with:  gh auth login"),
+        [L("revoked_credentials", "credentials_rejected",
+           "gh's HTTPError against an Enterprise host; the stored token refused "
+           "('Bad credentials')")])
+
+    # (3) object dumps ------------------------------------------------------------------
+    d = t("2024-05-14T09:20:31Z")
+    ticket_file("python-repr-dict.log", lines(
+        "2024-05-14 11:20:31,402 ERROR devices.client: action failed: {'status': 401, "
+        "'method': 'POST', 'url': 'https://api.example.com/v2/devices/dev_8842/actions', "
+        f"'headers': {{'Date': '{http_date(d)}', 'Content-Type': 'application/json', "
+        "'WWW-Authenticate': 'Bearer realm=\"example\", error=\"insufficient_scope\", "
+        "scope=\"devices:manage\"'}, 'body': {'error': 'insufficient_scope', "
+        "'error_description': 'The token does not have the devices:manage scope'}}"),
+        [L("insufficient_scope", "server_says_insufficient_scope",
+           "Python repr of a response dict with 'status': 401; the challenge and body say "
+           "insufficient_scope")])
+
+    tok = jwt(claims(iat=t("2024-05-15T16:10:00Z"), sub="user_77c0d4", client_id="kiosk-php"))
+    ticket_file("php-print-r.txt", lines(
+        "Array",
+        "(",
+        "    [request] => Array",
+        "        (",
+        "            [method] => GET",
+        "            [url] => https://api.example.com/v2/policies?site=s_311",
+        "            [headers] => Array",
+        "                (",
+        "                    [Accept] => application/json",
+        f"                    [Authentication] => Bearer {tok}",
+        "                )",
+        "",
+        "        )",
+        "",
+        "    [response] => Array",
+        "        (",
+        "            [status] => 401",
+        "            [headers] => Array",
+        "                (",
+        f"                    [Date] => {http_date(t('2024-05-15T16:45:02Z'))}",
+        "                    [Content-Type] => application/json",
+        "                    [WWW-Authenticate] => Bearer realm=\"example\"",
+        "                )",
+        "",
+        "            [body] => {\"message\":\"Unauthorized\"}",
+        "        )",
+        "",
+        ")"),
+        [L("missing_authorization", "wrong_header_name",
+           "PHP print_r of request and response; the token went in 'Authentication:' and "
+           "'Unauthorized' decides nothing (rule 5)")])
+
+    d = t("2024-05-16T07:31:09Z")
+    tok = jwt(claims(iat=d + timedelta(minutes=10), nbf=None, sub="agent_0d51",
+                     client_id="device-agent", scope="devices:register"))
+    ticket_file("go-http-response.txt", lines(
+        "device-agent: register failed (POST https://api.example.com/v2/devices)",
+        f"request headers: map[Authorization:[Bearer {tok}] Content-Type:[application/json] "
+        "User-Agent:[device-agent/2.3.0]]",
+        "response: &http.Response{Status:\"401 Unauthorized\", StatusCode:401, "
+        "Proto:\"HTTP/1.1\", ProtoMajor:1, ProtoMinor:1, Header:http.Header{"
+        "\"Content-Length\":[]string{\"0\"}, "
+        f"\"Date\":[]string{{\"{http_date(d)}\"}}, "
+        "\"Www-Authenticate\":[]string{\"Bearer realm=\\\"example\\\"\"}}, "
+        "Body:http.noBody{}, ContentLength:0, TransferEncoding:[]string(nil), Close:false, "
+        "Uncompressed:false, Trailer:http.Header(nil), Request:(*http.Request)(0xc0001b2000), "
+        "TLS:(*tls.ConnectionState)(0xc0000f2420)}"),
+        [L("clock_skew", "iat_in_future",
+           "Go %#v of http.Response plus the logged request headers; the JWT's iat is 10m "
+           "after the response Date (no nbf claim)")])
+
+    # (4) log lines ---------------------------------------------------------------------
+    ticket_file("json-log-msg.log", lines(
+        json.dumps({"level": "info", "ts": "2024-05-16T11:02:45.071Z", "logger": "billing.tokens",
+                    "msg": "requesting token", "grant_type": "client_credentials",
+                    "client_id": "billing-exporter"}, separators=(",", ":")),
+        json.dumps({"level": "error", "ts": "2024-05-16T11:02:45.118Z",
+                    "logger": "billing.tokens",
+                    "msg": "token request failed: POST https://auth.example.com/oauth/token "
+                           "status=401 body={\"error\":\"invalid_client\",\"error_description\":"
+                           "\"The client secret has expired\"}",
+                    "grant_type": "client_credentials", "client_id": "billing-exporter"},
+                   separators=(",", ":"))),
+        [L("revoked_credentials", "client_secret_expired",
+           "a JSON log line whose msg embeds status=401 and the token endpoint's body; the "
+           "first line is no response")])
+
+    ticket_file("logfmt.log", lines(
+        "time=2024-05-16T12:20:07.412Z level=warn service=gateway msg=\"request rejected\" "
+        "method=GET host=api.example.com path=/v2/policies status=401 duration_ms=3 "
+        "request_id=9c1e0f42d7 error=\"token is expired\"",
+        "time=2024-05-16T12:20:08.001Z level=info service=gateway msg=\"config reloaded\" "
+        "routes=42",
+        "time=2024-05-16T12:20:09.877Z level=warn service=gateway msg=\"request rejected\" "
+        "method=GET host=api.example.com path=/v2/policies/pol_77 status=401 duration_ms=2 "
+        "request_id=4b7a2e90c1 error=\"token is expired\""),
+        [L("expired_token", "server_says_expired",
+           "logfmt access line: error=\"token is expired\""),
+         L("expired_token", "server_says_expired",
+           "a second request (own time and request id), same statement")])
+
+    d = t("2024-05-17T06:14:02Z")
+    tok = jwt(claims(iat=t("2024-05-17T05:50:00Z"), sub="tech_5521", client_id="field-app",
+                     scope="devices:read sites:read"))
+    p = "2024-05-17 08:14:02.{ms} 12044-12101/com.example.fieldapp D/OkHttp: {text}"
+    ok = [("331", "--> GET https://api.example.com/v2/devices?site=s_204"),
+          ("331", "Accept: application/json"),
+          ("331", f"Authorization: Bearer {tok}"),
+          ("332", "--> END GET"),
+          ("419", "<-- 401 Unauthorized https://api.example.com/v2/devices?site=s_204 (87ms)"),
+          ("419", f"date: {http_date(d)}"),
+          ("419", "content-type: application/json"),
+          ("419", "www-authenticate: Bearer realm=\"example\", error=\"invalid_token\""),
+          ("420", ""),
+          ("420", "{\"error\":\"invalid_token\",\"error_description\":\"Token signature "
+                  "verification failed\"}"),
+          ("420", "<-- END HTTP (91-byte body)")]
+    ticket_file("android-logcat-okhttp.txt",
+                lines(*(p.format(ms=ms, text=text) for ms, text in ok)),
+                [L("invalid_token", "signature_invalid",
+                   "OkHttp logging through logcat (every line prefixed); the body says the "
+                   "signature failed and the claims pass at the Date")])
+
+    # (5) fragments ---------------------------------------------------------------------
+    ticket_file("bare-json-body.json", lines(json.dumps({
+        "timestamp": "2024-05-17T10:40:12.554+00:00", "status": 401, "error": "Unauthorized",
+        "message": "An error occurred while attempting to decode the Jwt: Jwt used before "
+                   "2024-05-17T10:44:00Z",
+        "path": "/v2/policies"}, separators=(",", ":"))),
+        [L("clock_skew", "nbf_in_future",
+           "a bare Spring-style error body with \"status\":401; 'Jwt used before' a time "
+           "3m48s after the body's timestamp")])
+
+    ticket_file("bare-challenge.txt", lines(
+        "This is what comes back in the challenge header when the app calls the API:",
+        "",
+        "Bearer error=\"invalid_token\", error_description=\"The access token expired\""),
+        [L("expired_token", "server_says_expired",
+           "a bare Bearer challenge value with error=invalid_token: a 401 by RFC 6750 "
+           "(status inferred); the description says the token expired")])
+
+    ticket_file("http-status-and-message.txt", lines(
+        "HTTP 401",
+        "This API key has been revoked. Create a new key in the console."),
+        [L("revoked_credentials", "credential_revoked",
+           "'HTTP 401' and the message line; the API key was revoked")])
+
+    ticket_file("ruby-rest-client.txt", lines(
+        "/app/vendor/bundle/ruby/3.2.0/gems/rest-client-2.1.0/lib/restclient/"
+        "abstract_response.rb:249:in `exception_with_response': 401 Unauthorized "
+        "(RestClient::Unauthorized)",
+        "\tfrom /app/vendor/bundle/ruby/3.2.0/gems/rest-client-2.1.0/lib/restclient/"
+        "abstract_response.rb:129:in `return!'",
+        "\tfrom /app/vendor/bundle/ruby/3.2.0/gems/rest-client-2.1.0/lib/restclient/"
+        "request.rb:836:in `process_result'",
+        "\tfrom /app/vendor/bundle/ruby/3.2.0/gems/rest-client-2.1.0/lib/restclient/"
+        "request.rb:743:in `block in transmit'",
+        "\tfrom /app/lib/tasks/sync_sites.rb:18:in `call'"),
+        [L("unknown", "credential_not_recorded",
+           "a bare '401 Unauthorized' with nothing else: nothing shows what was sent and the "
+           "reason phrase decides nothing")])
+
+    tok = jwt(claims(iat=t("2024-05-20T13:00:00Z"), sub="user_c4e8b2", client_id="ops-scripts"))
+    ticket_file("node-fetch-console.txt", lines(
+        "$ node scripts/check-sites.mjs",
+        "request { method: 'GET', url: 'https://api.example.com/v2/sites', headers: { "
+        f"authorization: 'Bearer {tok}', accept: 'application/json' }} }}",
+        "response 401 Unauthorized { message: 'Unauthorized' }"),
+        [L("unknown", "no_server_time",
+           "console dumps of a fetch call: the JWT's exp cannot be judged, the paste holds no "
+           "time at all, and 'Unauthorized' decides nothing")])
+
+    # (6) quoting -----------------------------------------------------------------------
+    body = json.dumps({"error": "invalid_token", "error_description": "Malformed token"},
+                      separators=(",", ":"))
+    quoted = [
+        "From Dana:",
+        "I ran the call by hand:",
+        "",
+        "```",
+        "    $ curl -i 'https://api.example.com/v2/schedules?site=s_418' \\",
+        "        -H 'Accept: application/json' \\",
+        "        -H 'Authorization: Bearer {{access_token}}'",
+        "    HTTP/2 401 ",
+        f"    date: {http_date(t('2024-05-22T07:48:19Z'))}",
+        "    content-type: application/json",
+        "    www-authenticate: Bearer realm=\"example\", error=\"invalid_token\"",
+        f"    content-length: {len(body)}",
+        "",
+        f"    {body}",
+        "```",
+    ]
+    ticket_file("quoted-fenced-indented.md", lines(
+        "Hi team,",
+        "",
+        "forwarding Dana's notes from our integration channel. Every call from the new "
+        "scheduler fails with a 401 since yesterday.",
+        "",
+        *(("> " + q) if q else ">" for q in quoted),
+        "",
+        "Thanks,",
+        "Sam"),
+        [L("invalid_token", "placeholder",
+           "'> '-quoted, fenced, indented curl -i paste; Bearer {{access_token}} is an unset "
+           "template variable sent as is (rule 6; invalid_token in the challenge decides "
+           "nothing); the prose 'fails with a 401' is no response")])
+
+    # (7) credentials in the command and in the URL ---------------------------------------
+    d = t("2024-05-21T15:02:10Z")
+    basic = b64(b"svc-reports:Qm7vT2xLp9Rw")
+    ticket_file("curl-verbose-basic.txt", lines(
+        "$ curl -v -u svc-reports:Qm7vT2xLp9Rw 'https://api.example.com/v2/reports/daily?"
+        "date=2024-05-20'",
+        "*   Trying 203.0.113.10:443...",
+        "* Connected to api.example.com (203.0.113.10) port 443",
+        "* ALPN: curl offers h2,http/1.1",
+        "* SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384 / X25519 / RSASSA-PSS",
+        "* ALPN: server accepted h2",
+        "* Server auth using Basic with user 'svc-reports'",
+        "* using HTTP/2",
+        "* [HTTP/2] [1] OPENED stream for https://api.example.com/v2/reports/daily?date=2024-05-20",
+        "> GET /v2/reports/daily?date=2024-05-20 HTTP/2",
+        "> Host: api.example.com",
+        f"> Authorization: Basic {basic}",
+        "> User-Agent: curl/8.5.0",
+        "> Accept: */*",
+        ">",
+        "< HTTP/2 401",
+        f"< date: {http_date(d)}",
+        "< content-type: application/json",
+        "< www-authenticate: Bearer realm=\"example\"",
+        "< content-length: 26",
+        "<",
+        "{\"message\":\"Unauthorized\"}",
+        "* Connection #0 to host api.example.com left intact"),
+        [L("missing_authorization", "wrong_scheme",
+           "curl -v with -u: Basic sent, the only challenge is Bearer (rule 5)")])
+
+    ticket_file("httpx-userinfo-url.txt", lines(
+        "Traceback (most recent call last):",
+        "  File \"/home/ci/fetch_agent.py\", line 22, in <module>",
+        "    r.raise_for_status()",
+        "  File \"/home/ci/.venv/lib/python3.12/site-packages/httpx/_models.py\", line 829, "
+        "in raise_for_status",
+        "    raise HTTPStatusError(message, request=request, response=self)",
+        "httpx.HTTPStatusError: Client error '401 Unauthorized' for url "
+        "'https://deploy-bot:Rel3ase-Pa55-2024@files.example.com/releases/"
+        "device-agent-2.4.1.tar.gz'",
+        "For more information check: https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/401"),
+        [L("revoked_credentials", "credentials_rejected",
+           "httpx error for a URL with userinfo (sent as Basic): a static password refused "
+           "with no statement (rule 12); the MDN link's 401 is no response")])
+
+
 PROFILE = """\
 # The reference API (reference-api.md) as a why401 profile, in the shape issue 4 defines.
 # Used by the labelled cases under tests/cases/with-profile/.
@@ -2465,6 +2911,7 @@ def main():
     jsonl_cases()
     profile_cases()
     keys_cases()
+    ticket_cases()
     write(f"{REL}/profile.toml", PROFILE)
     ROWS.sort(key=lambda r: (r[0], r[1]))
     seen = set()

@@ -1,0 +1,70 @@
+//! Ticket text that reports no 401 must yield none: documentation quoting status lines,
+//! metrics, source code, test logs, a knowledge-base article, and the look-alikes that are
+//! other statuses (a registry 403, a proxy 407, a token endpoint's 400 `invalid_grant`).
+//! Every file of `tests/fixtures/ticket-negatives/` is run through the real binary with
+//! `-f json`.
+//!
+//! Ignored until the ticket reader (`src/parse/ticket/`) lands: it is the reader that will
+//! look for statuses in free text, so these files guard it against finding them where none
+//! was reported. Run it with `cargo test --test ticket -- --ignored`.
+
+mod common;
+
+use serde_json::Value;
+
+const NEGATIVES: &str = "tests/fixtures/ticket-negatives";
+
+/// The negative files, as paths relative to the repository root.
+fn negatives() -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(common::root().join(NEGATIVES))
+        .expect("negatives folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .map(|name| format!("{NEGATIVES}/{name}"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The 401s a report holds, described for a failure message.
+fn unauthorized(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["status"] == 401)
+        .map(|f| format!("{} {} ({})", f["location"], f["url"], f["cause"]))
+        .collect()
+}
+
+#[test]
+fn the_negatives_cover_every_shape() {
+    let files = negatives();
+    assert!(files.len() >= 10, "{files:?}");
+    for file in &files {
+        assert!(common::root().join(file).is_file(), "{file}");
+    }
+}
+
+#[test]
+#[ignore = "enabled when the ticket reader (src/parse/ticket/) lands"]
+fn ticket_text_without_a_401_response_yields_none() {
+    let mut problems = Vec::new();
+    for file in negatives() {
+        let (status, report) = common::analyze_json(&[&file]);
+        let found = unauthorized(&report);
+        if !found.is_empty() {
+            problems.push(format!("{file}: {found:?}"));
+        }
+        if report["summary"]["unauthorized"] != 0 {
+            problems.push(format!(
+                "{file}: summary.unauthorized is {}",
+                report["summary"]["unauthorized"]
+            ));
+        }
+        // 1 is "a 401 found"; 0 or, for a file no reader claims, 2 are both fine here.
+        if status == 1 {
+            problems.push(format!("{file}: exit status 1 (a 401 found)"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
