@@ -1642,6 +1642,38 @@ fn capture_refused_client_linked_by_client_id() {
 }
 
 #[test]
+fn capture_a_refused_user_login_is_not_a_refused_client() {
+    let token = jwt(
+        &json!({"iss": "https://auth.example.com/", "aud": "https://api.example.com", "client_id": "web-app", "scope": "read", "iat": NOW - 600, "exp": NOW + 1800}),
+    );
+    let judged = judge_capture(
+        Format::Curl,
+        None,
+        vec![
+            req("POST", TOKEN_URL)
+                .form("grant_type=password&client_id=web-app&username=ada&password=hunter22")
+                .body(r#"{"error":"invalid_grant","error_description":"Invalid user credentials"}"#)
+                .date(NOW - 60)
+                .done(),
+            get(API)
+                .bearer(&token)
+                .challenge(BEARER_REALM)
+                .date(NOW)
+                .done(),
+        ],
+    );
+    assert_finding(
+        judged.at(0),
+        Cause::RevokedCredentials,
+        "credentials_rejected",
+    );
+    // Another user's token from the same client is not tied to that refusal.
+    let later = judged.at(1);
+    assert_ne!(later.detail, "client_refused", "{later:#?}");
+    assert_finding(later, Cause::Unknown, "no_statement");
+}
+
+#[test]
 fn capture_handshake_resolved_later() {
     let registry = "https://registry.example.com/v2/";
     let judged = judge_capture(
