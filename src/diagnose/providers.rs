@@ -784,6 +784,7 @@ mod tests {
             "Token is invalid or expired",
             r#"{"detail":"Given token not valid for any token type","code":"token_not_valid"}"#,
             "remote: HTTP Basic: Access denied",
+            r#"{"detail":"Could not validate credentials"}"#,
         ] {
             assert!(is_ambiguous(&text(statement)), "{statement:?}");
         }
