@@ -11,7 +11,7 @@ use super::rules::{EarlierSuccess, Prior, Refusal};
 use crate::evidence::credential::{self, LongLived, Place};
 use crate::evidence::{Evidence, EvidenceContext, Fingerprint};
 use crate::finding::{Cause, Timeline};
-use crate::model::Exchange;
+use crate::model::{Exchange, Request};
 use crate::report::endpoint_pattern;
 use crate::time::format_millis;
 
@@ -303,7 +303,8 @@ impl History {
             return;
         }
         let text = body.map(|b| b.text.as_str()).unwrap_or("");
-        let Some(detail) = refusal_detail(text, refresh_sent.is_some()) else {
+        let Some(detail) = refusal_detail(text, refresh_sent.is_some(), is_user_login(request))
+        else {
             return;
         };
         self.refusals.push_back(TokenRefusal {
@@ -364,8 +365,16 @@ fn fingerprint_short(digest: &[u8; 32]) -> String {
     format!("fp_{hex}")
 }
 
+/// A login with a user's password (a password grant): its refusal is about the user, so it
+/// says nothing about the client unless the server names the client.
+fn is_user_login(request: &Request) -> bool {
+    request
+        .form_param("password")
+        .is_some_and(|p| !p.is_empty())
+}
+
 /// The refusal a token endpoint's error body states, if it is one rule 11a uses.
-fn refusal_detail(text: &str, refresh_grant: bool) -> Option<&'static str> {
+fn refusal_detail(text: &str, refresh_grant: bool, user_login: bool) -> Option<&'static str> {
     let code = serde_json::from_str::<serde_json::Value>(text)
         .ok()
         .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_owned));
@@ -382,6 +391,7 @@ fn refusal_detail(text: &str, refresh_grant: bool) -> Option<&'static str> {
         Verdict::Cause(Cause::RevokedCredentials) if m.detail == "refresh_grant_revoked" => {
             Some("refresh_grant_revoked")
         }
+        Verdict::Cause(Cause::RevokedCredentials) if user_login => None,
         Verdict::Cause(Cause::RevokedCredentials) => Some("client_refused"),
         Verdict::Cause(Cause::ExpiredToken) => None,
         _ if code.as_deref() == Some("invalid_grant") && refresh_grant => {

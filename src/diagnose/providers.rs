@@ -1,6 +1,7 @@
 //! Server statements as data: what an error code or message of a provider, gateway or library
 //! says about a 401. The table lives in `providers.tsv` (one row per pattern: pattern, verdict,
-//! detail, example, source), is parsed once, and is matched through a [`RegexSet`]: adding a
+//! detail, example, source, and the HTTP status the provider answers it with when its source
+//! says so), is parsed once, and is matched through a [`RegexSet`]: adding a
 //! provider is one line there, no code.
 //!
 //! The table only reads words. Rules that need the exchange (whether client credentials were
@@ -146,6 +147,43 @@ pub struct StatementMatch {
     pub field: Field,
 }
 
+/// The HTTP status a statement implies: the provider's source or documentation says it answers
+/// this statement with `status` (a ticket that quotes the words without the status line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InferredStatus {
+    pub status: u16,
+    /// Where the status was verified (the row's source).
+    pub source: &'static str,
+    /// The row that carries the status.
+    pub matched: StatementMatch,
+}
+
+/// The status implied by a text: the first row (in table order) that matches the text and
+/// states a status. Rows without a status infer nothing, so a wording many servers share never
+/// implies a 401; a 422 or 400 row placed before a generic one keeps its statement from
+/// implying a 401.
+pub fn inferred_status(text: &str) -> Option<InferredStatus> {
+    let table = table();
+    let text = head(text);
+    if text.trim().is_empty() {
+        return None;
+    }
+    let matches = table.text_set.matches(text);
+    matches.iter().find_map(|i| table.text_rows[i].inferred())
+}
+
+/// The status implied by an error code (`invalid_client` at a token endpoint is a 401), from
+/// the first code row matching the whole code.
+pub fn inferred_status_code(code: &str) -> Option<InferredStatus> {
+    let table = table();
+    let code = code.trim().trim_matches('"');
+    if code.is_empty() || code.len() > 200 {
+        return None;
+    }
+    let first = table.code_set.matches(code).iter().next()?;
+    table.code_rows[first].inferred()
+}
+
 /// The best reading of a message made of an error code and a text (either may be absent).
 /// When the table knows the text, the text decides, whatever the code says: "No access token
 /// provided" with `invalid_token` is `missing_authorization`, "Token has expired" with
@@ -229,6 +267,8 @@ struct Row {
     pattern: &'static str,
     example: &'static str,
     source: &'static str,
+    /// The HTTP status the provider answers this statement with, when its source says so.
+    status: Option<u16>,
     line: usize,
 }
 
@@ -241,6 +281,14 @@ impl Row {
             pattern: self.pattern,
             field: self.field,
         }
+    }
+
+    fn inferred(&self) -> Option<InferredStatus> {
+        Some(InferredStatus {
+            status: self.status?,
+            source: self.source,
+            matched: self.matched(),
+        })
     }
 }
 
@@ -290,11 +338,19 @@ impl Table {
 
 fn parse_row(line: &'static str, line_no: usize) -> Result<Row, String> {
     let columns: Vec<&'static str> = line.split('\t').collect();
-    let [kind, verdict, detail, pattern, example, source] = columns[..] else {
-        return Err(format!(
-            "expected 6 tab-separated columns, found {}",
-            columns.len()
-        ));
+    let (kind, verdict, detail, pattern, example, source, status) = match columns[..] {
+        [kind, verdict, detail, pattern, example, source] => {
+            (kind, verdict, detail, pattern, example, source, "")
+        }
+        [kind, verdict, detail, pattern, example, source, status] => {
+            (kind, verdict, detail, pattern, example, source, status)
+        }
+        _ => {
+            return Err(format!(
+                "expected 6 or 7 tab-separated columns, found {}",
+                columns.len()
+            ));
+        }
     };
     let field = match kind {
         "text" => Field::Text,
@@ -311,8 +367,20 @@ fn parse_row(line: &'static str, line_no: usize) -> Result<Row, String> {
         pattern,
         example,
         source,
+        status: parse_status(status)?,
         line: line_no,
     })
+}
+
+/// The optional status column: empty or `-` for none, else an HTTP status (100 to 599).
+fn parse_status(text: &str) -> Result<Option<u16>, String> {
+    match text.trim() {
+        "" | "-" => Ok(None),
+        digits => match digits.parse::<u16>() {
+            Ok(status) if (100..600).contains(&status) => Ok(Some(status)),
+            _ => Err(format!("bad status {digits:?}")),
+        },
+    }
 }
 
 fn parse_verdict(text: &str) -> Result<Verdict, String> {
@@ -520,13 +588,20 @@ mod tests {
     fn cause_of_detail(detail: &str) -> Option<Cause> {
         Some(match detail {
             "server_says_expired" => Cause::ExpiredToken,
-            "not_a_jwt" | "jwt_malformed" | "signature_invalid" | "alg_none"
-            | "wrong_environment" | "token_revoked" | "token_rejected" | "claim_invalid" => {
-                Cause::InvalidToken
-            }
-            "no_authorization" | "wrong_scheme" | "no_scheme" | "client_credentials_missing" => {
-                Cause::MissingAuthorization
-            }
+            "not_a_jwt"
+            | "jwt_malformed"
+            | "signature_invalid"
+            | "alg_none"
+            | "wrong_environment"
+            | "token_revoked"
+            | "token_rejected"
+            | "claim_invalid"
+            | "token_has_whitespace" => Cause::InvalidToken,
+            "no_authorization"
+            | "wrong_scheme"
+            | "no_scheme"
+            | "client_credentials_missing"
+            | "empty_credentials" => Cause::MissingAuthorization,
             "server_says_insufficient_scope" => Cause::InsufficientScope,
             "client_secret_expired"
             | "refresh_grant_revoked"
@@ -569,6 +644,166 @@ mod tests {
         );
         assert!(table().code_rows.len() >= 35, "{}", table().code_rows.len());
         assert!(TIME_PATTERNS.is_some());
+    }
+
+    #[test]
+    fn every_row_with_a_status_infers_it_from_its_example() {
+        let table = table();
+        let mut with_status = 0;
+        for row in &table.text_rows {
+            let inferred = inferred_status(row.example).map(|s| s.status);
+            match row.status {
+                Some(status) => {
+                    with_status += 1;
+                    assert_eq!(inferred, Some(status), "line {}", row.line);
+                }
+                None => assert_eq!(inferred, None, "line {}: a row without a status", row.line),
+            }
+        }
+        for row in &table.code_rows {
+            let inferred = inferred_status_code(row.example).map(|s| s.status);
+            assert_eq!(inferred, row.status, "line {}", row.line);
+        }
+        assert!(with_status >= 40, "{with_status}");
+    }
+
+    #[test]
+    fn inferred_statuses_name_their_row() {
+        let found = inferred_status(r#"{"msg":"Missing Authorization Header"}"#).unwrap();
+        assert_eq!(found.status, 401);
+        assert!(found.source.starts_with("Flask-JWT-Extended"), "{found:?}");
+        assert_eq!(
+            found.matched.verdict,
+            Verdict::Cause(Cause::MissingAuthorization)
+        );
+        // Flask-JWT-Extended answers an invalid token with 422: never a 401.
+        let found = inferred_status(r#"{"msg":"Signature verification failed"}"#).unwrap();
+        assert_eq!(found.status, 422);
+        assert_eq!(found.matched.detail, "signature_invalid");
+        // A wording many servers share implies nothing.
+        assert_eq!(inferred_status("Token has expired"), None);
+        assert_eq!(inferred_status("Unauthorized"), None);
+        assert_eq!(inferred_status(""), None);
+        // The code alone: invalid_client at a token endpoint is a 401.
+        let found = inferred_status_code(" invalid_client ").unwrap();
+        assert_eq!(
+            (found.status, found.matched.verdict),
+            (401, Verdict::ClientRefused)
+        );
+        assert_eq!(inferred_status_code("invalid_token"), None);
+        assert_eq!(
+            inferred_status_code("FST_JWT_BAD_REQUEST").map(|s| s.status),
+            Some(400)
+        );
+        // A wrapper line takes the handler's status while the inner code decides the cause.
+        let line = "AuthenticationScheme: Bearer was not authenticated. Failure message: IDX10223: Lifetime validation failed. The token is expired.";
+        assert_eq!(inferred_status(line).map(|s| s.status), Some(401));
+        assert_eq!(names(line), (Cause::ExpiredToken, "server_says_expired"));
+    }
+
+    #[test]
+    fn framework_and_gateway_wordings() {
+        for (statement, cause, detail) in [
+            (
+                r#"{"detail":"Invalid token."}"#,
+                Cause::RevokedCredentials,
+                "credentials_rejected",
+            ),
+            (
+                r#"{"detail":"Invalid token header. Token string should not contain spaces."}"#,
+                Cause::InvalidToken,
+                "token_has_whitespace",
+            ),
+            (
+                r#"{"detail":"Invalid token header. No credentials provided."}"#,
+                Cause::MissingAuthorization,
+                "empty_credentials",
+            ),
+            (
+                "NotBeforeError: jwt not active",
+                Cause::ClockSkew,
+                "nbf_in_future",
+            ),
+            (
+                "Jwt used before 2026-01-01T00:00:00Z",
+                Cause::ClockSkew,
+                "nbf_in_future",
+            ),
+            (
+                "IDX10206: Unable to validate audience.",
+                Cause::InvalidToken,
+                "claim_invalid",
+            ),
+            (
+                "IDX10205: Issuer validation failed.",
+                Cause::InvalidToken,
+                "wrong_environment",
+            ),
+            (
+                "IDX10511: Signature validation failed.",
+                Cause::InvalidToken,
+                "signature_invalid",
+            ),
+            (
+                r#"{"code":"PGRST303","message":"JWT issued at future"}"#,
+                Cause::ClockSkew,
+                "iat_in_future",
+            ),
+            (
+                r#"{"code":"PGRST303","message":"JWT expired"}"#,
+                Cause::ExpiredToken,
+                "server_says_expired",
+            ),
+            ("token is not valid yet", Cause::ClockSkew, "nbf_in_future"),
+            (
+                "service account token has been invalidated",
+                Cause::InvalidToken,
+                "token_revoked",
+            ),
+            ("user token not found", Cause::InvalidToken, "token_revoked"),
+            (
+                r#"{"message":"Invalid API Key provided: sk_live_****abcd"}"#,
+                Cause::RevokedCredentials,
+                "credentials_rejected",
+            ),
+            (
+                "Full authentication is required to access this resource",
+                Cause::MissingAuthorization,
+                "no_authorization",
+            ),
+            (
+                "Access to https://wiki.example.net/ (method GET) is not authorized to user <anonymous>, responding with status code 401",
+                Cause::MissingAuthorization,
+                "no_authorization",
+            ),
+        ] {
+            assert_eq!(names(statement), (cause, detail), "{statement:?}");
+        }
+        // Words that name several causes stay undecided.
+        for statement in [
+            "Token is invalid or expired",
+            r#"{"detail":"Given token not valid for any token type","code":"token_not_valid"}"#,
+            "remote: HTTP Basic: Access denied",
+            r#"{"detail":"Could not validate credentials"}"#,
+        ] {
+            assert!(is_ambiguous(&text(statement)), "{statement:?}");
+        }
+        // simplejwt's envelope with its inner message: the inner message decides.
+        let body = r#"{"detail":"Given token not valid for any token type","code":"token_not_valid","messages":[{"token_class":"AccessToken","token_type":"access","message":"Token is expired"}]}"#;
+        assert_eq!(names(body), (Cause::ExpiredToken, "server_says_expired"));
+    }
+
+    #[test]
+    fn the_status_column_is_optional_and_checked() {
+        let source = "text\texpired_token\tserver_says_expired\tjwt expired\tjwt expired\tsrc\t401\n\
+                      text\texpired_token\tserver_says_expired\tgone\tgone\tsrc\t-\n\
+                      text\texpired_token\tserver_says_expired\tlapsed\tlapsed\tsrc\n\
+                      text\texpired_token\tserver_says_expired\tx\tx\tsrc\t4O1\n\
+                      text\texpired_token\tserver_says_expired\ty\ty\tsrc\t99\n";
+        let table = Table::parse(source);
+        assert_eq!(table.errors.len(), 2, "{:?}", table.errors);
+        let statuses: Vec<Option<u16>> = table.text_rows.iter().map(|r| r.status).collect();
+        assert_eq!(statuses, vec![Some(401), None, None]);
     }
 
     #[test]

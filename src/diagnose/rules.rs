@@ -250,6 +250,11 @@ fn rule1_client_credentials_missing(input: &Input) -> Option<RuleVerdict> {
     if !ev.token_endpoint || input.prior.sanitized {
         return None;
     }
+    // A login (password grant) from a public client sends no client credentials by design:
+    // its refusal is the user's password, unless the server names the client.
+    if ev.credentials.user_login().is_some() && !server_names_the_client(input) {
+        return None;
+    }
     let line = match ev.client_auth? {
         ClientAuth::ShownAbsent => {
             "the token request carries no client credentials: no Authorization header and no client_secret or client_assertion in its body"
@@ -263,6 +268,13 @@ fn rule1_client_credentials_missing(input: &Input) -> Option<RuleVerdict> {
         Confidence::High,
         line.to_owned(),
     ))
+}
+
+/// A statement about the client itself (`invalid_client`, "client_secret is missing").
+fn server_names_the_client(input: &Input) -> bool {
+    input.matches.iter().any(|(_, m)| {
+        m.verdict == Verdict::ClientRefused || m.detail == "client_credentials_missing"
+    })
 }
 
 fn rule2_server_statement(input: &Input) -> Option<RuleVerdict> {

@@ -434,6 +434,102 @@ fn pair_1_2_missing_client_credentials_beat_the_statement() {
     assert_also_fired(&d, "2", Cause::RevokedCredentials, "credentials_rejected");
 }
 
+#[test]
+fn rule1_a_refused_user_login_is_not_missing_client_credentials() {
+    // A password grant without client credentials (a public client) refused with a bare 401:
+    // the user's name and password were refused, not the client's credentials.
+    let d = judge(
+        req("POST", TOKEN_URL)
+            .form("grant_type=password&username=ada%40example.org&password=hunter22&client_id=web-app")
+            .date(NOW)
+            .done(),
+    );
+    assert_eq!(
+        (d.cause, d.detail),
+        (Cause::RevokedCredentials, "credentials_rejected"),
+        "{d:#?}"
+    );
+    assert_not_fired(&d, "1");
+    assert_evidence_mentions(&d, "password");
+
+    // The same login refused with a statement naming the user's credentials.
+    let d = judge(
+        req("POST", TOKEN_URL)
+            .form("grant_type=password&username=ada&password=hunter22")
+            .body(r#"{"error":"invalid_grant","error_description":"Invalid user credentials"}"#)
+            .done(),
+    );
+    assert_decided(&d, "2", Cause::RevokedCredentials, "credentials_rejected");
+    assert_not_fired(&d, "1");
+
+    // An ambiguous code (`invalid_grant`) leaves the refused password to decide.
+    let d = judge(
+        req("POST", TOKEN_URL)
+            .form("grant_type=password&username=ada&password=hunter22")
+            .body(r#"{"error":"invalid_grant"}"#)
+            .done(),
+    );
+    assert_eq!(
+        (d.cause, d.detail),
+        (Cause::RevokedCredentials, "credentials_rejected"),
+        "{d:#?}"
+    );
+}
+
+#[test]
+fn rule1_a_user_login_still_misses_client_credentials_when_the_server_names_the_client() {
+    let d = judge(
+        req("POST", TOKEN_URL)
+            .form("grant_type=password&username=ada&password=hunter22&client_id=web-app")
+            .body(r#"{"error":"invalid_client"}"#)
+            .done(),
+    );
+    assert_decided(
+        &d,
+        "1",
+        Cause::MissingAuthorization,
+        "client_credentials_missing",
+    );
+    // An empty password is no login: the client's missing credentials still decide.
+    let d = judge(
+        req("POST", TOKEN_URL)
+            .form("grant_type=password&username=ada&password=")
+            .done(),
+    );
+    assert_decided(
+        &d,
+        "1",
+        Cause::MissingAuthorization,
+        "client_credentials_missing",
+    );
+}
+
+#[test]
+fn a_refused_login_form_or_basic_login_is_credentials_rejected() {
+    let d = judge(
+        req("POST", "https://app.example.net/login")
+            .form("username=ada&password=hunter22")
+            .done(),
+    );
+    assert_eq!(
+        (d.cause, d.detail),
+        (Cause::RevokedCredentials, "credentials_rejected"),
+        "{d:#?}"
+    );
+    // Basic (user:password) at a login endpoint.
+    let d = judge(
+        req("POST", "https://app.example.net/api/login")
+            .header("Authorization", "Basic YWRhOmh1bnRlcjIy")
+            .challenge(r#"Basic realm="app""#)
+            .done(),
+    );
+    assert_eq!(
+        (d.cause, d.detail),
+        (Cause::RevokedCredentials, "credentials_rejected"),
+        "{d:#?}"
+    );
+}
+
 // =============================================================================================
 // Rule 2: a server statement naming exactly one cause
 // =============================================================================================
@@ -1543,6 +1639,38 @@ fn capture_refused_client_linked_by_client_id() {
         "{:#?}",
         expired.evidence
     );
+}
+
+#[test]
+fn capture_a_refused_user_login_is_not_a_refused_client() {
+    let token = jwt(
+        &json!({"iss": "https://auth.example.com/", "aud": "https://api.example.com", "client_id": "web-app", "scope": "read", "iat": NOW - 600, "exp": NOW + 1800}),
+    );
+    let judged = judge_capture(
+        Format::Curl,
+        None,
+        vec![
+            req("POST", TOKEN_URL)
+                .form("grant_type=password&client_id=web-app&username=ada&password=hunter22")
+                .body(r#"{"error":"invalid_grant","error_description":"Invalid user credentials"}"#)
+                .date(NOW - 60)
+                .done(),
+            get(API)
+                .bearer(&token)
+                .challenge(BEARER_REALM)
+                .date(NOW)
+                .done(),
+        ],
+    );
+    assert_finding(
+        judged.at(0),
+        Cause::RevokedCredentials,
+        "credentials_rejected",
+    );
+    // Another user's token from the same client is not tied to that refusal.
+    let later = judged.at(1);
+    assert_ne!(later.detail, "client_refused", "{later:#?}");
+    assert_finding(later, Cause::Unknown, "no_statement");
 }
 
 #[test]

@@ -154,6 +154,14 @@ impl Credential {
         self.kind == CredentialKind::Redacted
     }
 
+    /// A user's password sent in the form body (a password grant, a login form), not empty.
+    pub fn is_user_login(&self) -> bool {
+        self.place.is_param("password")
+            && matches!(self.place, Place::Form(_))
+            && self.long_lived == Some(LongLived::StaticPassword)
+            && !self.empty
+    }
+
     /// Whether the scheme is `name` (case-insensitive).
     pub fn scheme_is(&self, name: &str) -> bool {
         self.scheme
@@ -225,6 +233,12 @@ impl Credentials {
         }
     }
 
+    /// A user's name and password sent to log in (a password grant, a login form), with a
+    /// password that is there to judge.
+    pub fn user_login(&self) -> Option<&Credential> {
+        self.all.iter().find(|c| c.is_user_login())
+    }
+
     /// The credential the server asks for (issue 4). When a challenge names an HTTP
     /// authentication scheme: `Authorization`, or for Bearer an `access_token` query or form
     /// parameter, or (at a token endpoint) the client's form credentials. With no challenge
@@ -247,6 +261,8 @@ impl Credentials {
                     .flatten()
             })
             .or_else(|| position(&|c| c.long_lived == Some(LongLived::ClientCredentials)))
+            // A login form or password grant: the server judges the user's password.
+            .or_else(|| position(&Credential::is_user_login))
             .or_else(|| {
                 (!http_scheme)
                     .then(|| {
