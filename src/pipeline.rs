@@ -182,13 +182,26 @@ fn analyze_text(
         return not_a_capture(source, explicit, peeked.prefix.is_empty());
     };
     let mut reader = peeked.reader;
-    read_and_judge(
+    let output = read_and_judge(
         source,
         format,
         &mut reader,
         options.context,
         options.keep_findings,
-    )
+    );
+    nothing_reported_in_walk(output, explicit)
+}
+
+/// A text met in a folder or archive walk that reports no response (a README, notes) stays
+/// listed as not a capture, as before ticket text was read.
+fn nothing_reported_in_walk(output: SourceOutput, explicit: bool) -> SourceOutput {
+    let quiet_ticket = output.stats.format == Format::Ticket
+        && output.stats.exchanges == 0
+        && output.stats.errors_total == 0;
+    if explicit || !quiet_ticket {
+        return output;
+    }
+    not_a_capture(output.stats.source, false, false)
 }
 
 /// Parses a source and judges its exchanges as they stream out of the reader.
