@@ -81,6 +81,8 @@ fn inline_code_and_generic_backticks_stay() {
         clean("at Client.Send[T](Task`1 task)\nset `token` in `config`"),
         ["at Client.Send[T](Task`1 task)", "set `token` in `config`"]
     );
+    assert_eq!(clean("`token` is expired"), ["`token` is expired"]);
+    assert_eq!(clean("`a` and `b`"), ["`a` and `b`"]);
 }
 
 #[test]
