@@ -243,7 +243,7 @@ pub const PREFIX_RULES: &[PrefixRule] = &[
     },
     PrefixRule {
         family: "compose",
-        pattern: r"^[A-Za-z][\w.@-]*_\d+ +\| ",
+        pattern: r"^[a-z][a-z0-9_.@-]*_\d+ +\| ",
         alone: true,
         source: "docs.docker.com: `docker compose logs` (`--no-log-prefix`); Compose v1 names containers `service_N`",
         example: (
@@ -253,8 +253,9 @@ pub const PREFIX_RULES: &[PrefixRule] = &[
     },
     PrefixRule {
         family: "compose",
-        pattern: r"^[A-Za-z][\w.@-]* *\| ",
+        pattern: r"^[a-z][a-z0-9_.@-]* *\| ",
         alone: false,
+        // Lower case only: Compose names are, while the first column of a pasted table rarely is.
         source: "docs.docker.com: `docker compose logs` and `docker service logs` (service prefix padded to one column)",
         example: ("auth-api  | 401 invalid token", "401 invalid token"),
     },

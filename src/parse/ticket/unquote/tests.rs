@@ -298,6 +298,8 @@ fn compose_v1_prefix_goes_on_a_single_line() {
 fn a_lone_pipe_in_prose_stays() {
     let line = "status | 401 and then it failed";
     assert_eq!(clean(line), [line]);
+    let table = "Status | 401\nReason | expired";
+    assert_eq!(clean(table), ["Status | 401", "Reason | expired"]);
 }
 
 #[test]
