@@ -108,9 +108,23 @@ impl<'a> Scanner<'a> {
     }
 
     fn skip_blanks(&mut self) {
-        while matches!(self.at(self.pos), b' ' | b'\t') {
-            self.pos += 1;
+        self.pos = self.skip(self.pos, b" \t", usize::MAX);
+    }
+
+    /// The first position from `i` whose byte is not in `set`, looking at most `limit` bytes.
+    fn skip(&self, i: usize, set: &[u8], limit: usize) -> usize {
+        let mut j = i;
+        while j < self.b.len() && set.contains(&self.b[j]) && j - i < limit {
+            j += 1;
         }
+        j
+    }
+
+    /// Reads the quoted string at the position and moves past it.
+    fn take_quoted(&mut self, q: usize) -> String {
+        let (value, end, closed) = self.quoted(q, MAX_VALUE);
+        self.pos = end + usize::from(closed);
+        value
     }
 
     fn depth(&self) -> usize {
@@ -228,10 +242,7 @@ impl<'a> Scanner<'a> {
         if !matches!(key.sep, Sep::ColonSpace) || key.name.is_empty() {
             return None;
         }
-        let mut i = key.after;
-        while matches!(self.at(i), b' ' | b'\t' | b'\r') {
-            i += 1;
-        }
+        let i = self.skip(key.after, b" \t\r", usize::MAX);
         if !matches!(self.at(i), b'\n' | 0) || matches!(self.next_line_start(i), b'{' | b'(') {
             return None;
         }
@@ -259,17 +270,10 @@ impl<'a> Scanner<'a> {
     }
 
     /// First non-blank byte of the line after the one ending at `i` (at `\n` or end).
-    fn next_line_start(&self, mut i: usize) -> u8 {
-        if self.at(i) == b'\r' {
-            i += 1;
-        }
-        if self.at(i) == b'\n' {
-            i += 1;
-        }
-        while matches!(self.at(i), b' ' | b'\t') {
-            i += 1;
-        }
-        self.at(i)
+    fn next_line_start(&self, i: usize) -> u8 {
+        let i = self.skip(i, b"\r", 1);
+        let i = self.skip(i, b"\n", 1);
+        self.at(self.skip(i, b" \t", usize::MAX))
     }
 
     // ---- keys ----
@@ -277,37 +281,30 @@ impl<'a> Scanner<'a> {
     /// The key starting at `i`, with its separator, if there is one.
     fn peek_key(&self, i: usize) -> Option<Key> {
         let c = self.at(i);
-        let (name, end, quoted) = match c {
-            b'"' | b'\'' => {
-                let (raw, end, closed) = self.quoted(i, MAX_KEY);
-                if !closed || raw.len() > MAX_KEY {
-                    return None;
-                }
-                (raw, end + 1, true)
+        if c == b'[' {
+            return self.bracket_key(i);
+        }
+        let quoted = matches!(c, b'"' | b'\'');
+        let (name, end) = if quoted {
+            let (raw, end, closed) = self.quoted(i, MAX_KEY);
+            if !closed || raw.len() > MAX_KEY {
+                return None;
             }
-            b'[' => return self.bracket_key(i),
-            b':' if is_key_start(self.at(i + 1)) => {
-                let end = self.key_run(i + 1)?;
-                let key = self.sep_after(end, false).filter(|k| k.1 == Sep::Arrow)?;
-                return Some(Key {
-                    name: norm_key(&self.text[i..end]),
-                    sep: key.1,
-                    after: key.0,
-                    quoted: false,
-                });
+            (raw, end + 1)
+        } else {
+            // Sigils: Ruby `:symbol=>`, Ruby `@ivar=`, PHP/Perl `$var`.
+            let sigil = usize::from(matches!(c, b':' | b'@' | b'$'));
+            if !is_key_start(self.at(i + sigil)) {
+                return None;
             }
-            b'@' | b'$' if is_key_start(self.at(i + 1)) => {
-                (String::new(), self.key_run(i + 1)?, false)
-            }
-            _ if is_key_start(c) => (String::new(), self.key_run(i)?, false),
-            _ => return None,
+            let end = self.key_run(i + sigil)?;
+            (self.text[i..end].to_owned(), end)
         };
         let (after, sep) = self.sep_after(end, quoted)?;
-        let name = if quoted {
-            norm_key(&name)
-        } else {
-            norm_key(&self.text[i..end])
-        };
+        if c == b':' && sep != Sep::Arrow {
+            return None;
+        }
+        let name = norm_key(&name);
         Some(Key {
             name,
             sep,
@@ -351,10 +348,7 @@ impl<'a> Scanner<'a> {
 
     /// The separator after a key ending at `end`; bare keys must touch `:` and `=`.
     fn sep_after(&self, end: usize, loose: bool) -> Option<(usize, Sep)> {
-        let mut k = end;
-        while matches!(self.at(k), b' ' | b'\t') && k - end < 4 {
-            k += 1;
-        }
+        let k = self.skip(end, b" \t", 4);
         let spaced = k > end;
         match (self.at(k), self.at(k + 1)) {
             (b'=', b'>') => Some((k + 2, Sep::Arrow)),
@@ -379,12 +373,7 @@ impl<'a> Scanner<'a> {
         self.closers.push(close);
         let mut keyed = false;
         while !self.full() {
-            while matches!(
-                self.at(self.pos),
-                b' ' | b'\t' | b'\n' | b'\r' | b',' | b';'
-            ) {
-                self.pos += 1;
-            }
+            self.pos = self.skip(self.pos, b" \t\n\r,;", usize::MAX);
             let c = self.at(self.pos);
             if self.pos >= self.b.len() {
                 break;
@@ -449,9 +438,8 @@ impl<'a> Scanner<'a> {
         }
         match self.at(self.pos) {
             b'"' | b'\'' => {
-                let (v, end, closed) = self.quoted(self.pos, MAX_VALUE);
-                self.pos = if closed { end + 1 } else { end };
-                self.emit(path, key, v);
+                let value = self.take_quoted(self.pos);
+                self.emit(path, key, value);
             }
             b'{' => {
                 self.pos += 1;
@@ -475,9 +463,7 @@ impl<'a> Scanner<'a> {
             Sep::Eq | Sep::None => false,
         };
         if ok {
-            while matches!(self.at(self.pos), b' ' | b'\t' | b'\r' | b'\n') {
-                self.pos += 1;
-            }
+            self.pos = self.skip(self.pos, b" \t\r\n", usize::MAX);
         }
         ok
     }
@@ -518,7 +504,7 @@ impl<'a> Scanner<'a> {
             } else {
                 self.ident_run(word_end + 1)
             };
-            let j = self.skip_space_lines(after);
+            let j = self.skip(after, b" \t\r\n", MAX_KEY);
             return (self.at(j) == b'(').then_some((j, b')'));
         }
         if word == "map" && self.at(word_end) == b'[' {
@@ -544,10 +530,7 @@ impl<'a> Scanner<'a> {
         if in_value && self.at(end) == b'(' && j == i {
             return Some((end, b')'));
         }
-        let mut k = end;
-        while self.at(k) == b' ' && k - end < 2 {
-            k += 1;
-        }
+        let k = self.skip(end, b" ", 2);
         (self.at(k) == b'{').then_some((k, b'}'))
     }
 
@@ -564,14 +547,6 @@ impl<'a> Scanner<'a> {
 
     fn word_then(&self, i: usize, word: &str) -> bool {
         self.at(i) == b' ' && self.starts(i + 1, word) && !is_key_char(self.at(i + 1 + word.len()))
-    }
-
-    fn skip_space_lines(&self, mut i: usize) -> usize {
-        let start = i;
-        while matches!(self.at(i), b' ' | b'\t' | b'\r' | b'\n') && i - start < MAX_KEY {
-            i += 1;
-        }
-        i
     }
 
     /// The first `byte` within `limit` bytes from `i`, unless a line ends first.
@@ -613,11 +588,7 @@ impl<'a> Scanner<'a> {
                 self.pos = e + 1;
                 self.text[q + 1..e].to_owned()
             }
-            _ => {
-                let (v, end, closed) = self.quoted(q, MAX_VALUE);
-                self.pos = if closed { end + 1 } else { end };
-                v
-            }
+            _ => self.take_quoted(q),
         };
         self.emit(path, key, value);
         true
@@ -698,10 +669,8 @@ impl<'a> Scanner<'a> {
     }
 
     /// Whether a `,` ends the value: `, next: ` does; `, error="x"` inside a header does not.
-    fn comma_ends(&self, mut i: usize, sep: Sep) -> bool {
-        while matches!(self.at(i), b' ' | b'\t') {
-            i += 1;
-        }
+    fn comma_ends(&self, i: usize, sep: Sep) -> bool {
+        let i = self.skip(i, b" \t", usize::MAX);
         if matches!(self.at(i), b'\n' | b'\r' | b'}' | b']' | b')' | 0) {
             return true;
         }
@@ -760,18 +729,13 @@ impl<'a> Scanner<'a> {
 
     /// Decodes the escape at `i` (a backslash) into `out`; returns the position after it.
     fn escape(&self, i: usize, out: &mut String) -> usize {
-        let simple = match self.at(i + 1) {
-            b'n' => Some('\n'),
-            b'r' => Some('\r'),
-            b't' => Some('\t'),
-            b'0' => Some('\0'),
-            b'b' => Some('\u{8}'),
-            b'f' => Some('\u{c}'),
-            c @ (b'"' | b'\'' | b'\\' | b'/') => Some(c as char),
-            _ => None,
-        };
-        if let Some(c) = simple {
-            out.push(c);
+        const SIMPLE: &[u8] = b"nrt0bf\"'\\/";
+        const DECODED: &[char] = &[
+            '\n', '\r', '\t', '\0', '\u{8}', '\u{c}', '"', '\'', '\\', '/',
+        ];
+        let next = self.at(i + 1);
+        if let Some((_, &decoded)) = SIMPLE.iter().zip(DECODED).find(|(e, _)| **e == next) {
+            out.push(decoded);
             return i + 2;
         }
         let (code, end) = match self.at(i + 1) {
