@@ -60,6 +60,29 @@ struct Key {
     quoted: bool,
 }
 
+/// What the top level knows of the current line.
+struct Line {
+    /// Open YAML-ish blocks: indentation of their `key:` line and their path.
+    blocks: Vec<(usize, String)>,
+    prefix: String,
+    /// Path of a `Label:` that starts this line (`Response: StatusCode: 401, ...`).
+    label: Option<String>,
+    /// Where the line's content starts (`usize::MAX` before it was measured).
+    content_start: usize,
+    key_seen: bool,
+}
+
+impl Line {
+    fn base(&self) -> String {
+        let block = self.blocks.last().map(|(_, p)| p);
+        self.label
+            .as_ref()
+            .or(block)
+            .unwrap_or(&self.prefix)
+            .clone()
+    }
+}
+
 struct Scanner<'a> {
     text: &'a str,
     b: &'a [u8],
@@ -154,85 +177,97 @@ impl<'a> Scanner<'a> {
     // ---- top level: prose with structures, logfmt, header and YAML-ish lines ----
 
     fn top(&mut self, prefix: &str) {
-        let mut blocks: Vec<(usize, String)> = Vec::new();
-        let mut line_base: Option<String> = None;
-        let mut content_start = usize::MAX;
-        let mut key_on_line = false;
+        let mut line = Line {
+            blocks: Vec::new(),
+            prefix: prefix.to_owned(),
+            label: None,
+            content_start: usize::MAX,
+            key_seen: false,
+        };
         while self.pos < self.b.len() && !self.full() {
-            let c = self.at(self.pos);
-            if c == b'\n' || c == b'\r' {
+            if matches!(self.at(self.pos), b'\n' | b'\r') {
                 self.pos += 1;
-                content_start = usize::MAX;
+                line.content_start = usize::MAX;
                 continue;
             }
-            if content_start == usize::MAX {
-                let line = self.pos;
-                self.skip_blanks();
-                let indent = self.pos - line;
-                if matches!(self.at(self.pos), b'\n' | b'\r') || self.pos >= self.b.len() {
-                    continue;
-                }
-                while blocks.last().is_some_and(|(i, _)| *i >= indent) {
-                    blocks.pop();
-                }
-                if self.starts(self.pos, "- ") {
-                    self.pos += 2;
-                }
-                content_start = self.pos;
-                line_base = None;
-                key_on_line = false;
-                let base = blocks.last().map_or(prefix, |(_, p)| p.as_str()).to_owned();
-                if let Some(path) = self.block_header(&base) {
-                    blocks.push((indent, path));
-                    continue;
-                }
+            if line.content_start == usize::MAX && self.start_line(&mut line) {
+                continue;
             }
-            let base = match &line_base {
-                Some(p) => p.clone(),
-                None => blocks.last().map_or(prefix, |(_, p)| p.as_str()).to_owned(),
-            };
-            if c == b'{' {
+            let base = line.base();
+            if self.at(self.pos) == b'{' {
                 self.pos += 1;
                 self.container(&base, "", b'}');
-                continue;
-            }
-            if !self.token_start(self.pos) {
+            } else if !self.token_start(self.pos) {
                 self.advance_char();
-                continue;
+            } else if !self.top_key(&mut line, &base) && !self.structure(&base, "", false) {
+                self.skip_word();
             }
-            let first = self.pos == content_start;
-            if let Some(key) = self.peek_key(self.pos) {
-                let after_comma = key_on_line && self.prev_nonblank(self.pos) == b',';
-                let allowed = match key.sep {
-                    Sep::Eq | Sep::Arrow => true,
-                    _ => key.quoted || first || after_comma || line_base.is_some(),
-                };
-                if allowed && !key.name.is_empty() {
-                    let path = join(&base, &key.name);
-                    self.pos = key.after;
-                    key_on_line = true;
-                    if first && key.sep == Sep::ColonSpace && self.is_label() {
-                        // The whole rest is the label's value, and its keys are read too.
-                        let eol = self.find_on_line(self.pos, b'\n', usize::MAX);
-                        let rest = &self.text[self.pos..eol.unwrap_or(self.b.len())];
-                        self.emit(&path, &key.name, rest.trim_end().to_owned());
-                        line_base = Some(path);
-                        continue;
-                    }
-                    self.value(&path, &key.name, key.sep);
-                    continue;
-                }
+        }
+    }
+
+    /// Measures the indentation of a new line and closes the YAML-ish blocks it leaves; true
+    /// when nothing is left to read on the line.
+    fn start_line(&mut self, line: &mut Line) -> bool {
+        let start = self.pos;
+        self.skip_blanks();
+        let indent = self.pos - start;
+        if matches!(self.at(self.pos), b'\n' | b'\r') || self.pos >= self.b.len() {
+            return true;
+        }
+        while line.blocks.last().is_some_and(|(i, _)| *i >= indent) {
+            line.blocks.pop();
+        }
+        if self.starts(self.pos, "- ") {
+            self.pos += 2;
+        }
+        line.content_start = self.pos;
+        line.label = None;
+        line.key_seen = false;
+        let Some(path) = self.block_header(&line.base()) else {
+            return false;
+        };
+        line.blocks.push((indent, path));
+        true
+    }
+
+    /// A key in prose: `key=value` and `key => value` anywhere, `"key": value` anywhere, and
+    /// `key: value` first on a line or after an earlier `key: value,` of the same line.
+    fn top_key(&mut self, line: &mut Line, base: &str) -> bool {
+        let Some(key) = self.peek_key(self.pos).filter(|k| !k.name.is_empty()) else {
+            return false;
+        };
+        let first = self.pos == line.content_start;
+        let after_comma = line.key_seen && self.prev_nonblank(self.pos) == b',';
+        let allowed = match key.sep {
+            Sep::Eq | Sep::Arrow => true,
+            _ => key.quoted || first || after_comma || line.label.is_some(),
+        };
+        if !allowed {
+            return false;
+        }
+        let path = join(base, &key.name);
+        self.pos = key.after;
+        line.key_seen = true;
+        if first && key.sep == Sep::ColonSpace && self.is_label() {
+            // The whole rest is the label's value, and its keys are read too.
+            let eol = self.find_on_line(self.pos, b'\n', usize::MAX);
+            let rest = &self.text[self.pos..eol.unwrap_or(self.b.len())];
+            self.emit(&path, &key.name, rest.trim_end().to_owned());
+            line.label = Some(path);
+        } else {
+            self.value(&path, &key.name, key.sep);
+        }
+        true
+    }
+
+    /// Moves past a whole word at once (linear on long words), or past one char.
+    fn skip_word(&mut self) {
+        if is_key_char(self.at(self.pos)) {
+            while is_key_char(self.at(self.pos)) {
+                self.pos += 1;
             }
-            if self.structure(&base, "", false) {
-                continue;
-            }
-            if is_key_char(self.at(self.pos)) {
-                while is_key_char(self.at(self.pos)) {
-                    self.pos += 1;
-                }
-            } else {
-                self.advance_char();
-            }
+        } else {
+            self.advance_char();
         }
     }
 
@@ -686,6 +721,8 @@ impl<'a> Scanner<'a> {
     fn space_ends(&self, i: usize, sep: Sep, close: u8) -> bool {
         let next = || self.peek_key(i).map(|k| k.sep);
         match sep {
+            // logfmt quotes values with spaces: at top level a space always ends one.
+            Sep::Eq if self.closers.is_empty() => true,
             Sep::Eq | Sep::Colon => next() == Some(sep),
             Sep::None if close == b'>' => next() == Some(Sep::Eq),
             _ => false,
@@ -705,11 +742,21 @@ impl<'a> Scanner<'a> {
         } else {
             self.b.len()
         };
+        // Inside a structure, a `"` string cut by hard wrapping goes on to the next lines
+        // when it closes there; the line breaks are dropped.
+        let wrapped = keep == MAX_VALUE && q == b'"' && !self.closers.is_empty();
+        let mut joined = false;
         while j < end {
             let c = self.at(j);
             if c == q || c == b'\n' || c == b'\\' {
                 if out.len() < keep {
-                    out.push_str(&self.text[run..j]);
+                    out.push_str(self.text[run..j].trim_end_matches('\r'));
+                }
+                if c == b'\n' && wrapped && (joined || self.closes_later(j, q)) {
+                    joined = true;
+                    j += 1;
+                    run = j;
+                    continue;
                 }
                 if c != b'\\' {
                     return (out, j, c == q);
@@ -725,6 +772,26 @@ impl<'a> Scanner<'a> {
             out.push_str(&self.text[run..j]);
         }
         (out, j, false)
+    }
+
+    /// Whether the string broken at the line end `i` closes within a few lines, followed by
+    /// what follows a JSON string (`,` `:` `}` `]` or a line end).
+    fn closes_later(&self, i: usize, q: u8) -> bool {
+        let mut lines = 0;
+        let mut j = i + 1;
+        while j < self.b.len() && j - i < MAX_VALUE && lines < 8 {
+            match self.at(j) {
+                b'\\' => j += 1,
+                b'\n' => lines += 1,
+                c if c == q => {
+                    let k = self.skip(j + 1, b" \t\r", usize::MAX);
+                    return matches!(self.at(k), b',' | b':' | b'}' | b']' | b'\n' | 0);
+                }
+                _ => {}
+            }
+            j += 1;
+        }
+        false
     }
 
     /// Decodes the escape at `i` (a backslash) into `out`; returns the position after it.

@@ -434,3 +434,37 @@ fn worst_case_lines_stay_linear() {
         );
     }
 }
+
+#[test]
+fn hard_wrapped_json_string_is_joined() {
+    let text = "ERROR token call failed status=401, response={\"error\":\"invalid_client\",\"error_description\":\"\nCODE123: The secret is wrong. \nTrace ID: 42 \nTimestamp: 2026-01-02 03:04:05Z\",\"error_codes\":[123],\n\"error_uri\":\"https://login.example.test/error?code=123\"}\n\nthat's all";
+    assert_eq!(
+        at_path(text, "response.error_description"),
+        "CODE123: The secret is wrong. Trace ID: 42 Timestamp: 2026-01-02 03:04:05Z"
+    );
+    assert_eq!(at_path(text, "response.error_codes"), "123");
+    assert_eq!(
+        at_path(text, "response.error_uri"),
+        "https://login.example.test/error?code=123"
+    );
+}
+
+#[test]
+fn unterminated_string_does_not_swallow_following_lines() {
+    let text = "{\"error\":\"cut here\nnext line says \"hello\" and more\n\"status\": 401}";
+    assert_eq!(first(text, "error"), "cut here");
+    assert_eq!(first(text, "status"), "401");
+}
+
+#[test]
+fn top_level_logfmt_values_end_at_spaces() {
+    let text = "GET https://api.example.test/orgs/acme/repos?page=2: 401 Bad credentials";
+    assert_eq!(first(text, "page"), "2:");
+}
+
+#[test]
+fn indented_structures_are_read() {
+    let text = "Output:\n    {\n      \"error\": \"expired_token\"\n    }\n  - status: 401\n";
+    assert_eq!(first(text, "error"), "expired_token");
+    assert_eq!(first(text, "status"), "401");
+}
