@@ -25,6 +25,10 @@ pub struct Summary {
     pub exchanges: u64,
     pub unauthorized: u64,
     pub resolved_later: u64,
+    /// 401s inferred rather than stated (counted in `unauthorized` too). Not in the JSON
+    /// summary: each finding carries `status_inferred`.
+    #[serde(skip)]
+    pub inferred: u64,
     /// All seven cause ids, in their fixed order, summing to `unauthorized`.
     pub by_cause: serde_json::Map<String, serde_json::Value>,
     pub by_host: BTreeMap<String, u64>,
@@ -44,6 +48,7 @@ impl Summary {
             exchanges: 0,
             unauthorized: 0,
             resolved_later: 0,
+            inferred: 0,
             by_cause: Cause::ALL
                 .iter()
                 .map(|c| (c.id().to_owned(), serde_json::Value::from(0u64)))
@@ -69,6 +74,9 @@ impl Summary {
         }
         if finding.resolved_later {
             self.resolved_later += 1;
+        }
+        if finding.status_inferred {
+            self.inferred += 1;
         }
         if let Some(host) = host_of(&finding.url) {
             *self.by_host.entry(host.to_owned()).or_default() += 1;

@@ -104,9 +104,18 @@ fn write_header(out: &mut dyn Write, view: &View, style: Style) -> io::Result<()
     writeln!(
         out,
         "{}{}",
-        style.bold(&format!("{} unauthorized (401)", summary.unauthorized)),
+        style.bold(&unauthorized_text(summary)),
         filtered
     )
+}
+
+/// `N unauthorized (401)`, and how many of them were inferred when some were.
+pub fn unauthorized_text(summary: &super::Summary) -> String {
+    let mut text = format!("{} unauthorized (401)", summary.unauthorized);
+    if summary.inferred > 0 {
+        text.push_str(&format!(", {} inferred", summary.inferred));
+    }
+    text
 }
 
 fn span_text(inputs: &[InputStats]) -> String {
