@@ -13,6 +13,7 @@ use std::io::{self, Write};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::evidence::profile::after_scheme;
 use crate::finding::{Cause, ChallengeSummary, Finding, Timeline};
 use crate::parse::InputStats;
 
@@ -385,8 +386,8 @@ fn group_key(finding: &Finding) -> GroupKey {
 /// The path of a URL with id-like segments (digits, UUIDs, 8+ hex, `prefix_` plus
 /// alphanumerics) turned into `{id}`; the query is dropped.
 pub fn endpoint_pattern(url: &str) -> String {
-    let path = match url.split_once("://") {
-        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+    let path = match after_scheme(url) {
+        Some(rest) => rest.find('/').map_or("/", |i| &rest[i..]),
         None => url,
     };
     let path = path.split(['?', '#']).next().unwrap_or(path);
@@ -436,9 +437,9 @@ fn finding_time(finding: &Finding) -> Option<DateTime<Utc>> {
         .map(|s| s.at)
 }
 
-/// The host of an absolute URL, without port or user info.
+/// The host of an absolute (or scheme-relative `//host/…`) URL, without port or user info.
 pub fn host_of(url: &str) -> Option<&str> {
-    let rest = url.split_once("://")?.1;
+    let rest = after_scheme(url)?;
     let authority = rest.split(['/', '?', '#']).next()?;
     let authority = authority.rsplit('@').next()?;
     let host = if let Some(v6) = authority.strip_prefix('[') {
@@ -488,6 +489,7 @@ mod tests {
         );
         assert_eq!(host_of("http://u@h/x"), Some("h"));
         assert_eq!(host_of("/v2/devices"), None);
+        assert_eq!(host_of("//api.example.com/v2"), Some("api.example.com"));
     }
 
     #[test]
@@ -510,6 +512,7 @@ mod tests {
         );
         assert_eq!(endpoint_pattern("https://h/v2/devices"), "/v2/devices");
         assert_eq!(endpoint_pattern("https://h"), "/");
+        assert_eq!(endpoint_pattern("//h/v2/devices/12345"), "/v2/devices/{id}");
     }
 
     #[test]
