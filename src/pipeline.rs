@@ -169,17 +169,45 @@ fn analyze_text(
         detect::detect(&peeked.prefix, hint.as_deref())
     });
     let source: Arc<str> = Arc::from(name);
+    let blank = peeked.prefix.iter().all(u8::is_ascii_whitespace);
     let Some(format) = format else {
         return not_a_capture(source, explicit, peeked.prefix.is_empty());
     };
     let mut reader = peeked.reader;
-    read_and_judge(
+    let mut output = read_and_judge(
         source,
         format,
         &mut reader,
         options.context,
         options.keep_findings,
-    )
+    );
+    // An input that already failed says why; one that read fine but found nothing must say so.
+    if output.stats.exchanges == 0 && !blank && !output.stats.failed {
+        nothing_read(&mut output.stats, explicit, options.forced_format.is_some());
+    }
+    output
+}
+
+/// The note (or, for an input named on the command line, the error) of an input that was
+/// read as a format but gave no exchange: never a silent "0 unauthorized".
+pub const NO_EXCHANGE: &str = "no_exchange";
+
+/// An input with text in it from which its format's reader took no exchange.
+fn nothing_read(stats: &mut InputStats, explicit: bool, forced: bool) {
+    let format = stats.format.as_str();
+    let message = if forced {
+        format!("read as {format} but no exchange was found; try --input-format auto")
+    } else {
+        format!(
+            "read as {format} but no exchange was found; \
+             try --input-format with another format"
+        )
+    };
+    if explicit {
+        stats.fail(Location::Whole, message);
+    } else {
+        stats.note(NO_EXCHANGE, message);
+    }
 }
 
 /// Parses a source and judges its exchanges as they stream out of the reader.

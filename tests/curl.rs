@@ -282,9 +282,9 @@ fn binary_garbage_and_empty_input() {
     let (status, report) = analyze(&[garbage]);
     assert_eq!(status, 2);
     assert_eq!(report["inputs"][0]["format"], "text");
-    // Forced to be read as curl: no exchange, one error saying why, no crash.
+    // Forced to be read as curl: no exchange, an error saying why, exit 2, no crash.
     let (status, report) = analyze(&["--input-format", "curl", garbage]);
-    assert_eq!(status, 0);
+    assert_eq!(status, 2);
     let input = &report["inputs"][0];
     assert_eq!(input["exchanges"], 0);
     assert!(
