@@ -452,3 +452,30 @@ fn an_indented_transcript_is_detected_and_read() {
         }
     }
 }
+
+#[test]
+fn a_question_under_a_bodiless_401_is_not_the_server_speaking() {
+    // The 401 declared no body; a TLS session ticket's bytes are not body bytes.
+    let with_length = "\
+* Connected to api.quillon.test (198.51.100.4) port 443 (#0)
+> GET /v3/ledgers HTTP/2
+> Host: api.quillon.test
+> Authorization: Bearer q7Hc2LmX9pRt4VwZ8sKd3NfJ
+>
+< HTTP/2 401
+< content-length: 0
+<
+* TLSv1.3 (IN), TLS handshake, Newsession Ticket (4):
+{ [193 bytes data]
+* Connection #0 to host api.quillon.test left intact
+Why does it say my token expired?
+";
+    let without_type = with_length.replace("< content-length: 0\n", "");
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [("length.txt", with_length), ("bare.txt", &without_type)] {
+        let (status, report) = analyze_text(&dir, name, text, &[]);
+        assert_eq!(status, 1);
+        let finding = only_finding(&report);
+        assert_ne!(finding["cause"], "expired_token", "{name}: {finding}");
+    }
+}

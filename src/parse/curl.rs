@@ -343,7 +343,7 @@ const GLUED_INFO: &[&str] = &[
 
 /// A text body (not JSON or markup) announced only by the end of its connection is taken
 /// for at most this many lines: the paragraph after the transcript.
-const MAX_UNCOUNTED_BODY_LINES: usize = 50;
+const MAX_UNCOUNTED_BODY_LINES: usize = 20;
 
 /// Whether curl's info line says a transfer is over (its body, if any, printed after it).
 fn ends_transfer(info: &str) -> bool {
@@ -360,13 +360,17 @@ fn placeholder_bytes(rest: &str) -> Option<usize> {
         .ok()
 }
 
-/// What curl said about the response body it printed on stdout (after `2>&1`): how many bytes
-/// it received (`{ [N bytes data]`) and whether the transfer ended (`Connection #0 ... left
-/// intact`). Either makes the unprefixed text after the transcript the body, whatever it
-/// looks like; the byte count bounds how much of it is taken.
+/// What curl and the response said about the body printed on stdout (after `2>&1`): the
+/// bytes curl received (`{ [N bytes data]`), the `Content-Length` and `Content-Type`, and
+/// whether the transfer ended (`Connection #0 ... left intact`). Received bytes, or the end of
+/// a transfer whose response declared a body, make the unprefixed text after the transcript
+/// the body whatever it looks like; a byte count bounds how much of it is taken, so the
+/// question a customer writes under the transcript is never read as the server's words.
 #[derive(Debug, Default)]
 struct Announced {
     received: Option<usize>,
+    declared: Option<usize>,
+    typed: bool,
     ended: bool,
     /// Bytes and lines of a text body taken so far.
     taken: usize,
@@ -374,8 +378,22 @@ struct Announced {
 }
 
 impl Announced {
+    fn for_response(response: Option<&Response>) -> Announced {
+        let headers = response.map(|r| &r.headers);
+        Announced {
+            declared: headers
+                .and_then(|h| h.get("content-length"))
+                .and_then(|v| v.trim().parse().ok()),
+            typed: headers.is_some_and(|h| h.contains("content-type")),
+            ..Announced::default()
+        }
+    }
+
     fn any(&self) -> bool {
-        self.received.is_some() || self.ended
+        if self.received.is_some_and(|n| n > 0) {
+            return true;
+        }
+        self.ended && self.declared.map_or(self.typed, |n| n > 0)
     }
 
     /// Counts a text line taken; true when the announced body is complete.
@@ -384,7 +402,7 @@ impl Announced {
         // text after it, at worst a few bytes of it are left out.
         self.taken = self.taken.saturating_add(line.len() + 2);
         self.lines += 1;
-        match self.received {
+        match self.received.or(self.declared) {
             Some(bytes) => self.taken >= bytes,
             None => self.lines >= MAX_UNCOUNTED_BODY_LINES,
         }
@@ -427,6 +445,9 @@ struct CurlReader<'s, 'a> {
     announced: Announced,
     /// The command pasted above the transcript, while its continuation lines come.
     command: Option<CommandLines>,
+    /// The last info line spoke of TLS: a `{ [N bytes data]` after it is a TLS record (a
+    /// session ticket), not body.
+    tls_record_next: bool,
     /// The indentation of the first line that is not blank: a paste indented as a whole
     /// (a Markdown list, an e-mail) is read without it.
     indent: Option<String>,
@@ -449,6 +470,7 @@ impl<'s, 'a> CurlReader<'s, 'a> {
             trouble: LineTrouble::default(),
             announced: Announced::default(),
             command: None,
+            tls_record_next: false,
             indent: None,
         }
     }
@@ -485,6 +507,7 @@ impl<'s, 'a> CurlReader<'s, 'a> {
     }
 
     fn event(&mut self, n: u64, time: Option<NaiveTime>, line: &str) {
+        let tls_record = std::mem::take(&mut self.tls_record_next);
         if let Some(info) = line.strip_prefix("== Info: ") {
             return self.info(info.trim_end());
         }
@@ -503,7 +526,8 @@ impl<'s, 'a> CurlReader<'s, 'a> {
             b'>' => self.request_line(n, time, rest),
             b'<' => self.response_line(n, rest),
             b'}' if is_data_placeholder(rest) => self.sent_placeholder(),
-            b'{' if is_data_placeholder(rest) => self.received_placeholder(rest),
+            b'{' if is_data_placeholder(rest) && !tls_record => self.received_placeholder(rest),
+            b'{' if is_data_placeholder(rest) => {}
             _ => self.other(line),
         }
     }
@@ -511,6 +535,7 @@ impl<'s, 'a> CurlReader<'s, 'a> {
     // ---- info lines ------------------------------------------------------------------
 
     fn info(&mut self, text: &str) {
+        self.tls_record_next = text.starts_with("TLSv") || text.starts_with("SSLv");
         if ends_transfer(text) {
             self.end_open_response();
             self.announced.ended |= self.stdout.is_some();
@@ -755,9 +780,9 @@ impl<'s, 'a> CurlReader<'s, 'a> {
             return;
         }
         let exchange = self.exchange(response);
+        self.announced = Announced::for_response(exchange.response.as_ref());
         self.done = Some(exchange);
         self.stdout = Some(BodyCollector::new());
-        self.announced = Announced::default();
     }
 
     fn exchange(&mut self, response: CurlResponse) -> Exchange {
