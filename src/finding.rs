@@ -171,6 +171,9 @@ pub struct Finding {
     pub request_id: Option<String>,
     pub resolved_later: bool,
     pub remediation: Vec<String>,
+    /// The 401 was inferred from what only a 401 carries (a lone challenge), not stated.
+    #[serde(default)]
+    pub status_inferred: bool,
     /// What `--explain` shows beyond the JSON fields; never serialized.
     #[serde(skip)]
     pub explain: Option<Box<Explain>>,

@@ -178,30 +178,58 @@ fn analyze_text(
             .or_else(|| ticket_text(options.ticket, explicit, hint.as_deref()))
     });
     let source: Arc<str> = Arc::from(name);
+    let blank = peeked.prefix.iter().all(u8::is_ascii_whitespace);
     let Some(format) = format else {
         return not_a_capture(source, explicit, peeked.prefix.is_empty());
     };
     let mut reader = peeked.reader;
-    let output = read_and_judge(
+    let mut output = read_and_judge(
         source,
         format,
         &mut reader,
         options.context,
         options.keep_findings,
     );
-    nothing_reported_in_walk(output, explicit)
+    // An input that already failed says why; one that read fine but found nothing must say so.
+    if output.stats.exchanges == 0 && !blank && !output.stats.failed {
+        if quiet_text_in_walk(&output.stats, explicit) {
+            return not_a_capture(output.stats.source, false, false);
+        }
+        nothing_read(&mut output.stats, explicit, options.forced_format.is_some());
+    }
+    output
+}
+
+/// The note (or, for an input named on the command line, the error) of an input that was
+/// read as a format but gave no exchange: never a silent "0 unauthorized".
+pub const NO_EXCHANGE: &str = "no_exchange";
+
+/// An input with text in it from which its format's reader took no exchange.
+fn nothing_read(stats: &mut InputStats, explicit: bool, forced: bool) {
+    let format = stats.format.as_str();
+    let message = if stats.format == Format::Ticket {
+        "read as ticket text but no response was reported in it (no status, error or challenge \
+         of an HTTP response)"
+            .to_owned()
+    } else if forced {
+        format!("read as {format} but no exchange was found; try --input-format auto")
+    } else {
+        format!(
+            "read as {format} but no exchange was found; \
+             try --input-format with another format"
+        )
+    };
+    if explicit {
+        stats.fail(Location::Whole, message);
+    } else {
+        stats.note(NO_EXCHANGE, message);
+    }
 }
 
 /// A text met in a folder or archive walk that reports no response (a README, notes) stays
 /// listed as not a capture, as before ticket text was read.
-fn nothing_reported_in_walk(output: SourceOutput, explicit: bool) -> SourceOutput {
-    let quiet_ticket = output.stats.format == Format::Ticket
-        && output.stats.exchanges == 0
-        && output.stats.errors_total == 0;
-    if explicit || !quiet_ticket {
-        return output;
-    }
-    not_a_capture(output.stats.source, false, false)
+fn quiet_text_in_walk(stats: &InputStats, explicit: bool) -> bool {
+    !explicit && stats.format == Format::Ticket && stats.errors_total == 0
 }
 
 /// Parses a source and judges its exchanges as they stream out of the reader.

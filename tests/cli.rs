@@ -221,3 +221,120 @@ fn a_closed_pipe_exits_0_quietly() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+// --- no false all-clear ----------------------------------------------------------------------
+
+const PROSE: &str = "Hi team,\nour nightly sync against the ledger API stopped working.\nThanks\n";
+
+#[test]
+fn a_named_file_forced_to_a_format_that_finds_nothing_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let prose = write(dir.path(), "mail.txt", PROSE.as_bytes());
+    let name = prose.to_str().unwrap();
+    let output = why401()
+        .args(["analyze", "--no-progress", "--input-format", "curl", name])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(name), "{stderr}");
+    assert!(
+        stderr.contains("read as curl but no exchange was found; try --input-format auto"),
+        "{stderr}"
+    );
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains(name) && text.contains("no exchange was found"),
+        "{text}"
+    );
+
+    let (status, report) = analyze_json(&["--input-format", "http", name]);
+    assert_eq!(status, 2);
+    let entry = input(&report, name);
+    assert_eq!(entry["format"], "http");
+    assert!(
+        entry["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("read as http but no exchange was found")
+    );
+}
+
+#[test]
+fn a_named_file_whose_detected_format_finds_nothing_is_an_error() {
+    // JSON lines, so read as a JSON log, but no line is a request.
+    let dir = tempfile::tempdir().unwrap();
+    let log = write(
+        dir.path(),
+        "app.jsonl",
+        b"{\"level\":\"info\",\"msg\":\"worker started\"}\n{\"level\":\"info\",\"msg\":\"queue drained\"}\n",
+    );
+    let name = log.to_str().unwrap();
+    let (status, report) = analyze_json(&[name]);
+    assert_eq!(status, 2);
+    let entry = input(&report, name);
+    assert_eq!(entry["format"], "jsonl");
+    assert!(
+        entry["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("read as jsonl but no exchange was found")
+    );
+}
+
+#[test]
+fn stdin_forced_to_a_format_that_finds_nothing_is_an_error() {
+    why401()
+        .args(["analyze", "--no-progress", "--input-format", "curl", "-"])
+        .write_stdin(PROSE)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "why401: error: -: input: read as curl but no exchange was found",
+        ));
+}
+
+#[test]
+fn an_empty_file_forced_to_a_format_is_not_a_finding_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = write(dir.path(), "empty.txt", b"\n\n");
+    let (status, _) = analyze_json(&["--input-format", "curl", empty.to_str().unwrap()]);
+    assert_eq!(status, 0);
+}
+
+#[test]
+fn a_folder_walk_names_the_inputs_it_read_nothing_from() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..24 {
+        write(dir.path(), &format!("notes-{i:02}.txt"), PROSE.as_bytes());
+    }
+    write(
+        dir.path(),
+        "zz-app.jsonl",
+        b"{\"level\":\"info\",\"msg\":\"worker started\"}\n",
+    );
+    let output = why401()
+        .args(["analyze", "--no-progress"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "a folder walk skips, it does not fail"
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("Inputs from which no exchange was read (25):"),
+        "{text}"
+    );
+    let named = text.lines().filter(|l| l.contains("notes-")).count();
+    assert_eq!(named, 20, "{text}");
+    assert!(text.contains("  … and 5 more"), "{text}");
+    assert!(text.contains("not a HAR file"), "{text}");
+
+    let (_, report) = analyze_json(&[dir.path().to_str().unwrap()]);
+    let jsonl = input(&report, dir.path().join("zz-app.jsonl").to_str().unwrap());
+    assert_eq!(jsonl["notes"][0]["code"], "no_exchange");
+    assert_eq!(jsonl["errors_total"], 0);
+}

@@ -282,9 +282,9 @@ fn binary_garbage_and_empty_input() {
     let (status, report) = analyze(&[garbage]);
     assert_eq!(status, 2);
     assert_eq!(report["inputs"][0]["format"], "text");
-    // Forced to be read as curl: no exchange, one error saying why, no crash.
+    // Forced to be read as curl: no exchange, an error saying why, exit 2, no crash.
     let (status, report) = analyze(&["--input-format", "curl", garbage]);
-    assert_eq!(status, 0);
+    assert_eq!(status, 2);
     let input = &report["inputs"][0];
     assert_eq!(input["exchanges"], 0);
     assert!(
@@ -299,4 +299,183 @@ fn binary_garbage_and_empty_input() {
     let (status, report) = analyze(&["--input-format", "curl", empty.to_str().unwrap()]);
     assert_eq!(status, 0);
     assert_eq!(report["inputs"][0]["exchanges"], 0);
+}
+
+// --- pastes around the transcript --------------------------------------------------------
+
+/// Writes `text` to a file in `dir` and analyzes it with `extra` arguments.
+fn analyze_text(dir: &tempfile::TempDir, name: &str, text: &str, extra: &[&str]) -> (i32, Value) {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    analyze(&[extra, &[path.to_str().unwrap()]].concat())
+}
+
+fn only_finding(report: &Value) -> &Value {
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{report}");
+    &findings[0]
+}
+
+/// `curl -v URL 2>&1`: the body comes after the transcript, after `{ [N bytes data]` and the
+/// connection's end, and it is the last response's body.
+const BODY_AFTER_TRANSCRIPT: &str = "\
+* Connected to api.quillon.test (198.51.100.4) port 443 (#0)
+> GET /v3/ledgers HTTP/2
+> Host: api.quillon.test
+> Authorization: Bearer q7Hc2LmX9pRt4VwZ8sKd3NfJ
+>
+< HTTP/2 401
+< content-type: text/plain
+<
+{ [16 bytes data]
+* Connection #0 to host api.quillon.test left intact
+Token is expired
+Can you tell me why this fails? It worked yesterday.
+";
+
+#[test]
+fn a_body_printed_after_the_transcript_is_the_last_response_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let (status, report) = analyze_text(&dir, "after.txt", BODY_AFTER_TRANSCRIPT, &[]);
+    assert_eq!(status, 1);
+    let finding = only_finding(&report);
+    assert_eq!(finding["cause"], "expired_token", "{finding}");
+    // The announced 16 bytes bound the body: the question after it is not the server's.
+    let explained = Command::cargo_bin("why401")
+        .unwrap()
+        .args(["analyze", "--no-progress", "--explain", "1"])
+        .arg(dir.path().join("after.txt"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(explained.stdout).unwrap();
+    let body = text.lines().find(|l| l.contains("body ")).unwrap_or("");
+    assert!(body.contains("Token is expired"), "{text}");
+    assert!(!body.contains("yesterday"), "{text}");
+}
+
+#[test]
+fn a_json_body_after_a_head_without_its_blank_line_is_kept() {
+    // The blank `<` line that ends the head was lost in the paste.
+    let text = "\
+* Connected to api.quillon.test (198.51.100.4) port 443 (#0)
+> GET /v3/ledgers HTTP/1.1
+> Host: api.quillon.test
+> Authorization: Bearer q7Hc2LmX9pRt4VwZ8sKd3NfJ
+>
+< HTTP/1.1 401 Unauthorized
+< Content-Type: application/json
+{ [34 bytes data]
+* Closing connection
+{\"message\":\"The token has expired\"}
+";
+    let dir = tempfile::tempdir().unwrap();
+    let (_, report) = analyze_text(&dir, "noblank.txt", text, &[]);
+    assert_eq!(only_finding(&report)["cause"], "expired_token");
+}
+
+/// The command above the transcript (prompt, `\` continuations shown with `> `) and an
+/// interim `100 Continue` answered before the 401.
+const COMMAND_AND_CONTINUE: &str = "\
+dev@build-07:~$ curl -v -X POST \\
+>   -H \"Authorization: Bearer q7Hc2LmX9pRt4VwZ8sKd3NfJ\" \\
+>   -d @payload.json https://api.quillon.test/v3/ledgers
+> POST /v3/ledgers HTTP/1.1
+> Host: api.quillon.test
+> Authorization: Bearer q7Hc2LmX9pRt4VwZ8sKd3NfJ
+> Content-Length: 2048
+> Expect: 100-continue
+>
+< HTTP/1.1 100 Continue
+} [2048 bytes data]
+< HTTP/1.1 401 Unauthorized
+< WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"The access token expired\"
+< Content-Length: 0
+<
+* Connection #0 to host api.quillon.test left intact
+";
+
+#[test]
+fn a_command_above_the_transcript_and_a_100_continue_are_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let (status, report) = analyze_text(&dir, "cmd.txt", COMMAND_AND_CONTINUE, &[]);
+    assert_eq!(status, 1);
+    let input = &report["inputs"][0];
+    assert_eq!(input["format"], "curl");
+    assert_eq!(input["exchanges"], 1, "the 100 is not an exchange");
+    let finding = only_finding(&report);
+    assert_eq!(finding["status"], 401);
+    assert_eq!(finding["method"], "POST");
+    // No TLS line and no `Connected to`: the command's URL names the scheme.
+    assert_eq!(finding["url"], "https://api.quillon.test/v3/ledgers");
+    assert_eq!(finding["cause"], "expired_token");
+}
+
+#[test]
+fn without_a_connection_line_the_scheme_stays_unknown() {
+    let text = "\
+> GET /v3/ledgers HTTP/1.1
+> Host: api.quillon.test
+> Authorization: Bearer q7Hc2LmX9pRt4VwZ8sKd3NfJ
+>
+< HTTP/1.1 401 Unauthorized
+< WWW-Authenticate: Bearer error=\"invalid_token\"
+<
+";
+    let dir = tempfile::tempdir().unwrap();
+    let (_, report) = analyze_text(&dir, "noconn.txt", text, &[]);
+    assert_eq!(report["inputs"][0]["format"], "curl");
+    assert_eq!(
+        only_finding(&report)["url"],
+        "//api.quillon.test/v3/ledgers"
+    );
+    assert_eq!(report["summary"]["by_host"]["api.quillon.test"], 1);
+}
+
+#[test]
+fn an_indented_transcript_is_detected_and_read() {
+    let indented: String = BODY_AFTER_TRANSCRIPT
+        .lines()
+        .map(|l| format!("    {l}\n"))
+        .collect();
+    let tabbed: String = COMMAND_AND_CONTINUE
+        .lines()
+        .map(|l| format!("\t{l}\n"))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [("spaces.txt", &indented), ("tab.txt", &tabbed)] {
+        for extra in [&[][..], &["--input-format", "curl"][..]] {
+            let (status, report) = analyze_text(&dir, name, text, extra);
+            assert_eq!(status, 1, "{name} {extra:?}: {report}");
+            assert_eq!(report["inputs"][0]["format"], "curl");
+            assert_eq!(report["summary"]["unauthorized"], 1);
+            assert_eq!(only_finding(&report)["cause"], "expired_token");
+        }
+    }
+}
+
+#[test]
+fn a_question_under_a_bodiless_401_is_not_the_server_speaking() {
+    // The 401 declared no body; a TLS session ticket's bytes are not body bytes.
+    let with_length = "\
+* Connected to api.quillon.test (198.51.100.4) port 443 (#0)
+> GET /v3/ledgers HTTP/2
+> Host: api.quillon.test
+> Authorization: Bearer q7Hc2LmX9pRt4VwZ8sKd3NfJ
+>
+< HTTP/2 401
+< content-length: 0
+<
+* TLSv1.3 (IN), TLS handshake, Newsession Ticket (4):
+{ [193 bytes data]
+* Connection #0 to host api.quillon.test left intact
+Why does it say my token expired?
+";
+    let without_type = with_length.replace("< content-length: 0\n", "");
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [("length.txt", with_length), ("bare.txt", &without_type)] {
+        let (status, report) = analyze_text(&dir, name, text, &[]);
+        assert_eq!(status, 1);
+        let finding = only_finding(&report);
+        assert_ne!(finding["cause"], "expired_token", "{name}: {finding}");
+    }
 }

@@ -229,8 +229,9 @@ fn prose_mentioning_401_is_never_an_exchange() {
     let (status, report) = analyze(&[path]);
     assert_eq!(status, 2, "an explicitly named non-capture is an error");
     assert_eq!(report["inputs"][0]["format"], "text");
+    // Forced: still no exchange, and never a silent all-clear.
     let (status, report) = analyze(&["--input-format", "http", path]);
-    assert_eq!(status, 0);
+    assert_eq!(status, 2);
     assert_eq!(report["inputs"][0]["exchanges"], 0);
     assert_eq!(report["findings"].as_array().unwrap().len(), 0);
 }
@@ -294,7 +295,7 @@ fn invalid_utf8_binary_and_empty() {
         .collect();
     std::fs::write(&garbage, &bytes).unwrap();
     let (status, report) = analyze(&["--input-format", "http", garbage.to_str().unwrap()]);
-    assert_eq!(status, 0);
+    assert_eq!(status, 2, "named, forced, and nothing read");
     assert_eq!(report["inputs"][0]["exchanges"], 0);
     assert!(
         report["inputs"][0]["errors"][0]["message"]

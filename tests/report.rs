@@ -29,7 +29,7 @@ const SAMPLES: [&str; 5] = [
     "samples/",
 ];
 
-const CSV_HEADER: &str = "source,index,location,time,method,url,status,cause,detail,confidence,evidence,token_kind,token_fingerprint,challenge_error,challenge_description,request_id,resolved_later,remediation";
+const CSV_HEADER: &str = "source,index,location,time,method,url,status,cause,detail,confidence,evidence,token_kind,token_fingerprint,challenge_error,challenge_description,request_id,resolved_later,remediation,status_inferred";
 
 const CAUSES: [&str; 7] = [
     "expired_token",
@@ -265,6 +265,7 @@ fn expected_row(f: &Value) -> Vec<String> {
         text(&f["request_id"]),
         text_of(&f["resolved_later"]),
         neutralized(&joined(&f["remediation"])),
+        text_of(&f["status_inferred"]),
     ]
 }
 
@@ -872,4 +873,75 @@ fn captured_escape_sequences_never_reach_the_terminal_raw() {
         }
     }
     assert!(shown_escaped >= 5, "the captured text is shown, escaped");
+}
+
+// --- inferred 401s ------------------------------------------------------------------------
+
+/// A paste of nothing but a challenge: no status line anywhere, so its 401 is inferred.
+const LONE_CHALLENGE: &str = "WWW-Authenticate: Bearer error=\"invalid_token\"\n";
+
+fn lone_challenge(format: &str) -> Output {
+    why401()
+        .args(["analyze", "--no-progress", "-f", format, "-"])
+        .write_stdin(LONE_CHALLENGE)
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn an_inferred_401_says_so_in_json_csv_and_text() {
+    let json = lone_challenge("json");
+    assert_eq!(
+        json.status.code(),
+        Some(1),
+        "an inferred 401 is still a 401"
+    );
+    let report = parse_json(&String::from_utf8(json.stdout).expect("UTF-8"));
+    let found = findings(&report);
+    assert_eq!(found.len(), 1, "{report}");
+    assert_eq!(found[0]["status"], 401);
+    assert_eq!(found[0]["status_inferred"], true);
+    assert_eq!(report["summary"]["unauthorized"], 1);
+    let counted: u64 = report["summary"]["by_cause"]
+        .as_object()
+        .expect("by_cause")
+        .values()
+        .filter_map(Value::as_u64)
+        .sum();
+    assert_eq!(counted, 1, "counted in by_cause like any 401");
+
+    let csv = lone_challenge("csv");
+    let mut reader = csv::Reader::from_reader(csv.stdout.as_slice());
+    let header = reader.headers().expect("header").clone();
+    let column = header
+        .iter()
+        .position(|h| h == "status_inferred")
+        .expect("a status_inferred column");
+    assert_eq!(header.get(column - 1), Some("remediation"));
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].get(column), Some("true"));
+
+    let text = String::from_utf8(lone_challenge("text").stdout).expect("UTF-8");
+    assert!(
+        text.contains("1 unauthorized (401), 1 inferred"),
+        "header of: {text}"
+    );
+    let markdown = String::from_utf8(lone_challenge("markdown").stdout).expect("UTF-8");
+    assert!(
+        markdown.contains("1 of the 401s were inferred"),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn stated_401s_are_not_marked_inferred() {
+    let report = samples_json(&[]);
+    assert!(
+        findings(&report)
+            .iter()
+            .all(|f| f["status_inferred"] == false),
+        "every sample states its status"
+    );
+    assert!(!samples(&[]).contains("inferred"));
 }

@@ -14,7 +14,7 @@ use anyhow::Context as _;
 
 use crate::evidence::{self, Evidence, EvidenceContext, KeySet, Profile};
 use crate::finding::{Cause, Confidence, Explain, Finding, Timeline};
-use crate::model::Exchange;
+use crate::model::{Exchange, ExchangeNote};
 use crate::parse::{Format, InputStats};
 use crate::redact::{
     KnownSecrets, clip, printable_method, printable_version, redact_url, scrub_secrets,
@@ -396,6 +396,7 @@ pub fn base_finding(exchange: &Exchange) -> Finding {
         request_id: None,
         resolved_later: false,
         remediation: Vec::new(),
+        status_inferred: exchange.notes.contains(&ExchangeNote::StatusInferred),
         explain: None,
     }
 }

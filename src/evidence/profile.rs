@@ -383,7 +383,7 @@ fn base_domain(host: &str) -> String {
 
 /// The host of an absolute URL, lower-case, without userinfo or port; `None` for a path.
 pub fn url_host(url: &str) -> Option<String> {
-    let rest = url.split_once("://")?.1;
+    let rest = after_scheme(url)?;
     let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     let host = if let Some(v6) = host_port.strip_prefix('[') {
@@ -396,14 +396,21 @@ pub fn url_host(url: &str) -> Option<String> {
 
 /// The path of a URL (absolute or a path alone), without query or fragment.
 pub fn url_path(url: &str) -> &str {
-    let after_authority = match url.split_once("://") {
-        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+    let after_authority = match after_scheme(url) {
+        Some(rest) => rest.find('/').map_or("/", |i| &rest[i..]),
         None => url,
     };
     after_authority
         .split(['?', '#'])
         .next()
         .unwrap_or(after_authority)
+}
+
+/// What follows `scheme://`, or `//` when a reader knew the host but not the scheme.
+pub fn after_scheme(url: &str) -> Option<&str> {
+    url.split_once("://")
+        .map(|(_, rest)| rest)
+        .or_else(|| url.strip_prefix("//"))
 }
 
 /// The host a request went to: the URL's, else the `Host` (or `:authority`) header.

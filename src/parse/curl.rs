@@ -9,7 +9,7 @@ use std::io::BufRead;
 
 use chrono::NaiveTime;
 
-use super::command;
+use super::command::{self, CommandLines};
 use super::headers::{
     BodyCollector, BodyStep, HeaderBlock, append_body, looks_like_body_start, parse_header_line,
     parse_request_line, parse_status_line, resolve_location, split_origin, url_host, url_target,
@@ -341,6 +341,89 @@ const GLUED_INFO: &[&str] = &[
     "* shutting down connection",
 ];
 
+/// A text body (not JSON or markup) announced only by the end of its connection is taken
+/// for at most this many lines: the paragraph after the transcript.
+const MAX_UNCOUNTED_BODY_LINES: usize = 20;
+
+/// Whether curl's info line says a transfer is over (its body, if any, printed after it).
+fn ends_transfer(info: &str) -> bool {
+    (info.starts_with("Connection #") && info.contains("left intact"))
+        || info.starts_with("Closing connection")
+        || info.starts_with("shutting down connection")
+}
+
+/// `{ [1256 bytes data]` → 1256.
+fn placeholder_bytes(rest: &str) -> Option<usize> {
+    rest.strip_prefix('[')?
+        .strip_suffix(" bytes data]")?
+        .parse()
+        .ok()
+}
+
+/// What curl and the response said about the body printed on stdout (after `2>&1`): the
+/// bytes curl received (`{ [N bytes data]`), the `Content-Length` and `Content-Type`, and
+/// whether the transfer ended (`Connection #0 ... left intact`). Received bytes, or the end of
+/// a transfer whose response declared a body, make the unprefixed text after the transcript
+/// the body whatever it looks like; a byte count bounds how much of it is taken, so the
+/// question a customer writes under the transcript is never read as the server's words.
+#[derive(Debug, Default)]
+struct Announced {
+    received: Option<usize>,
+    declared: Option<usize>,
+    typed: bool,
+    ended: bool,
+    /// Bytes and lines of a text body taken so far.
+    taken: usize,
+    lines: usize,
+}
+
+impl Announced {
+    fn for_response(response: Option<&Response>) -> Announced {
+        let headers = response.map(|r| &r.headers);
+        Announced {
+            declared: headers
+                .and_then(|h| h.get("content-length"))
+                .and_then(|v| v.trim().parse().ok()),
+            typed: headers.is_some_and(|h| h.contains("content-type")),
+            ..Announced::default()
+        }
+    }
+
+    fn any(&self) -> bool {
+        if self.received.is_some_and(|n| n > 0) {
+            return true;
+        }
+        self.ended && self.declared.map_or(self.typed, |n| n > 0)
+    }
+
+    /// Counts a text line taken; true when the announced body is complete.
+    fn take_line(&mut self, line: &str) -> bool {
+        // Counted as if each line ended with CRLF: a body never runs past its bytes into the
+        // text after it, at worst a few bytes of it are left out.
+        self.taken = self.taken.saturating_add(line.len() + 2);
+        self.lines += 1;
+        match self.received.or(self.declared) {
+            Some(bytes) => self.taken >= bytes,
+            None => self.lines >= MAX_UNCOUNTED_BODY_LINES,
+        }
+    }
+}
+
+/// The leading spaces and tabs of a line.
+fn indentation(line: &str) -> &str {
+    &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
+}
+
+/// `line` without as much of `indent` as it starts with.
+pub fn strip_indent<'l>(line: &'l str, indent: &str) -> &'l str {
+    let common = line
+        .bytes()
+        .zip(indent.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    &line[common..]
+}
+
 struct CurlReader<'s, 'a> {
     sink: &'s mut Sink<'a>,
     conn: Connection,
@@ -358,6 +441,16 @@ struct CurlReader<'s, 'a> {
     last_redirect: Option<(String, String)>,
     section: Option<TraceSection>,
     trouble: LineTrouble,
+    /// What curl announced of the body printed after the last response.
+    announced: Announced,
+    /// The command pasted above the transcript, while its continuation lines come.
+    command: Option<CommandLines>,
+    /// The last info line spoke of TLS: a `{ [N bytes data]` after it is a TLS record (a
+    /// session ticket), not body.
+    tls_record_next: bool,
+    /// The indentation of the first line that is not blank: a paste indented as a whole
+    /// (a Markdown list, an e-mail) is read without it.
+    indent: Option<String>,
 }
 
 impl<'s, 'a> CurlReader<'s, 'a> {
@@ -375,6 +468,10 @@ impl<'s, 'a> CurlReader<'s, 'a> {
             last_redirect: None,
             section: None,
             trouble: LineTrouble::default(),
+            announced: Announced::default(),
+            command: None,
+            tls_record_next: false,
+            indent: None,
         }
     }
 
@@ -384,7 +481,14 @@ impl<'s, 'a> CurlReader<'s, 'a> {
             return;
         }
         let text = lines::decode(bytes);
-        let (time, rest) = split_trace_prefix(&text);
+        if self.indent.is_none() && !is_progress(&text) {
+            self.indent = Some(indentation(&text).to_owned());
+        }
+        let text = strip_indent(&text, self.indent.as_deref().unwrap_or(""));
+        if self.command_continues(text) {
+            return;
+        }
+        let (time, rest) = split_trace_prefix(text);
         if let Some(section) = self.section.as_mut() {
             if let Some((offset, data)) = parse_row(rest) {
                 section.push_row(offset, data, number);
@@ -403,6 +507,7 @@ impl<'s, 'a> CurlReader<'s, 'a> {
     }
 
     fn event(&mut self, n: u64, time: Option<NaiveTime>, line: &str) {
+        let tls_record = std::mem::take(&mut self.tls_record_next);
         if let Some(info) = line.strip_prefix("== Info: ") {
             return self.info(info.trim_end());
         }
@@ -421,6 +526,7 @@ impl<'s, 'a> CurlReader<'s, 'a> {
             b'>' => self.request_line(n, time, rest),
             b'<' => self.response_line(n, rest),
             b'}' if is_data_placeholder(rest) => self.sent_placeholder(),
+            b'{' if is_data_placeholder(rest) && !tls_record => self.received_placeholder(rest),
             b'{' if is_data_placeholder(rest) => {}
             _ => self.other(line),
         }
@@ -429,7 +535,11 @@ impl<'s, 'a> CurlReader<'s, 'a> {
     // ---- info lines ------------------------------------------------------------------
 
     fn info(&mut self, text: &str) {
-        if text.starts_with("Trying ") {
+        self.tls_record_next = text.starts_with("TLSv") || text.starts_with("SSLv");
+        if ends_transfer(text) {
+            self.end_open_response();
+            self.announced.ended |= self.stdout.is_some();
+        } else if text.starts_with("Trying ") {
             self.conn.tls = false;
         } else if text.starts_with("Re-using existing connection") {
             self.conn.reusing = true;
@@ -573,14 +683,24 @@ impl<'s, 'a> CurlReader<'s, 'a> {
             .filter(|u| url_host(u).as_deref() == Some(&host.to_ascii_lowercase()))
             .and_then(|u| u.split("://").next().map(str::to_owned));
         let tls = self.conn.tls || self.conn.port == Some(443) || host.ends_with(":443");
-        let scheme = pseudo
-            .scheme
-            .or(named_scheme)
-            .unwrap_or_else(|| if tls { "https".into() } else { "http".into() });
-        format!("{scheme}://{host}{target}")
+        // Without TLS lines, a port or a named URL the scheme is unknown: written `//host`.
+        let plain = self.conn.port.is_some() || host.ends_with(":80");
+        let scheme = pseudo.scheme.or(named_scheme).or_else(|| {
+            if tls {
+                Some("https".into())
+            } else {
+                plain.then(|| "http".into())
+            }
+        });
+        match scheme {
+            Some(scheme) => format!("{scheme}://{host}{target}"),
+            None => format!("//{host}{target}"),
+        }
     }
 
     fn sent_placeholder(&mut self) {
+        // An interim response (`100 Continue`) pasted without its blank line ends here.
+        self.end_open_response();
         if let Some(request) = self.request.as_mut()
             && !request.in_headers
         {
@@ -588,16 +708,38 @@ impl<'s, 'a> CurlReader<'s, 'a> {
         }
     }
 
+    /// `{ [N bytes data]`: the response head is over and N bytes of body were received.
+    fn received_placeholder(&mut self, rest: &str) {
+        self.end_open_response();
+        if self.stdout.is_some()
+            && let Some(bytes) = placeholder_bytes(rest)
+        {
+            let received = self.announced.received.unwrap_or(0);
+            self.announced.received = Some(received.saturating_add(bytes));
+        }
+    }
+
     // ---- response --------------------------------------------------------------------
+
+    /// Ends a response head whose blank `<` line was not pasted.
+    fn end_open_response(&mut self) {
+        if self.response.is_some() {
+            self.end_response_headers();
+        }
+    }
 
     fn response_line(&mut self, n: u64, text: &str) {
         if let Some(response) = self.response.as_mut() {
             if text.trim().is_empty() {
                 self.end_response_headers();
-            } else {
-                response.headers.push_line(text);
+                return;
             }
-            return;
+            if parse_status_line(text.trim_end()).is_none() {
+                response.headers.push_line(text);
+                return;
+            }
+            // A status line inside a head: the one before (`100 Continue`) lost its blank line.
+            self.end_response_headers();
         }
         let Some(status) = parse_status_line(text.trim_end()) else {
             return;
@@ -638,6 +780,7 @@ impl<'s, 'a> CurlReader<'s, 'a> {
             return;
         }
         let exchange = self.exchange(response);
+        self.announced = Announced::for_response(exchange.response.as_ref());
         self.done = Some(exchange);
         self.stdout = Some(BodyCollector::new());
     }
@@ -742,11 +885,41 @@ impl<'s, 'a> CurlReader<'s, 'a> {
             self.info(cleaned[at + 2..].trim());
             return;
         }
-        if command::tool_of(&cleaned).is_some() {
+        if let Some(tool) = command::tool_of(&cleaned) {
             self.flush_done();
+            let lines = CommandLines::start(0, &cleaned, tool);
+            if lines.complete() {
+                self.install_command(&lines);
+            } else {
+                self.command = Some(lines);
+            }
             return;
         }
         self.stdout_line(&cleaned);
+    }
+
+    /// Takes a continuation line of the command above the transcript; false when no command
+    /// is being joined.
+    fn command_continues(&mut self, line: &str) -> bool {
+        let Some(lines) = self.command.as_mut() else {
+            return false;
+        };
+        lines.push(line);
+        if lines.complete()
+            && let Some(lines) = self.command.take()
+        {
+            self.install_command(&lines);
+        }
+        true
+    }
+
+    /// The command's first URL names the scheme the transcript may not show.
+    fn install_command(&mut self, lines: &CommandLines) {
+        if let Some(url) = lines.parse().and_then(|c| c.urls.into_iter().next())
+            && split_origin(&url).is_some()
+        {
+            self.next_url = Some(url);
+        }
     }
 
     /// A body line after the final response: kept when it clearly starts a body (JSON, an
@@ -763,12 +936,19 @@ impl<'s, 'a> CurlReader<'s, 'a> {
             if head {
                 return;
             }
-            if !looks_like_body_start(line.trim_start()) {
+            let announced = self.announced.any() && !is_prompt(line);
+            if !announced && !looks_like_body_start(line.trim_start()) {
                 self.stdout = None;
                 return;
             }
         }
-        if stdout.push(line) == BodyStep::Done {
+        let step = stdout.push(line);
+        // A body that is not JSON has no end of its own: the announced bytes bound it.
+        let text_done = stdout.is_started()
+            && !stdout.inside_json()
+            && self.announced.any()
+            && self.announced.take_line(line);
+        if step == BodyStep::Done || text_done {
             let body = self.stdout.take().and_then(BodyCollector::finish);
             if let Some(response) = self.done.as_mut().and_then(|e| e.response.as_mut())
                 && response.body.is_none()
@@ -786,6 +966,12 @@ impl<'s, 'a> CurlReader<'s, 'a> {
         self.flush_done();
         self.trouble.finish(self.sink);
     }
+}
+
+/// A shell prompt line after the transcript (`$ `, `user@host:~$ `): never a body.
+fn is_prompt(line: &str) -> bool {
+    let trimmed = line.trim();
+    trimmed == "$" || trimmed == "%" || command::strip_prompt(line) != line.trim_start()
 }
 
 /// `text` after `prefix`, inside single quotes.

@@ -55,7 +55,9 @@ fn looks_like_curl(text: &str) -> bool {
     let mut request = false;
     let mut response = false;
     let mut connection_info = false;
+    let indent = common_indentation(text);
     for line in text.lines().take(2000) {
+        let line = super::curl::strip_indent(line, indent);
         let line = strip_trace_prefixes(line.trim_end());
         if line.starts_with("=> Send header") || line.starts_with("<= Recv header") {
             return true;
@@ -77,6 +79,30 @@ fn looks_like_curl(text: &str) -> bool {
         }
     }
     false
+}
+
+/// The spaces and tabs every non-blank line of `text` starts with (a paste indented as a
+/// whole: a Markdown list item, an e-mail).
+fn common_indentation(text: &str) -> &str {
+    let mut common: Option<&str> = None;
+    for line in text.lines().take(2000).filter(|l| !l.trim().is_empty()) {
+        let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+        let shared = match common {
+            None => indent,
+            Some(c) => {
+                &c[..c
+                    .bytes()
+                    .zip(indent.bytes())
+                    .take_while(|(a, b)| a == b)
+                    .count()]
+            }
+        };
+        if shared.is_empty() {
+            return "";
+        }
+        common = Some(shared);
+    }
+    common.unwrap_or("")
 }
 
 /// Removes `--trace-time` (`12:00:00.123456 `) and `--trace-ids` (`[0-0] `) prefixes.
@@ -203,6 +229,26 @@ pub fn is_request_line(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_indented_curl_transcript_is_curl_by_its_common_indentation() {
+        let transcript =
+            "> GET /v1/x HTTP/1.1\n> Host: h.test\n>\n< HTTP/1.1 401 Unauthorized\n<\n";
+        for indent in ["    ", "\t", "  "] {
+            let text: String = transcript
+                .lines()
+                .map(|l| format!("{indent}{l}\n"))
+                .collect();
+            assert_eq!(
+                detect(text.as_bytes(), None),
+                Some(Format::Curl),
+                "{indent:?}"
+            );
+        }
+        assert_eq!(common_indentation("  a\n\n    b\n"), "  ");
+        assert_eq!(common_indentation("  a\nb\n"), "");
+        assert_eq!(common_indentation("\ta\n  b\n"), "");
+    }
 
     #[test]
     fn docker_json_file_lines_are_not_har() {

@@ -7,7 +7,7 @@ use super::{Summary, Writer, printable};
 use crate::finding::{Finding, Timeline};
 use crate::parse::InputStats;
 
-pub const HEADER: [&str; 18] = [
+pub const HEADER: [&str; 19] = [
     "source",
     "index",
     "location",
@@ -26,6 +26,7 @@ pub const HEADER: [&str; 18] = [
     "request_id",
     "resolved_later",
     "remediation",
+    "status_inferred",
 ];
 
 /// One row per finding, written as they come.
@@ -89,6 +90,7 @@ fn row(f: &Finding) -> Vec<String> {
         f.request_id.as_deref().map(cell).unwrap_or_default(),
         f.resolved_later.to_string(),
         cell(&f.remediation.join(" | ")),
+        f.status_inferred.to_string(),
     ]
 }
 

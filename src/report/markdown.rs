@@ -15,6 +15,13 @@ pub fn write(out: &mut dyn Write, view: &View, max_detail: usize) -> io::Result<
         "{} input(s), {} exchange(s), **{} unauthorized (401)**, {} resolved later.\n",
         summary.inputs, summary.exchanges, summary.unauthorized, summary.resolved_later
     )?;
+    if summary.inferred > 0 {
+        writeln!(
+            out,
+            "{} of the 401s were inferred: no status was given, but the input carried what only a 401 carries.\n",
+            summary.inferred
+        )?;
+    }
     writeln!(out, "| cause | count |\n|---|---:|")?;
     for cause in Cause::ALL {
         writeln!(out, "| `{}` | {} |", cause.id(), summary.cause_count(cause))?;

@@ -13,6 +13,7 @@ use std::io::{self, Write};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::evidence::profile::after_scheme;
 use crate::finding::{Cause, ChallengeSummary, Finding, Timeline};
 use crate::parse::InputStats;
 
@@ -25,6 +26,10 @@ pub struct Summary {
     pub exchanges: u64,
     pub unauthorized: u64,
     pub resolved_later: u64,
+    /// 401s inferred rather than stated (counted in `unauthorized` too). Not in the JSON
+    /// summary: each finding carries `status_inferred`.
+    #[serde(skip)]
+    pub inferred: u64,
     /// All seven cause ids, in their fixed order, summing to `unauthorized`.
     pub by_cause: serde_json::Map<String, serde_json::Value>,
     pub by_host: BTreeMap<String, u64>,
@@ -44,6 +49,7 @@ impl Summary {
             exchanges: 0,
             unauthorized: 0,
             resolved_later: 0,
+            inferred: 0,
             by_cause: Cause::ALL
                 .iter()
                 .map(|c| (c.id().to_owned(), serde_json::Value::from(0u64)))
@@ -69,6 +75,9 @@ impl Summary {
         }
         if finding.resolved_later {
             self.resolved_later += 1;
+        }
+        if finding.status_inferred {
+            self.inferred += 1;
         }
         if let Some(host) = host_of(&finding.url) {
             *self.by_host.entry(host.to_owned()).or_default() += 1;
@@ -377,8 +386,8 @@ fn group_key(finding: &Finding) -> GroupKey {
 /// The path of a URL with id-like segments (digits, UUIDs, 8+ hex, `prefix_` plus
 /// alphanumerics) turned into `{id}`; the query is dropped.
 pub fn endpoint_pattern(url: &str) -> String {
-    let path = match url.split_once("://") {
-        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+    let path = match after_scheme(url) {
+        Some(rest) => rest.find('/').map_or("/", |i| &rest[i..]),
         None => url,
     };
     let path = path.split(['?', '#']).next().unwrap_or(path);
@@ -428,9 +437,9 @@ fn finding_time(finding: &Finding) -> Option<DateTime<Utc>> {
         .map(|s| s.at)
 }
 
-/// The host of an absolute URL, without port or user info.
+/// The host of an absolute (or scheme-relative `//host/…`) URL, without port or user info.
 pub fn host_of(url: &str) -> Option<&str> {
-    let rest = url.split_once("://")?.1;
+    let rest = after_scheme(url)?;
     let authority = rest.split(['/', '?', '#']).next()?;
     let authority = authority.rsplit('@').next()?;
     let host = if let Some(v6) = authority.strip_prefix('[') {
@@ -480,6 +489,7 @@ mod tests {
         );
         assert_eq!(host_of("http://u@h/x"), Some("h"));
         assert_eq!(host_of("/v2/devices"), None);
+        assert_eq!(host_of("//api.example.com/v2"), Some("api.example.com"));
     }
 
     #[test]
@@ -502,6 +512,7 @@ mod tests {
         );
         assert_eq!(endpoint_pattern("https://h/v2/devices"), "/v2/devices");
         assert_eq!(endpoint_pattern("https://h"), "/");
+        assert_eq!(endpoint_pattern("//h/v2/devices/12345"), "/v2/devices/{id}");
     }
 
     #[test]

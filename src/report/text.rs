@@ -63,8 +63,15 @@ pub fn write(out: &mut dyn Write, view: &View, how: &Presentation) -> io::Result
     if how.verbose {
         write_every_finding(out, view, how.max_detail, style)?;
     }
-    write_troubled_inputs(out, view, style)
+    write_troubled_inputs(out, view, style)?;
+    write_unread_inputs(out, view, style)
 }
+
+/// Notes that say an input gave no exchange at all (it is listed by name, not counted only).
+const NOTHING_READ: [&str; 2] = ["not_a_capture", crate::pipeline::NO_EXCHANGE];
+
+/// At most this many inputs that gave nothing are named; the rest are counted.
+const MAX_UNREAD_LISTED: usize = 20;
 
 fn write_header(out: &mut dyn Write, view: &View, style: Style) -> io::Result<()> {
     let summary = view.summary;
@@ -104,9 +111,18 @@ fn write_header(out: &mut dyn Write, view: &View, style: Style) -> io::Result<()
     writeln!(
         out,
         "{}{}",
-        style.bold(&format!("{} unauthorized (401)", summary.unauthorized)),
+        style.bold(&unauthorized_text(summary)),
         filtered
     )
+}
+
+/// `N unauthorized (401)`, and how many of them were inferred when some were.
+pub fn unauthorized_text(summary: &super::Summary) -> String {
+    let mut text = format!("{} unauthorized (401)", summary.unauthorized);
+    if summary.inferred > 0 {
+        text.push_str(&format!(", {} inferred", summary.inferred));
+    }
+    text
 }
 
 fn span_text(inputs: &[InputStats]) -> String {
@@ -280,7 +296,12 @@ fn write_troubled_inputs(out: &mut dyn Write, view: &View, style: Style) -> io::
     let mut troubled: Vec<&InputStats> = view
         .inputs
         .iter()
-        .filter(|i| i.errors_total > 0 || i.notes.iter().any(|n| n.code != "not_a_capture"))
+        .filter(|i| {
+            i.errors_total > 0
+                || i.notes
+                    .iter()
+                    .any(|n| !NOTHING_READ.contains(&n.code.as_str()))
+        })
         .collect();
     if troubled.is_empty() {
         return Ok(());
@@ -316,6 +337,46 @@ fn write_troubled_inputs(out: &mut dyn Write, view: &View, style: Style) -> io::
         if unlisted > 0 {
             writeln!(out, "    … and {unlisted} more error(s)")?;
         }
+    }
+    Ok(())
+}
+
+/// The inputs of a folder or archive from which nothing was read, by name with the reason,
+/// so "0 unauthorized" is never read as "nothing wrong" when nothing was looked at.
+fn write_unread_inputs(out: &mut dyn Write, view: &View, style: Style) -> io::Result<()> {
+    let unread: Vec<(&InputStats, &str)> = view
+        .inputs
+        .iter()
+        .filter_map(|i| {
+            let note = i
+                .notes
+                .iter()
+                .find(|n| NOTHING_READ.contains(&n.code.as_str()))?;
+            Some((i, note.message.as_str()))
+        })
+        .collect();
+    if unread.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{}",
+        style.bold(&format!(
+            "Inputs from which no exchange was read ({}):",
+            unread.len()
+        ))
+    )?;
+    for (stats, reason) in unread.iter().take(MAX_UNREAD_LISTED) {
+        writeln!(
+            out,
+            "  {}: {}",
+            escape_control(&stats.source),
+            escape_control(reason)
+        )?;
+    }
+    if unread.len() > MAX_UNREAD_LISTED {
+        writeln!(out, "  … and {} more", unread.len() - MAX_UNREAD_LISTED)?;
     }
     Ok(())
 }
