@@ -175,7 +175,7 @@ fn analyze_text(
                 }
                 other => other,
             })
-            .or_else(|| ticket_text(options.ticket, explicit, hint.as_deref()))
+            .or_else(|| ticket_text(options.ticket, explicit, hint.as_deref(), &peeked.prefix))
     });
     let source: Arc<str> = Arc::from(name);
     let blank = peeked.prefix.iter().all(u8::is_ascii_whitespace);
@@ -208,8 +208,8 @@ pub const NO_EXCHANGE: &str = "no_exchange";
 fn nothing_read(stats: &mut InputStats, explicit: bool, forced: bool) {
     let format = stats.format.as_str();
     let message = if stats.format == Format::Ticket {
-        "read as ticket text but no response was reported in it (no status, error or challenge \
-         of an HTTP response)"
+        "read as ticket text but no HTTP response was reported in it (no status, error or \
+         challenge); if it is a capture, name its format with --input-format"
             .to_owned()
     } else if forced {
         format!("read as {format} but no exchange was found; try --input-format auto")
@@ -272,13 +272,31 @@ pub fn read_and_judge(
 
 /// Text that matched no capture format is ticket text, unless refused, or unless it is a
 /// source-code file met in a folder walk (code names statuses it never received).
-fn ticket_text(allowed: bool, explicit: bool, extension: Option<&str>) -> Option<Format> {
+fn ticket_text(
+    allowed: bool,
+    explicit: bool,
+    extension: Option<&str>,
+    prefix: &[u8],
+) -> Option<Format> {
+    if !looks_like_text(prefix) {
+        return None;
+    }
     const SOURCE_CODE: [&str; 18] = [
         "py", "js", "ts", "jsx", "tsx", "java", "kt", "go", "rs", "rb", "php", "cs", "c", "cpp",
         "h", "swift", "scala", "mjs",
     ];
     let code = extension.is_some_and(|e| SOURCE_CODE.contains(&e.to_ascii_lowercase().as_str()));
     (allowed && (explicit || !code)).then_some(Format::Ticket)
+}
+
+/// Not blank, no NUL byte, and mostly valid UTF-8: something a person could have pasted.
+fn looks_like_text(prefix: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(prefix);
+    let replaced = text
+        .chars()
+        .filter(|&c| c == char::REPLACEMENT_CHARACTER)
+        .count();
+    !text.trim().is_empty() && !prefix.contains(&0) && replaced * 20 <= text.chars().count()
 }
 
 fn not_a_capture(source: Arc<str>, explicit: bool, empty: bool) -> SourceOutput {

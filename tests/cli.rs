@@ -34,13 +34,12 @@ fn explicit_file_of_no_known_format_is_an_error() {
     let (status, report) = analyze_json(&["tests/fixtures/misc/notes.md"]);
     assert_eq!(status, 2);
     let entry = input(&report, "tests/fixtures/misc/notes.md");
-    assert_eq!(entry["format"], "text");
-    assert!(
-        entry["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("--input-format")
-    );
+    // Read as ticket text (any text is), but it reports no response: an error, never a
+    // silent all-clear.
+    assert_eq!(entry["format"], "ticket");
+    let message = entry["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("no HTTP response"), "{message}");
+    assert!(message.contains("--input-format"), "{message}");
 }
 
 #[test]

@@ -158,9 +158,55 @@ fn request_of(
             return request;
         }
     }
+    if let Some(url) = &url
+        && let Some(request) = logged_request(text, response.first_line(), url)
+    {
+        return request;
+    }
     let mut request = Request::unrecorded(method.unwrap_or_default(), url.unwrap_or_default());
     read_request_block(text, owned, &mut request);
     request
+}
+
+/// How far back a client's log of the request (`--> POST url`, a Postman head) is looked for.
+const REQUEST_LOOKBACK: usize = 60;
+
+/// The request a client logged before the response, for the same URL: its method, and the
+/// headers logged under it (OkHttp `--> POST url`, a Postman head and its Request Headers).
+fn logged_request(text: &Text, before: usize, url: &str) -> Option<Request> {
+    let wanted = facts::RequestRef {
+        method: None,
+        target: url.to_owned(),
+    };
+    let start = before.saturating_sub(REQUEST_LOOKBACK);
+    let line = (start..before).rev().find(|&l| {
+        text.info[l].mentions.is_empty()
+            && text.info[l].request.as_ref().is_some_and(|r| {
+                r.method.is_some() && !r.differs(&wanted) && r.target.contains("://")
+            })
+    })?;
+    let found = text.info[line].request.as_ref()?;
+    let mut request = Request::unrecorded(
+        found.method.clone().unwrap_or_default(),
+        clean_url(&found.target),
+    );
+    let mut headers = Headers::new();
+    for l in line + 1..before {
+        let raw = strip_marks(text.lines[l].trim_start_matches("--> "));
+        if raw.eq_ignore_ascii_case("request headers") || raw.is_empty() && headers.is_empty() {
+            continue;
+        }
+        match parse_header_line(raw) {
+            Some((name, value)) => headers.push(name, value),
+            None => break,
+        }
+    }
+    if !headers.is_empty() {
+        request.headers = headers;
+        request.headers_recorded = true;
+        request.credential_recorded = true;
+    }
+    Some(request)
 }
 
 fn method_and_url(

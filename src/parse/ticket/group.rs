@@ -67,7 +67,7 @@ fn start(mention: &Mention, index: usize, slot: usize, info: &LineInfo) -> Repor
         stamp: info.stamp.clone(),
         request_id: info.request_id.clone(),
         request: info.request.clone(),
-        inferred: mention.kind == Kind::Grpc,
+        inferred: is_inference(mention.kind),
     }
 }
 
@@ -75,7 +75,7 @@ fn absorb(response: &mut Reported, mention: &Mention, index: usize, slot: usize,
     response.mentions.push((index, slot));
     if rank(mention.kind) > rank(response.kind) {
         response.kind = mention.kind;
-        response.inferred = mention.kind == Kind::Grpc;
+        response.inferred = is_inference(mention.kind);
     }
     if response.stamp.is_none() {
         response.stamp = info.stamp.clone();
@@ -88,11 +88,16 @@ fn absorb(response: &mut Reported, mention: &Mention, index: usize, slot: usize,
     }
 }
 
+fn is_inference(kind: Kind) -> bool {
+    matches!(kind, Kind::Grpc | Kind::Inferred)
+}
+
 fn rank(kind: Kind) -> u8 {
     match kind {
         Kind::Not => 0,
         Kind::Prose => 1,
-        Kind::Grpc => 2,
+        Kind::Grpc | Kind::Inferred => 2,
+        Kind::Field => 3,
         Kind::Stated => 3,
         Kind::Record | Kind::StatusLine => 4,
     }
@@ -126,6 +131,33 @@ fn same_response(
             .any(|l| lines[l].block != info.block && texts[l] == texts[index]);
     }
     !repeated_log_record(response, mention, index, lines)
+        && !other_tool_elsewhere(response, mention, index, lines)
+}
+
+/// Two tools' own templates in separate blocks (a PHP exception, then a Python traceback):
+/// separate pastes of separate failures. Generic status fields join anything.
+fn other_tool_elsewhere(
+    response: &Reported,
+    mention: &Mention,
+    index: usize,
+    lines: &[LineInfo],
+) -> bool {
+    if mention.kind != Kind::Stated {
+        return false;
+    }
+    let block = lines[index].block;
+    let family = mention.family();
+    let stated: Vec<&Mention> = response
+        .mentions
+        .iter()
+        .filter_map(|&(l, slot)| lines[l].mentions.get(slot))
+        .filter(|m| m.kind == Kind::Stated)
+        .collect();
+    let same_block = response
+        .mentions
+        .iter()
+        .any(|&(l, _)| lines[l].block == block);
+    !same_block && !stated.is_empty() && stated.iter().all(|m| m.family() != family)
 }
 
 /// A timestamp, request id or request line that differs.

@@ -112,6 +112,115 @@ fn analyze(raw: &[(u64, String)], sink: &mut Sink) {
 }
 
 fn line_infos(texts: &[&str], documentation: bool) -> Vec<LineInfo> {
+    let mut infos = facts_of_lines(texts, documentation);
+    panel_statuses(&mut infos, texts);
+    if !documentation {
+        inferred_statuses(&mut infos, texts);
+    }
+    infos
+}
+
+/// When the text states no 401 at all, a provider's statement that only a 401 carries (the
+/// provider table's `status` column) reports one, unless its block states another status or
+/// shows the error never became an HTTP answer (an unhandled exception, a 500 page).
+fn inferred_statuses(infos: &mut [LineInfo], texts: &[&str]) {
+    let states_401 = infos
+        .iter()
+        .flat_map(|i| &i.mentions)
+        .any(|m| m.status == 401);
+    if states_401 {
+        return;
+    }
+    for index in 0..texts.len() {
+        let line = texts[index];
+        if line.trim().is_empty() || !infos[index].mentions.is_empty() || line.len() > 8192 {
+            continue;
+        }
+        let Some(inferred) = crate::diagnose::providers::inferred_status(line) else {
+            continue;
+        };
+        let block = infos[index].block;
+        if inferred.status != 401 || inference_cancelled(infos, texts, block) {
+            continue;
+        }
+        infos[index].mentions.push(Mention {
+            kind: Kind::Inferred,
+            status: 401,
+            start: 0,
+            end: 0,
+            reason: None,
+            method: None,
+            url: None,
+            text: None,
+            tool: "provider statement (provider table status column)",
+        });
+    }
+}
+
+fn inference_cancelled(infos: &[LineInfo], texts: &[&str], block: usize) -> bool {
+    infos.iter().zip(texts).any(|(info, text)| {
+        info.block == block
+            && (info
+                .mentions
+                .iter()
+                .any(|m| m.status != 401 && m.kind != Kind::Prose)
+                || NOT_AN_ANSWER.iter().any(|w| text.contains(w)))
+    })
+}
+
+/// Words showing an error was thrown inside the server or client, not answered as a 401:
+/// ASP.NET Core's and Express's unhandled-exception logs, a 500 page.
+const NOT_AN_ANSWER: [&str; 4] = [
+    "An unhandled exception",
+    "unhandled exception has occurred",
+    "Internal Server Error",
+    "UnhandledPromiseRejection",
+];
+
+/// A status alone on the line after a request head (`GET https://…` then `401`): how
+/// Postman's console and response panels print it.
+fn panel_statuses(infos: &mut [LineInfo], texts: &[&str]) {
+    for index in 1..texts.len() {
+        let line = texts[index].trim();
+        let Some(status) = line
+            .split_whitespace()
+            .next()
+            .filter(|code| code.len() == 3)
+            .and_then(|code| code.parse::<u16>().ok())
+            .filter(|s| (100..600).contains(s))
+        else {
+            continue;
+        };
+        let rest_is_reason = line[3..]
+            .trim()
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || c == ' ');
+        let head = &infos[index - 1];
+        let after_head = head.mentions.is_empty()
+            && head
+                .request
+                .as_ref()
+                .is_some_and(|r| r.method.is_some() && r.target.contains("://"))
+            && texts[index - 1].trim().split_whitespace().count() == 2;
+        if !rest_is_reason || !after_head || !infos[index].mentions.is_empty() {
+            continue;
+        }
+        let request = head.request.clone();
+        infos[index].mentions.push(Mention {
+            kind: Kind::Stated,
+            status,
+            start: 0,
+            end: 3,
+            reason: None,
+            method: request.as_ref().and_then(|r| r.method.clone()),
+            url: request.map(|r| r.target),
+            text: None,
+            tool: "Postman console (status under the request head)",
+        });
+    }
+}
+
+fn facts_of_lines(texts: &[&str], documentation: bool) -> Vec<LineInfo> {
     let mut block = 0usize;
     let mut previous_blank = true;
     texts

@@ -13,12 +13,16 @@ pub enum Kind {
     StatusLine,
     /// An access-log record: one line, one request.
     Record,
-    /// A status in a structural position of a message.
+    /// A status in a structural position of one tool's message.
     Stated,
+    /// A status in a generic position: a status field or label, a code with its reason.
+    Field,
     /// A sentence reporting an observed response.
     Prose,
     /// gRPC UNAUTHENTICATED.
     Grpc,
+    /// No status stated: a provider's statement that only a 401 carries.
+    Inferred,
     /// An expectation, comparison, metric or condition.
     Not,
 }
@@ -74,6 +78,7 @@ fn parse_row(line: &'static str) -> Result<Row, String> {
         "status_line" => Kind::StatusLine,
         "record" => Kind::Record,
         "stated" => Kind::Stated,
+        "field" => Kind::Field,
         "prose" => Kind::Prose,
         "grpc" => Kind::Grpc,
         "not" => Kind::Not,
@@ -158,6 +163,16 @@ pub fn mentions(line: &str) -> Vec<Mention> {
 impl Mention {
     fn status_span(&self) -> (usize, usize) {
         (self.start, self.end)
+    }
+
+    /// The tool family of the template (its first word): an exception and its wrapper, or a
+    /// tool's log line and its summary, belong to one family.
+    pub fn family(&self) -> String {
+        self.tool
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
     }
 }
 

@@ -271,6 +271,16 @@ pub const PREFIX_RULES: &[PrefixRule] = &[
     },
     PrefixRule {
         family: "logcat",
+        pattern: r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} +\d+-\d+/\S+ [VDIWEFA]/[^:]+: ",
+        alone: true,
+        source: "developer.android.com/studio/debug/am-logcat (Android Studio before Dolphin: date time pid-tid/package priority/tag: message)",
+        example: (
+            "2025-03-04 09:08:07.654 4321-4400/org.example.app I/okhttp.OkHttpClient: <-- 401 Unauthorized https://api.example.test/me (12ms)",
+            "<-- 401 Unauthorized https://api.example.test/me (12ms)",
+        ),
+    },
+    PrefixRule {
+        family: "logcat",
         pattern: r"^(?:\d{4}-)?\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} +\d+ +\d+ [VDIWEFA] [^:]*: ",
         alone: true,
         source: "developer.android.com/tools/logcat (`-v threadtime`); AOSP liblog `logprint.cpp`",
