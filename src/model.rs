@@ -292,6 +292,8 @@ pub enum ExchangeNote {
     StatusInferred,
     /// The request failed before any response (HAR `_error`, status 0/-1).
     Failed,
+    /// The status is known only from a sentence that reports it ("the response is 401").
+    StatusFromProse,
 }
 
 /// One HTTP exchange: the unit every stage works on.

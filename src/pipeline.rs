@@ -175,7 +175,7 @@ fn analyze_text(
                 }
                 other => other,
             })
-            .or_else(|| ticket_text(options.ticket, explicit, hint.as_deref(), &peeked.prefix))
+            .or_else(|| ticket_text(options.ticket, hint.as_deref(), &peeked.prefix))
     });
     let source: Arc<str> = Arc::from(name);
     let blank = peeked.prefix.iter().all(u8::is_ascii_whitespace);
@@ -270,14 +270,9 @@ pub fn read_and_judge(
     }
 }
 
-/// Text that matched no capture format is ticket text, unless refused, or unless it is a
-/// source-code file met in a folder walk (code names statuses it never received).
-fn ticket_text(
-    allowed: bool,
-    explicit: bool,
-    extension: Option<&str>,
-    prefix: &[u8],
-) -> Option<Format> {
+/// Text that matched no capture format is ticket text, unless refused, binary, or a
+/// source-code file (by its extension).
+fn ticket_text(allowed: bool, extension: Option<&str>, prefix: &[u8]) -> Option<Format> {
     if !looks_like_text(prefix) {
         return None;
     }
@@ -286,7 +281,9 @@ fn ticket_text(
         "h", "swift", "scala", "mjs",
     ];
     let code = extension.is_some_and(|e| SOURCE_CODE.contains(&e.to_ascii_lowercase().as_str()));
-    (allowed && (explicit || !code)).then_some(Format::Ticket)
+    // Code names statuses it never received, even when the file is named on purpose; force
+    // `--input-format ticket` to read it anyway.
+    (allowed && !code).then_some(Format::Ticket)
 }
 
 /// Not blank, no NUL byte, and mostly valid UTF-8: something a person could have pasted.

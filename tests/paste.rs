@@ -28,10 +28,20 @@ type Unauthorized<'a> = (u64, &'a str, &'a str, &'a str);
 
 /// Checks one input read as raw HTTP: its counts and the exact list of its 401 findings.
 fn check(path: &str, exchanges: u64, want: &[Unauthorized]) {
+    check_read_as(path, "http", exchanges, want);
+}
+
+/// Checks one paste that does not start like raw HTTP: the ticket reader reads it, and a
+/// response's location is the range of lines that report it.
+fn check_ticket(path: &str, exchanges: u64, want: &[Unauthorized]) {
+    check_read_as(path, "ticket", exchanges, want);
+}
+
+fn check_read_as(path: &str, format: &str, exchanges: u64, want: &[Unauthorized]) {
     let (status, report) = analyze(&[path]);
     let input = &report["inputs"][0];
     assert_eq!(input["source"], path);
-    assert_eq!(input["format"], "http", "{path}");
+    assert_eq!(input["format"], format, "{path}");
     assert_eq!(input["exchanges"], exchanges, "{path}");
     assert_eq!(input["unauthorized"], want.len() as u64, "{path}");
     assert_eq!(input["errors_total"], 0, "{path}: {}", input["errors"]);
@@ -91,12 +101,12 @@ fn curl_i_redirect_and_digest_pass() {
 
 #[test]
 fn swagger_ui_curl_box_and_response_panel() {
-    check(
+    check_ticket(
         "tests/fixtures/http/swagger-ui.txt",
         1,
         &[(
             0,
-            "line 11",
+            "lines 11-13",
             "GET",
             "https://api.example.com/v2/policies?limit=20",
         )],
@@ -105,12 +115,12 @@ fn swagger_ui_curl_box_and_response_panel() {
 
 #[test]
 fn postman_snippet_and_response_panel() {
-    check(
+    check_ticket(
         "tests/fixtures/http/postman-snippet.txt",
         1,
         &[(
             0,
-            "line 12",
+            "lines 12-16",
             "POST",
             "https://api.example.com/v2/devices/dev_42/actions",
         )],
@@ -119,21 +129,26 @@ fn postman_snippet_and_response_panel() {
 
 #[test]
 fn postman_console_dump() {
-    check(
+    check_ticket(
         "tests/fixtures/http/postman-console.txt",
         2,
-        &[(0, "line 2", "GET", "https://api.example.com/v2/logs/audit")],
+        &[(
+            0,
+            "lines 2-19",
+            "GET",
+            "https://api.example.com/v2/logs/audit",
+        )],
     );
 }
 
 #[test]
 fn okhttp_logcat() {
-    check(
+    check_ticket(
         "tests/fixtures/http/okhttp-logcat.txt",
         2,
         &[(
             1,
-            "line 18",
+            "lines 18-24",
             "POST",
             "https://api.example.com/v2/devices/dev_42/actions",
         )],
@@ -167,18 +182,18 @@ fn powershell_error_in_utf16le() {
 
 #[test]
 fn sdk_exceptions_quoting_status_and_body() {
-    check(
+    check_ticket(
         "tests/fixtures/http/sdk-exceptions.txt",
         5,
         &[
-            (0, "line 1", "GET", DEVICES),
+            (0, "lines 1-5", "GET", DEVICES),
             (
                 1,
                 "line 10",
                 "",
                 "https://api.example.com/v2/policies?limit=20",
             ),
-            (2, "line 12", "", ""),
+            (2, "lines 12-13", "", ""),
             (3, "line 15", "", ""),
         ],
     );
@@ -186,7 +201,7 @@ fn sdk_exceptions_quoting_status_and_body() {
 
 #[test]
 fn common_log_format_lines() {
-    check(
+    check_ticket(
         "tests/fixtures/http/access-clf.txt",
         3,
         &[(1, "line 2", "POST", "/v2/devices/dev_42/actions")],
@@ -198,7 +213,7 @@ fn common_log_format_lines() {
 
 #[test]
 fn logfmt_lines() {
-    check(
+    check_ticket(
         "tests/fixtures/http/access-logfmt.txt",
         2,
         &[(0, "line 2", "GET", "/v2/devices")],
@@ -207,10 +222,10 @@ fn logfmt_lines() {
 
 #[test]
 fn lone_challenge_is_an_inferred_401() {
-    check(
+    check_ticket(
         "tests/fixtures/http/lone-challenge.txt",
         1,
-        &[(0, "line 5", "", "")],
+        &[(0, "lines 5-6", "", "")],
     );
 }
 
@@ -224,12 +239,17 @@ fn obs_fold_headers() {
 }
 
 #[test]
-fn prose_mentioning_401_is_never_an_exchange() {
+fn prose_reporting_401_is_one_response_at_most_medium() {
+    // "every call returns 401 Unauthorized" reports observed responses; "401 times" is a count
+    // and "HTTP 401 means" an explanation: one 401, never stated with high confidence.
     let path = "tests/fixtures/http/prose-401.txt";
     let (status, report) = analyze(&[path]);
-    assert_eq!(status, 2, "an explicitly named non-capture is an error");
-    assert_eq!(report["inputs"][0]["format"], "text");
-    // Forced: still no exchange, and never a silent all-clear.
+    assert_eq!(status, 1);
+    assert_eq!(report["inputs"][0]["format"], "ticket");
+    assert_eq!(report["inputs"][0]["unauthorized"], 1);
+    let finding = &report["findings"][0];
+    assert_ne!(finding["confidence"], "high", "{finding}");
+    // Forced as raw HTTP: no exchange, and never a silent all-clear.
     let (status, report) = analyze(&["--input-format", "http", path]);
     assert_eq!(status, 2);
     assert_eq!(report["inputs"][0]["exchanges"], 0);
@@ -238,12 +258,12 @@ fn prose_mentioning_401_is_never_an_exchange() {
 
 #[test]
 fn sample_ticket_paste() {
-    check(
+    check_ticket(
         "samples/curl-i-paste.txt",
         4,
         &[(
             2,
-            "line 31",
+            "lines 31-37",
             "GET",
             "https://api.example.com/v2/policies?limit=20",
         )],

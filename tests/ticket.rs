@@ -46,7 +46,6 @@ fn the_negatives_cover_every_shape() {
 }
 
 #[test]
-#[ignore = "enabled when the ticket reader (src/parse/ticket/) lands"]
 fn ticket_text_without_a_401_response_yields_none() {
     let mut problems = Vec::new();
     for file in negatives() {

@@ -282,6 +282,16 @@ fn finding(p: &Pending, decision: Decision, with_explanation: bool) -> Finding {
     finding.cause = decision.cause;
     finding.detail = decision.detail.to_owned();
     finding.confidence = decision.confidence;
+    // A 401 known only from a sentence, or inferred from a statement, is never certain.
+    let status_unstated = p.exchange.notes.iter().any(|n| {
+        matches!(
+            n,
+            ExchangeNote::StatusFromProse | ExchangeNote::StatusInferred
+        )
+    });
+    if status_unstated {
+        finding.confidence = finding.confidence.min(Confidence::Medium);
+    }
     finding.evidence = decision.evidence.iter().map(|e| hide(e)).collect();
     finding.credential = Some(ev.credential_summary()).map(|mut c| {
         c.user = c.user.map(|user| hide(&user));

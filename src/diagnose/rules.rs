@@ -748,7 +748,39 @@ fn rule11_history(input: &Input) -> Option<RuleVerdict> {
 }
 
 fn rule12_otherwise(input: &Input) -> Option<RuleVerdict> {
-    Some(ruled_out(input).unwrap_or_else(|| unknown_verdict(input)))
+    Some(
+        ruled_out(input)
+            .or_else(|| challenge_without_error(input))
+            .unwrap_or_else(|| unknown_verdict(input)),
+    )
+}
+
+/// The capture does not show the credential, and every challenge omits an error code: RFC
+/// 6750 section 3.1 has a server omit it when the request lacked authentication (no
+/// credential, or one in a scheme it does not take). A ticket pastes the response without
+/// the request, so this is the server's own word that nothing usable was sent.
+fn challenge_without_error(input: &Input) -> Option<RuleVerdict> {
+    let ev = input.evidence;
+    let bare = !ev.challenges.is_empty()
+        && ev
+            .challenges
+            .iter()
+            .all(|c| c.error().is_none() && c.scheme.is_some());
+    // A statement that presupposes a credential ("invalid or has expired") contradicts it.
+    let statements_agree = input
+        .matches
+        .iter()
+        .all(|(_, m)| m.verdict.candidates().contains(Cause::MissingAuthorization));
+    if ev.chosen != Chosen::NotRecorded || !bare || !statements_agree {
+        return None;
+    }
+    let line = "the capture does not show the request's credential, and the server's challenge carries no error code, which a server omits when the request lacked authentication (RFC 6750 section 3.1)".to_owned();
+    Some(verdict(
+        Cause::MissingAuthorization,
+        "no_authorization",
+        Confidence::Medium,
+        line,
+    ))
 }
 
 /// A statement naming several causes, of which the evidence rules out all but one; or a

@@ -1482,9 +1482,9 @@ fn rule12_long_lived_credential_refused() {
 }
 
 #[test]
-fn rule12_unknown_credential_not_recorded() {
-    // A response paste: a challenge without `error` is not a statement that nothing was
-    // sent.
+fn rule12_challenge_without_error_and_no_credential_shown() {
+    // A response paste: a challenge without `error` is the server saying the request lacked
+    // authentication (RFC 6750 section 3.1).
     let d = judge(
         get(API)
             .unrecorded()
@@ -1492,6 +1492,29 @@ fn rule12_unknown_credential_not_recorded() {
             .date(NOW)
             .done(),
     );
+    assert_decided(&d, "12", Cause::MissingAuthorization, "no_authorization");
+    assert_eq!(d.confidence, Confidence::Medium);
+    assert_not_fired(&d, "5");
+}
+
+#[test]
+fn rule12_challenge_without_error_but_a_statement_about_the_token_decides_nothing() {
+    let d = judge(
+        get(API)
+            .unrecorded()
+            .challenge(BEARER_REALM)
+            .body(r#"{"error_description": "The access token is invalid or has expired"}"#)
+            .date(NOW)
+            .done(),
+    );
+    assert_decided(&d, "12", Cause::Unknown, "credential_not_recorded");
+}
+
+#[test]
+fn rule12_unknown_credential_not_recorded() {
+    // Nothing shows the credential and the challenge names an error the evidence cannot
+    // judge: unknown, saying what is missing.
+    let d = judge(get(API).unrecorded().date(NOW).done());
     assert_decided(&d, "12", Cause::Unknown, "credential_not_recorded");
     assert_not_fired(&d, "5");
 }

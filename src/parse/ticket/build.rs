@@ -48,6 +48,7 @@ pub fn owned_lines(text: &Text, response: &Reported, alone_in_block: bool) -> Ve
     if let Some(next) = owned.last().map(|&l| l + 1) {
         owned.extend(following_body(text, next));
     }
+    owned.retain(|&l| !text.lines[l].trim().is_empty());
     owned.sort_unstable();
     owned.dedup();
     owned
@@ -88,12 +89,19 @@ fn looks_like_data(line: &str) -> bool {
 }
 
 /// Builds the exchange of `response` from the lines it owns.
-pub fn exchange(text: &Text, response: &Reported, owned: &[usize], joined: &[usize]) -> Exchange {
-    let first = owned
-        .first()
-        .copied()
-        .unwrap_or_else(|| response.first_line());
-    let last = owned.last().copied().unwrap_or(first);
+/// `context` is every line that may describe the response: the whole text when it reports
+/// only this response (a dump split by blank lines, a request pasted above), else `owned`.
+pub fn exchange(
+    text: &Text,
+    response: &Reported,
+    owned: &[usize],
+    context: &[usize],
+    joined: &[usize],
+) -> Exchange {
+    // The location runs from the first line stating the response to the last line of what
+    // it printed (headers, body, stack); lines above it are read but not blamed.
+    let first = response.first_line();
+    let last = owned.last().copied().unwrap_or(first).max(first);
     let location = Location::Lines(text.numbers[first], text.numbers[last]);
     let command = command_before(text, first);
     let mut request = request_of(text, response, owned, command);
@@ -108,12 +116,14 @@ pub fn exchange(text: &Text, response: &Reported, owned: &[usize], joined: &[usi
         &mut reply,
         &mut messages,
     );
+    read_dump_fields(text, context, &mut request, &mut reply, &mut messages);
     for &line in joined {
         push_message(&mut messages, "log", text.lines[line]);
     }
     if let Some(id) = &response.request_id {
         reply.headers.push("X-Request-Id", id.as_str());
     }
+    userinfo_credential(&mut request);
     let mut exchange = Exchange::new(location, request);
     exchange.response = Some(reply);
     exchange.server_messages = messages;
@@ -121,6 +131,9 @@ pub fn exchange(text: &Text, response: &Reported, owned: &[usize], joined: &[usi
     exchange.take_server_time_from_date();
     if response.inferred {
         exchange.notes.push(ExchangeNote::StatusInferred);
+    }
+    if response.kind == Kind::Prose {
+        exchange.notes.push(ExchangeNote::StatusFromProse);
     }
     exchange
 }
@@ -287,6 +300,9 @@ fn read_mentions(
         let Some(m) = text.info[line].mentions.get(slot) else {
             continue;
         };
+        if let Some(words) = words_around(text.lines[line], m) {
+            push_message(messages, "line", &words);
+        }
         if let Some(reason) = &m.reason
             && reply.reason.is_empty()
         {
@@ -296,6 +312,132 @@ fn read_mentions(
             push_body_or_message(reply, messages, server_text);
         }
     }
+}
+
+/// Object dumps among the owned lines (JSON, repr, print_r, Go, Ruby, .NET, logfmt): headers
+/// of the request or response, error fields of the body, method and URL.
+fn read_dump_fields(
+    text: &Text,
+    owned: &[usize],
+    request: &mut Request,
+    reply: &mut Response,
+    messages: &mut Vec<ServerMessage>,
+) {
+    let joined: String = owned
+        .iter()
+        .map(|&l| text.lines[l])
+        .take(2_000)
+        .collect::<Vec<_>>()
+        .join("\n");
+    for field in super::dump::fields(&joined) {
+        read_dump_field(&field, request, reply, messages);
+    }
+}
+
+/// Header names a dump may hold for the request's credential.
+const CREDENTIAL_KEYS: [&str; 7] = [
+    "authorization",
+    "authentication",
+    "x-api-key",
+    "api-key",
+    "apikey",
+    "x-auth-token",
+    "proxy-authorization",
+];
+
+/// Error fields of a body, as the judge reads them (code fields by their name).
+const STATEMENT_KEYS: [&str; 12] = [
+    "error",
+    "error_description",
+    "errordescription",
+    "message",
+    "msg",
+    "detail",
+    "title",
+    "description",
+    "error_message",
+    "errormessage",
+    "error_code",
+    "errorcode",
+];
+
+fn read_dump_field(
+    field: &super::dump::Field,
+    request: &mut Request,
+    reply: &mut Response,
+    messages: &mut Vec<ServerMessage>,
+) {
+    let key = field.key.as_str();
+    let path = field.path.to_ascii_lowercase();
+    let value = field.value.trim();
+    if value.is_empty() {
+        return;
+    }
+    let in_request = path.contains("request") && !path.contains("response");
+    if key == "www-authenticate" && !reply.headers.contains(key) {
+        reply.headers.push("WWW-Authenticate", value);
+    } else if key == "date" && !in_request && !reply.headers.contains("date") {
+        reply.headers.push("Date", value);
+    } else if CREDENTIAL_KEYS.contains(&key)
+        && (in_request || path.contains("header") || key == "authorization")
+    {
+        if !request.headers.contains(key) {
+            request.headers.push(key, value);
+        }
+        request.headers_recorded = true;
+        request.credential_recorded = true;
+    } else if in_request && path.contains("header") {
+        request.headers.push(key, value);
+        request.headers_recorded = true;
+        request.credential_recorded = true;
+    } else if STATEMENT_KEYS.contains(&key) && !in_request {
+        push_message(messages, key, value);
+    } else if key == "method" && request.method.is_empty() && value.len() < 10 {
+        request.method = value.to_ascii_uppercase();
+    } else if matches!(key, "url" | "uri") && request.url.is_empty() && value.len() < 2048 {
+        request.url = clean_url(value);
+    }
+}
+
+/// `https://user:password@host/…` sends Basic credentials (RFC 9110 section 4.2.4 deprecates
+/// userinfo, but clients still turn it into `Authorization: Basic`). The URL keeps no
+/// userinfo, so the password is never printed.
+fn userinfo_credential(request: &mut Request) {
+    let Some(scheme_end) = request.url.find("://") else {
+        return;
+    };
+    let rest = &request.url[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return;
+    };
+    let userinfo = crate::model::percent_decode(&rest[..at]);
+    let url = format!("{}{}", &request.url[..scheme_end + 3], &rest[at + 1..]);
+    request.url = url;
+    if userinfo.contains(':') && !request.headers.contains("authorization") {
+        use base64::Engine as _;
+        let encoded = base64::engine::general_purpose::STANDARD.encode(userinfo.as_bytes());
+        request
+            .headers
+            .push("Authorization", format!("Basic {encoded}"));
+        request.headers_recorded = true;
+        request.credential_recorded = true;
+    }
+}
+
+/// What a line says besides the template that names the status (a long exception message
+/// quoting the server, a provider statement that implies the status), URLs left out so a
+/// path never reads as a statement.
+fn words_around(line: &str, mention: &super::phrasing::Mention) -> Option<String> {
+    if matches!(mention.kind, Kind::StatusLine | Kind::Record) || line.len() > 8192 {
+        return None;
+    }
+    let words: Vec<&str> = line
+        .split_whitespace()
+        .filter(|w| !w.contains("://") && !w.starts_with('/'))
+        .collect();
+    let words = words.join(" ");
+    (words.len() > 40 || mention.kind == Kind::Inferred).then_some(words)
 }
 
 /// Headers after a status line, challenges, bodies and the server's words on the owned lines.
@@ -438,7 +580,7 @@ pub fn challenge_on(line: &str) -> Option<String> {
 
 static CREDENTIAL: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r#"(?i)(?:^|[\s'"{,(\[])(?:[<>]\s*)?authorization["']?\s*(?:[:=]|=>)\s*["']?(?P<v>(?:Bearer|Basic|Token|Digest|DPoP|Negotiate|ApiKey|SSWS)\s+[^\s"',}\]]+)"#,
+        r#"(?i)(?:^|[\s'"{,(\[])(?:[<>]\s*)?authorization["']?\s*(?:[:=]|=>)\s*(?:\[\s*|\(\s*)?(?:string\{)?["']?(?P<v>(?:Bearer|Basic|Token|Digest|DPoP|Negotiate|ApiKey|SSWS)\s+[^\s"',}\]]+)"#,
     )
 });
 

@@ -125,10 +125,11 @@ fn same_response(
     }
     let is_record = |k: Kind| matches!(k, Kind::Record | Kind::StatusLine);
     if is_record(mention.kind) && is_record(response.kind) {
-        // A record quoted again: the same line in another block.
+        // A record quoted again: the same lines (the record and what follows it) in another
+        // block.
         return response
             .lines()
-            .any(|l| lines[l].block != info.block && texts[l] == texts[index]);
+            .any(|l| lines[l].block != info.block && same_lines(texts, l, index));
     }
     !repeated_log_record(response, mention, index, lines)
         && !other_tool_elsewhere(response, mention, index, lines)
@@ -158,6 +159,19 @@ fn other_tool_elsewhere(
         .iter()
         .any(|&(l, _)| lines[l].block == block);
     !same_block && !stated.is_empty() && stated.iter().all(|m| m.family() != family)
+}
+
+/// The lines from `a` and from `b` read the same, as far as their blocks go (at most 8).
+fn same_lines(texts: &[&str], a: usize, b: usize) -> bool {
+    let run = |start: usize| {
+        texts[start..]
+            .iter()
+            .take(8)
+            .take_while(|l| !l.trim().is_empty())
+            .map(|l| l.trim())
+            .collect::<Vec<_>>()
+    };
+    run(a) == run(b)
 }
 
 /// A timestamp, request id or request line that differs.

@@ -84,7 +84,9 @@ fn analyze(raw: &[(u64, String)], sink: &mut Sink) {
     let info = line_infos(&texts, documentation);
     let commands = commands(&texts);
     let mut responses = group::group(&info, &texts);
-    responses.extend(inferred_responses(&info, &texts, &responses));
+    if !documentation {
+        responses.extend(inferred_responses(&info, &texts, &responses));
+    }
     responses.sort_by_key(Reported::first_line);
     let text = Text {
         lines: &texts,
@@ -98,16 +100,16 @@ fn analyze(raw: &[(u64, String)], sink: &mut Sink) {
         if response.status == 0 {
             continue;
         }
-        let exchange = build::exchange(&text, response, owned, joined);
+        let context: Vec<usize> = if responses.len() == 1 {
+            (0..texts.len()).collect()
+        } else {
+            owned.clone()
+        };
+        let exchange = build::exchange(&text, response, owned, &context, joined);
         if std::env::var_os("WHY401_TRACE_TICKET").is_some() {
             eprintln!("{exchange:#?}");
         }
         sink.exchange(exchange);
-    }
-    let read = responses.len() as u64;
-    let skipped = (texts.len() as u64).saturating_sub(read);
-    for _ in 0..skipped.min(1) {
-        sink.skip();
     }
 }
 
@@ -201,7 +203,8 @@ fn panel_statuses(infos: &mut [LineInfo], texts: &[&str]) {
                 .request
                 .as_ref()
                 .is_some_and(|r| r.method.is_some() && r.target.contains("://"))
-            && texts[index - 1].trim().split_whitespace().count() == 2;
+            && texts[index - 1].trim().split_whitespace().count() == 2
+            || is_status_heading(texts[index - 1]);
         if !rest_is_reason || !after_head || !infos[index].mentions.is_empty() {
             continue;
         }
@@ -218,6 +221,16 @@ fn panel_statuses(infos: &mut [LineInfo], texts: &[&str]) {
             tool: "Postman console (status under the request head)",
         });
     }
+}
+
+/// The heading a response panel prints above the status: Swagger UI's "Code  Details" under
+/// "Server response" (its "Code  Description" table documents responses, not one received).
+fn is_status_heading(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    matches!(
+        words.as_slice(),
+        ["Code", "Details"] | ["Status"] | ["Status", "Code"]
+    )
 }
 
 fn facts_of_lines(texts: &[&str], documentation: bool) -> Vec<LineInfo> {
@@ -244,11 +257,23 @@ fn facts_of_lines(texts: &[&str], documentation: bool) -> Vec<LineInfo> {
                 block,
                 stamp: facts_wanted.then(|| facts::stamp(line)).flatten(),
                 request_id: facts_wanted.then(|| facts::request_id(line)).flatten(),
-                request: facts_wanted.then(|| facts::request_ref(line)).flatten(),
+                request: facts_wanted
+                    .then(|| facts::request_ref(line).or_else(|| mentioned_request(&mentions)))
+                    .flatten(),
                 mentions,
             }
         })
         .collect()
+}
+
+/// The request a status template names (`<-- 401 Unauthorized https://…`), when the line
+/// has no request line of its own.
+fn mentioned_request(mentions: &[Mention]) -> Option<facts::RequestRef> {
+    let mention = mentions.iter().find(|m| m.url.is_some())?;
+    Some(facts::RequestRef {
+        method: mention.method.clone(),
+        target: mention.url.clone()?,
+    })
 }
 
 /// Commands pasted in the text (curl, HTTPie, PowerShell), with their first line.
@@ -393,13 +418,23 @@ fn names_a_failure(line: &str) -> bool {
         && line.len() < 4000
 }
 
-/// A reference page or specification rather than a report: several headings or normative
-/// keywords and no sign of a real failure (stack traces, error lines, first-person reports).
+/// A reference page or specification rather than a report: headings that document
+/// responses, or normative keywords, and no sign of a real failure (a stack trace, an error
+/// line, an issue template's "steps to reproduce", a first-person report).
 fn looks_like_documentation(texts: &[&str]) -> bool {
-    let headings = texts
+    let headings: Vec<&str> = texts
         .iter()
         .filter(|l| l.starts_with('#') && l.trim_start_matches('#').starts_with(' '))
-        .count();
+        .copied()
+        .collect();
+    let documents_responses = headings.iter().any(|h| {
+        let h = h.to_ascii_lowercase();
+        ["response", "errors", "status code", "error code"]
+            .iter()
+            .any(|w| h.contains(w))
+    }) || texts
+        .iter()
+        .any(|l| l.starts_with("Returned when") || l.starts_with("Returns "));
     let normative = texts
         .iter()
         .filter(|l| {
@@ -410,15 +445,60 @@ fn looks_like_documentation(texts: &[&str]) -> bool {
         .count();
     let reported = texts.iter().any(|l| {
         let lower = l.to_ascii_lowercase();
-        lower.contains("exception")
-            || lower.contains("traceback")
-            || lower.contains("error:")
-            || lower.starts_with("i ")
-            || lower.contains(" i get")
-            || lower.contains(" i got")
+        REPORT_WORDS.iter().any(|w| lower.contains(w))
     });
-    (headings >= 3 || normative >= 2) && !reported
+    let explaining = texts
+        .iter()
+        .filter(|l| {
+            let lower = l.to_ascii_lowercase();
+            EXPLAINING_WORDS.iter().any(|w| lower.contains(w))
+        })
+        .count();
+    ((headings.len() >= 3 && documents_responses) || normative >= 2 || explaining >= 3) && !reported
 }
+
+/// Words that explain what a status means rather than report one (knowledge-base articles,
+/// specifications, tutorials).
+const EXPLAINING_WORDS: [&str; 14] = [
+    " means ",
+    "usually",
+    "typically",
+    "ought to",
+    "for instance",
+    "for example",
+    "such as",
+    "common causes",
+    "how to fix",
+    "troubleshooting",
+    "returned when",
+    "is returned",
+    "should not",
+    "in this case",
+];
+
+/// Words of a failure report, which documentation does not use about itself.
+const REPORT_WORDS: [&str; 20] = [
+    "i see",
+    "i'm seeing",
+    "here is",
+    "here's",
+    "my ",
+    "our ",
+    "exception",
+    "traceback",
+    "error:",
+    "i get",
+    "i got",
+    "i'm getting",
+    "i am getting",
+    "we get",
+    "we got",
+    "steps to reproduce",
+    "to reproduce",
+    "describe the bug",
+    "actual behavior",
+    "stack trace",
+];
 
 /// Text detected as raw HTTP that does not start like raw HTTP (a status or request line, a
 /// header, or a pasted command, after any quoting) is a ticket with an HTTP message inside:
