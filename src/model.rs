@@ -294,6 +294,9 @@ pub enum ExchangeNote {
     Failed,
     /// The status is known only from a sentence that reports it ("the response is 401").
     StatusFromProse,
+    /// The request came from a login command (`docker login`, `helm registry login`): it sent
+    /// the username and password typed at its prompt, which the input does not show.
+    LoginCommand,
 }
 
 /// One HTTP exchange: the unit every stage works on.

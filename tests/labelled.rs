@@ -7,9 +7,8 @@
 //! asserts every label and prints per-cause accuracy.
 //!
 //! `tests/cases/ticket/` (customer-pasted ticket text: exceptions, CLI errors, dumps, log
-//! lines, fragments, quoted pastes) is labelled in the same manifest but checked only by the
-//! ignored test `ticket_cases`: it is enabled when the ticket reader (`src/parse/ticket/`)
-//! lands. Until then `cargo test --test labelled -- --ignored ticket_cases` shows how far it is.
+//! lines, fragments, quoted pastes) is labelled in the same manifest and checked by
+//! `ticket_cases`, which also requires every ticket file to be read.
 
 mod common;
 
@@ -40,7 +39,7 @@ const RUNS: [Run; 6] = [
     ),
 ];
 
-/// Ticket text, checked by `ticket_cases` (ignored until the ticket reader lands).
+/// Ticket text, checked by `ticket_cases`.
 const TICKET: Run = ("tests/cases/ticket", &[]);
 
 /// Every labelled folder, for the manifest's own checks.
@@ -378,10 +377,8 @@ fn every_401_gets_its_labelled_cause_detail_and_resolved_later() {
 }
 
 /// The ticket-text cases: read (each pasted response one exchange, restatements counted
-/// once, prose ignored) and labelled. Ignored until the ticket reader lands; run it with
-/// `cargo test --test labelled -- --ignored ticket_cases`.
+/// once, prose ignored) and labelled.
 #[test]
-#[ignore = "enabled when the ticket reader (src/parse/ticket/) lands"]
 fn ticket_cases() {
     let problems = read_problems(&[TICKET]);
     assert!(problems.is_empty(), "{}", problems.join("\n"));

@@ -11,7 +11,7 @@ use crate::evidence::reftime::{Band, ValidityVerdict, format_duration};
 use crate::evidence::statement::Source;
 use crate::evidence::{Chosen, ClientAuth, Evidence, SignatureStatus, TokenFormat};
 use crate::finding::{Cause, Confidence, CredentialKind};
-use crate::model::Exchange;
+use crate::model::{Exchange, ExchangeNote};
 use crate::time::format_seconds;
 
 /// What the capture showed before (or around) this 401 that the rules may use.
@@ -750,9 +750,26 @@ fn rule11_history(input: &Input) -> Option<RuleVerdict> {
 fn rule12_otherwise(input: &Input) -> Option<RuleVerdict> {
     Some(
         ruled_out(input)
+            .or_else(|| login_refused(input))
             .or_else(|| challenge_without_error(input))
             .unwrap_or_else(|| unknown_verdict(input)),
     )
+}
+
+/// A login command's request refused without another statement: the username and password
+/// typed at its prompt were refused (a long-lived credential, as rule 12 reads any other).
+fn login_refused(input: &Input) -> Option<RuleVerdict> {
+    let login = input.exchange.notes.contains(&ExchangeNote::LoginCommand);
+    if !login || input.evidence.chosen != Chosen::NotRecorded {
+        return None;
+    }
+    let line = "the request came from a login command, which sends the username and password typed at its prompt; the server refused them".to_owned();
+    Some(verdict(
+        Cause::RevokedCredentials,
+        "credentials_rejected",
+        Confidence::Medium,
+        line,
+    ))
 }
 
 /// The capture does not show the credential, and every challenge omits an error code: RFC

@@ -27,7 +27,12 @@ pub struct Text<'a> {
     pub info: &'a [LineInfo],
     /// Commands with the index of their first line.
     pub commands: &'a [(usize, Command)],
+    /// Lines running a login command (`docker login`, `helm registry login`).
+    pub logins: &'a [usize],
 }
+
+/// A login command's own output (prompts, warnings) stays within this many lines of it.
+const LOGIN_REACH: usize = 8;
 
 /// Lines a response owns: its own block when it is the only response there, else its mention
 /// lines and the continuation lines (no timestamp of their own) after each.
@@ -134,6 +139,19 @@ pub fn exchange(
     }
     if response.kind == Kind::Prose {
         exchange.notes.push(ExchangeNote::StatusFromProse);
+    }
+    let by_login = text
+        .logins
+        .iter()
+        .rev()
+        .find(|&&l| l <= response.first_line())
+        .is_some_and(|&l| {
+            response.first_line() - l <= LOGIN_REACH
+                && !(l..response.first_line())
+                    .any(|i| text.lines[i].to_ascii_lowercase().contains("succeeded"))
+        });
+    if by_login && !exchange.request.credential_recorded {
+        exchange.notes.push(ExchangeNote::LoginCommand);
     }
     exchange
 }

@@ -83,6 +83,7 @@ fn analyze(raw: &[(u64, String)], sink: &mut Sink) {
     let documentation = looks_like_documentation(&texts);
     let info = line_infos(&texts, documentation);
     let commands = commands(&texts);
+    let logins = login_commands(&texts);
     let mut responses = group::group(&info, &texts);
     if !documentation {
         responses.extend(inferred_responses(&info, &texts, &responses));
@@ -93,6 +94,7 @@ fn analyze(raw: &[(u64, String)], sink: &mut Sink) {
         numbers: &numbers,
         info: &info,
         commands: &commands,
+        logins: &logins,
     };
     let owned = owned_by_each(&text, &responses);
     let joined = join_statements(&text, &responses, &owned);
@@ -106,15 +108,13 @@ fn analyze(raw: &[(u64, String)], sink: &mut Sink) {
             owned.clone()
         };
         let exchange = build::exchange(&text, response, owned, &context, joined);
-        if std::env::var_os("WHY401_TRACE_TICKET").is_some() {
-            eprintln!("{exchange:#?}");
-        }
         sink.exchange(exchange);
     }
 }
 
 fn line_infos(texts: &[&str], documentation: bool) -> Vec<LineInfo> {
     let mut infos = facts_of_lines(texts, documentation);
+    drop_expectations(&mut infos, texts);
     panel_statuses(&mut infos, texts);
     if !documentation {
         inferred_statuses(&mut infos, texts);
@@ -179,6 +179,39 @@ const NOT_AN_ANSWER: [&str; 4] = [
     "UnhandledPromiseRejection",
 ];
 
+/// A status under a heading that announces an expectation ("Expected result", a test plan's
+/// "Resultado esperado") is planned, not received.
+fn drop_expectations(infos: &mut [LineInfo], texts: &[&str]) {
+    for (index, info) in infos.iter_mut().enumerate().skip(1) {
+        if info.mentions.is_empty() {
+            continue;
+        }
+        let heading = (index.saturating_sub(2)..index)
+            .rev()
+            .map(|i| texts[i].trim())
+            .find(|l| !l.is_empty());
+        if heading.is_some_and(is_expectation_heading) {
+            info.mentions.clear();
+        }
+    }
+}
+
+/// "Expected" in the languages test plans are written in.
+const EXPECTATION_WORDS: [&str; 7] = [
+    "expected",
+    "expectation",
+    "esperado",
+    "erwartet",
+    "attendu",
+    "previsto",
+    "atteso",
+];
+
+fn is_expectation_heading(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    line.chars().count() < 60 && EXPECTATION_WORDS.iter().any(|w| lower.contains(w))
+}
+
 /// A status alone on the line after a request head (`GET https://…` then `401`): how
 /// Postman's console and response panels print it.
 fn panel_statuses(infos: &mut [LineInfo], texts: &[&str]) {
@@ -203,7 +236,7 @@ fn panel_statuses(infos: &mut [LineInfo], texts: &[&str]) {
                 .request
                 .as_ref()
                 .is_some_and(|r| r.method.is_some() && r.target.contains("://"))
-            && texts[index - 1].trim().split_whitespace().count() == 2
+            && texts[index - 1].split_whitespace().count() == 2
             || is_status_heading(texts[index - 1]);
         if !rest_is_reason || !after_head || !infos[index].mentions.is_empty() {
             continue;
@@ -274,6 +307,27 @@ fn mentioned_request(mentions: &[Mention]) -> Option<facts::RequestRef> {
         method: mention.method.clone(),
         target: mention.url.clone()?,
     })
+}
+
+/// Registry and package-manager login commands: they send the username and password typed
+/// at their prompt (docs.docker.com `docker login`, helm.sh `helm registry login`,
+/// docs.npmjs.com `npm login`, podman-login(1)).
+static LOGIN_COMMAND: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"^(?:sudo\s+)?(?:(?:docker|podman|nerdctl|buildah|skopeo|oras|crane)\s+login|helm\s+registry\s+login|npm\s+login|npm\s+adduser)\b",
+    )
+    .expect("constant pattern") // ok: fixed pattern, tested by the labelled cases
+});
+
+fn login_commands(texts: &[&str]) -> Vec<usize> {
+    texts
+        .iter()
+        .enumerate()
+        .filter(|(_, line)| {
+            LOGIN_COMMAND.is_match(command::strip_prompt(line).trim_start_matches('`'))
+        })
+        .map(|(index, _)| index)
+        .collect()
 }
 
 /// Commands pasted in the text (curl, HTTPie, PowerShell), with their first line.
