@@ -66,3 +66,27 @@ fn ticket_text_without_a_401_response_yields_none() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// A paste that names no host says so in the text report, and an inferred 401 is counted
+/// apart in the header.
+#[test]
+fn text_report_names_an_unknown_host_and_counts_inferred_401s() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("challenge.txt");
+    std::fs::write(
+        &path,
+        "The gateway only printed this:\nBearer realm=\"api\", error=\"invalid_token\", error_description=\"The access token expired\"\n",
+    )
+    .unwrap();
+    let output = assert_cmd::Command::cargo_bin("why401")
+        .unwrap()
+        .args(["analyze", "--no-progress", "--color", "never"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("1 unauthorized (401), 1 inferred"), "{text}");
+    assert!(text.contains("host unknown"), "{text}");
+    assert!(text.contains("expired_token"), "{text}");
+}

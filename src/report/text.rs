@@ -177,10 +177,9 @@ fn write_cause_block(
         };
         writeln!(
             out,
-            "  {:>5}×  {} {}{}  {}{}",
+            "  {:>5}×  {}{}  {}{}",
             g.count,
-            escape_control(&key.host),
-            escape_control(&key.endpoint),
+            escape_control(&place(&key.host, &key.endpoint)),
             fp,
             style.dim(&key.detail),
             style.dim(&when)
@@ -203,6 +202,18 @@ fn write_cause_block(
     Ok(())
 }
 
+/// Host and endpoint of a group; a paste or log that names no host says so rather than
+/// leaving a blank.
+fn place(host: &str, endpoint: &str) -> String {
+    let endpoint = endpoint.trim();
+    let endpoint = if endpoint.is_empty() { "/" } else { endpoint };
+    match (host.is_empty(), endpoint) {
+        (true, "/") => "host unknown".to_owned(),
+        (true, _) => format!("host unknown {endpoint}"),
+        (false, _) => format!("{host} {endpoint}"),
+    }
+}
+
 fn write_resolved(out: &mut dyn Write, causes: &[CauseGroups], style: Style) -> io::Result<()> {
     let total: u64 = causes.iter().map(|c| c.1).sum();
     if total == 0 {
@@ -221,10 +232,9 @@ fn write_resolved(out: &mut dyn Write, causes: &[CauseGroups], style: Style) -> 
     for (key, g) in groups.iter().take(10) {
         writeln!(
             out,
-            "  {:>5}×  {} {}  {}",
+            "  {:>5}×  {}  {}",
             g.count,
-            escape_control(&key.host),
-            escape_control(&key.endpoint),
+            escape_control(&place(&key.host, &key.endpoint)),
             style.dim(&key.detail)
         )?;
     }
