@@ -74,8 +74,52 @@ impl<'s, 'a> Window<'s, 'a> {
     }
 }
 
-/// Finds the responses of one window and hands each to the sink as an exchange.
+/// Finds the responses of one window and hands each to the sink as an exchange. An e-mail
+/// message or an HTML ticket export is decoded to its text first (line numbers then count
+/// lines of that text).
 fn analyze(raw: &[(u64, String)], sink: &mut Sink) {
+    if let Some(decoded) = decoded_container(raw) {
+        let lines: Vec<(u64, String)> = decoded
+            .lines()
+            .enumerate()
+            .map(|(i, l)| (i as u64 + 1, l.to_owned()))
+            .collect();
+        analyze_text(&lines, sink);
+        return;
+    }
+    analyze_text(raw, sink);
+}
+
+/// The text of a window that starts like an e-mail message or an HTML page.
+fn decoded_container(raw: &[(u64, String)]) -> Option<String> {
+    let first = raw.iter().map(|(_, l)| l.trim()).find(|l| !l.is_empty())?;
+    let lower = first.to_ascii_lowercase();
+    let maybe = first.starts_with('<')
+        || [
+            "from:",
+            "received:",
+            "return-path:",
+            "mime-version:",
+            "delivered-to:",
+            "date:",
+            "message-id:",
+            "subject:",
+            "to:",
+        ]
+        .iter()
+        .any(|h| lower.starts_with(h));
+    if !maybe {
+        return None;
+    }
+    let joined: String = raw
+        .iter()
+        .map(|(_, l)| l.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    unquote::decode_container(&joined)
+}
+
+fn analyze_text(raw: &[(u64, String)], sink: &mut Sink) {
     let borrowed: Vec<(u64, &str)> = raw.iter().map(|(n, l)| (*n, l.as_str())).collect();
     let clean = unquote::unquote(&borrowed);
     let texts: Vec<&str> = clean.iter().map(|l| l.text.as_str()).collect();
@@ -665,6 +709,14 @@ mod tests {
             exchange.origin.location,
             crate::model::Location::Lines(1, 1)
         );
+    }
+
+    #[test]
+    fn e_mail_and_html_tickets_are_read_as_their_text() {
+        let mail = "From: Dana <dana@example.com>\nSubject: API down\nContent-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\nOur job fails:\nrequests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: https=\n://api.example.com/v2/devices\n";
+        assert_eq!(statuses(mail), vec![401]);
+        let html = "<html><body><p>Our job fails:</p><pre>Invoke-RestMethod : The remote server returned an error: (401) Unauthorized.</pre></body></html>\n";
+        assert_eq!(statuses(html), vec![401]);
     }
 
     #[test]
