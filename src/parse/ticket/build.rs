@@ -122,6 +122,7 @@ pub fn exchange(
         &mut messages,
     );
     read_dump_fields(text, context, &mut request, &mut reply, &mut messages);
+    drop_lines_restated_by_fields(&mut messages);
     for &line in joined {
         push_message(&mut messages, "log", text.lines[line]);
     }
@@ -409,7 +410,11 @@ fn read_dump_field(
         request.headers_recorded = true;
         request.credential_recorded = true;
     } else if STATEMENT_KEYS.contains(&key) && !in_request {
-        push_message(messages, key, value);
+        // `error="token is expired"` is a sentence, not a code: the judge reads it as one.
+        let sentence = value.contains(' ') && matches!(key, "error" | "error_code" | "errorcode");
+        push_message(messages, if sentence { "message" } else { key }, value);
+    } else if key == "host" && request.url.starts_with('/') && value.len() < 256 {
+        request.url = format!("//{value}{}", request.url);
     } else if key == "method" && request.method.is_empty() && value.len() < 10 {
         request.method = value.to_ascii_uppercase();
     } else if matches!(key, "url" | "uri") && request.url.is_empty() && value.len() < 2048 {
@@ -441,6 +446,17 @@ fn userinfo_credential(request: &mut Request) {
         request.headers_recorded = true;
         request.credential_recorded = true;
     }
+}
+
+/// A whole line kept as the server's words is dropped when a field read from it says the same
+/// thing more precisely (`error="token is expired"` of a logfmt line): the field is quoted.
+fn drop_lines_restated_by_fields(messages: &mut Vec<ServerMessage>) {
+    let fields: Vec<String> = messages
+        .iter()
+        .filter(|m| STATEMENT_KEYS.contains(&m.field.as_str()) && m.text.len() > 3)
+        .map(|m| m.text.clone())
+        .collect();
+    messages.retain(|m| m.field != "line" || !fields.iter().any(|f| m.text.contains(f.as_str())));
 }
 
 /// What a line says besides the template that names the status (a long exception message

@@ -712,6 +712,23 @@ mod tests {
     }
 
     #[test]
+    fn a_logfmt_error_sentence_is_a_statement_and_its_host_names_the_url() {
+        let found = read_text(
+            "time=2024-05-16T12:20:07Z level=warn msg=\"request rejected\" method=GET host=api.example.com path=/v2/x status=401 error=\"token is expired\"\n",
+        );
+        let exchange = &found[0];
+        assert_eq!(exchange.request.url, "//api.example.com/v2/x");
+        assert!(
+            exchange
+                .server_messages
+                .iter()
+                .any(|m| m.field == "message" && m.text == "token is expired"),
+            "{:?}",
+            exchange.server_messages
+        );
+    }
+
+    #[test]
     fn e_mail_and_html_tickets_are_read_as_their_text() {
         let mail = "From: Dana <dana@example.com>\nSubject: API down\nContent-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\nOur job fails:\nrequests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: https=\n://api.example.com/v2/devices\n";
         assert_eq!(statuses(mail), vec![401]);
