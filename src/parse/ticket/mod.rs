@@ -729,6 +729,24 @@ mod tests {
     }
 
     #[test]
+    fn browser_console_lines_keep_their_host_and_path() {
+        let found = read_text(
+            "main.js:42 GET https://api.example.com/v2/me 401 (Unauthorized)\nVM123:1 POST https://api.example.com/v2/orders 401 (Unauthorized)\n",
+        );
+        let urls: Vec<(&str, &str)> = found
+            .iter()
+            .map(|e| (e.request.method.as_str(), e.request.url.as_str()))
+            .collect();
+        assert_eq!(
+            urls,
+            vec![
+                ("GET", "https://api.example.com/v2/me"),
+                ("POST", "https://api.example.com/v2/orders")
+            ]
+        );
+    }
+
+    #[test]
     fn e_mail_and_html_tickets_are_read_as_their_text() {
         let mail = "From: Dana <dana@example.com>\nSubject: API down\nContent-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\nOur job fails:\nrequests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: https=\n://api.example.com/v2/devices\n";
         assert_eq!(statuses(mail), vec![401]);
