@@ -663,13 +663,9 @@ fn push_message(messages: &mut Vec<ServerMessage>, field: &str, text: &str) {
     if text.is_empty() || messages.iter().any(|m| m.text == text) || messages.len() >= 32 {
         return;
     }
-    let mut end = text.len().min(2000);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
     messages.push(ServerMessage {
         field: field.to_owned(),
-        text: text[..end].to_owned(),
+        text: facts::clip(text, 2000).to_owned(),
     });
 }
 

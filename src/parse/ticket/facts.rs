@@ -180,6 +180,7 @@ pub fn first_url(line: &str) -> Option<&str> {
         .map(|m| m.as_str().trim_end_matches(['.', ',', ':', ';']))
 }
 
+/// The first `max` bytes of `text`, cut on a character boundary.
 pub fn clip(text: &str, max: usize) -> &str {
     if text.len() <= max {
         return text;

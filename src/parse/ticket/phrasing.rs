@@ -113,7 +113,7 @@ const MAX_SEARCHED: usize = 8 * 1024;
 /// Every status the line names, after look-alikes were removed: for each status position the
 /// first row wins, and a `not` row covering a position cancels it.
 pub fn mentions(line: &str) -> Vec<Mention> {
-    let line = clip(line, MAX_SEARCHED);
+    let line = super::facts::clip(line, MAX_SEARCHED);
     if !line.bytes().any(|b| b.is_ascii_digit()) && !might_name_status_without_digits(line) {
         return Vec::new();
     }
@@ -192,17 +192,6 @@ fn might_name_status_without_digits(line: &str) -> bool {
     ]
     .iter()
     .any(|word| line.contains(word))
-}
-
-fn clip(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
 }
 
 #[cfg(test)]
