@@ -397,36 +397,31 @@ fn commands(texts: &[&str]) -> Vec<(usize, Command)> {
     found
 }
 
-/// Responses whose status is not stated: a challenge without `error="insufficient_scope"`
-/// in a block that states no status.
+/// Responses whose status is not stated: when the text states none at all, a challenge
+/// without `error="insufficient_scope"`, one per block.
 fn inferred_responses(info: &[LineInfo], texts: &[&str], stated: &[Reported]) -> Vec<Reported> {
     let mut inferred: Vec<Reported> = Vec::new();
+    if !stated.is_empty() {
+        return inferred;
+    }
     for (index, line) in texts.iter().enumerate() {
         let Some(challenge) = build::challenge_on(line) else {
             continue;
         };
-        if challenge.contains("insufficient_scope") {
+        let block = info[index].block;
+        let known = inferred.iter().any(|r| info[r.first_line()].block == block);
+        if challenge.contains("insufficient_scope") || known {
             continue;
         }
-        let block = info[index].block;
-        let stated_here = info
-            .iter()
-            .any(|i| i.block == block && !i.mentions.is_empty())
-            || stated
-                .iter()
-                .any(|r| r.mentions.iter().any(|m| info[m.0].block == block));
-        let known = inferred.iter().any(|r| info[r.first_line()].block == block);
-        if !stated_here && !known && stated.is_empty() {
-            inferred.push(Reported {
-                status: 401,
-                kind: Kind::Stated,
-                mentions: vec![(index, usize::MAX)],
-                stamp: info[index].stamp.clone(),
-                request_id: info[index].request_id.clone(),
-                request: info[index].request.clone(),
-                inferred: true,
-            });
-        }
+        inferred.push(Reported {
+            status: 401,
+            kind: Kind::Inferred,
+            mentions: vec![(index, usize::MAX)],
+            stamp: info[index].stamp.clone(),
+            request_id: info[index].request_id.clone(),
+            request: info[index].request.clone(),
+            inferred: true,
+        });
     }
     inferred
 }
