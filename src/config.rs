@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use crate::archive::Limits;
 use crate::cli::{AnalyzeArgs, ColorWhen, InputFormatArg, OutputFormatArg};
 use crate::diagnose::Context;
+use crate::evidence::{EvidenceContext, KeySet, Profile};
 use crate::finding::Cause;
 use crate::parse::Format;
 use crate::report::{Filters, Presentation};
@@ -68,7 +69,7 @@ impl Config {
             until: time_arg(args.until.as_deref(), "--until")?,
         };
         let limits = limits(&args)?;
-        let context = crate::diagnose::context_from_args(&args)?;
+        let context = context_from_args(&args)?;
         Ok(Config {
             input_format: input_format(args.input_format),
             ticket: !args.no_ticket,
@@ -183,6 +184,36 @@ pub fn parse_size(text: &str) -> anyhow::Result<u64> {
     number
         .checked_mul(factor)
         .with_context(|| format!("'{text}' is too large"))
+}
+
+/// The judgement's settings from the command line: profile, keys, `--at`, `--leeway`.
+/// Flags win over the profile, the profile over defaults. Unreadable files are usage errors.
+fn context_from_args(args: &crate::cli::AnalyzeArgs) -> anyhow::Result<Context> {
+    let profile = args
+        .profile
+        .as_deref()
+        .map(Profile::load)
+        .transpose()
+        .context("--profile")?;
+    let mut keys: Option<KeySet> = None;
+    if let Some(path) = &args.jwks {
+        keys = Some(KeySet::from_jwks_file(path).context("--jwks")?);
+    }
+    if let Some(path) = &args.key {
+        let key = KeySet::from_key_file(path).context("--key")?;
+        match keys.as_mut() {
+            Some(set) => set.merge(key),
+            None => keys = Some(key),
+        }
+    }
+    let at = time_arg(args.at.as_deref(), "--at")?;
+    let leeway = args.leeway.map(|l| l.min(i64::MAX as u64) as i64);
+    let evidence = EvidenceContext::resolve(profile, keys, at, leeway).context("--profile jwks")?;
+    Ok(Context {
+        evidence,
+        include_403: args.include_403,
+        explain: args.explain.is_some(),
+    })
 }
 
 #[cfg(test)]

@@ -4,21 +4,19 @@
 //! [`model::Exchange`]s, [`diagnose`] judges each source's exchanges in one sequential pass,
 //! and [`report`] writes the findings. [`run`] ties them together for the binary.
 
-pub mod archive;
 pub mod cli;
 pub mod config;
-pub mod diagnose;
-pub mod evidence;
-pub mod finding;
-pub mod input;
-pub mod model;
-pub mod parse;
 pub mod pipeline;
 pub mod progress;
-pub mod redact;
-pub mod report;
 pub mod store;
-pub mod time;
+
+// The layers, each a crate of its own; this crate is the only one that sees them all.
+pub use why401_judge::{diagnose, evidence};
+pub use why401_model::{exchange as model, finding, time};
+pub use why401_read as parse;
+pub use why401_read::{archive, input};
+pub use why401_redact as redact;
+pub use why401_report as report;
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::archive;
+use crate::archive::{self, Member};
 use crate::diagnose::{Context, SourceJudge};
 use crate::finding::Timeline;
 use crate::input::{self, Container, Place, SourceSpec};
@@ -122,6 +122,16 @@ fn analyze_spec(spec: &SourceSpec, options: ReadOptions, progress: &Progress) ->
     analyze_stream(&spec.name, spec.explicit || from_stdin, raw, options, 0)
 }
 
+/// A link inside an archive: listed, never followed.
+fn link_member(member: &str) -> SourceOutput {
+    let mut output = text_source(member);
+    output.stats.note(
+        "link_skipped",
+        "a symbolic or hard link inside the archive; not followed",
+    );
+    output
+}
+
 /// Reads one stream: peels compression, expands archives, detects the format, parses and
 /// judges. `depth` counts archive nesting.
 pub fn analyze_stream<'a>(
@@ -141,13 +151,17 @@ pub fn analyze_stream<'a>(
             let inner = archive::bounded(inner, options.limits.member_bytes);
             analyze_stream(name, explicit, inner, options, depth)
         }
-        Container::Zip | Container::Tar => archive::expand(
-            name,
-            peeked,
-            options,
-            depth,
-            |member_name, reader, depth| analyze_stream(member_name, false, reader, options, depth),
-        ),
+        Container::Zip | Container::Tar => {
+            archive::expand(name, peeked, options.limits, depth, |member| match member {
+                Member::Readable {
+                    name,
+                    reader,
+                    depth,
+                } => analyze_stream(name, false, reader, options, depth),
+                Member::Failed { name, message } => vec![failed(name, message)],
+                Member::Link { name } => vec![link_member(name)],
+            })
+        }
         Container::Plain => vec![analyze_text(name, explicit, peeked, options)],
     }
 }
@@ -202,7 +216,7 @@ fn analyze_text(
 
 /// The note (or, for an input named on the command line, the error) of an input that was
 /// read as a format but gave no exchange: never a silent "0 unauthorized".
-pub const NO_EXCHANGE: &str = "no_exchange";
+pub use why401_model::input::NO_EXCHANGE;
 
 /// An input with text in it from which its format's reader took no exchange.
 fn nothing_read(stats: &mut InputStats, explicit: bool, forced: bool) {

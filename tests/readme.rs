@@ -42,8 +42,8 @@ fn every_detail_code_has_a_readme_row_with_its_cause() {
 #[test]
 fn every_rule_detail_has_a_readme_row() {
     let documented = documented_details();
-    let rules = include_str!("../src/diagnose/rules.rs").to_owned()
-        + include_str!("../src/diagnose/mod.rs");
+    let rules = include_str!("../crates/why401-judge/src/diagnose/rules.rs").to_owned()
+        + include_str!("../crates/why401-judge/src/diagnose/mod.rs");
     let details: BTreeSet<&str> = rules
         .split('"')
         .skip(1)

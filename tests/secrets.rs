@@ -713,8 +713,14 @@ fn leak(secret: &Secret, text: &str) -> Option<String> {
             .find(text)
             .map(|m| m.start())
     }?;
-    let start = text.floor_char_boundary(at.saturating_sub(60));
-    let end = text.ceil_char_boundary((at + 80).min(text.len()));
+    let mut start = at.saturating_sub(60);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (at + 80).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
     Some(text[start..end].to_owned())
 }
 

@@ -1,0 +1,406 @@
+//! Deciding the cause of each 401. A [`SourceJudge`] sees a source's exchanges in `index`
+//! order (one sequential pass per source), keeps the capture's history, and emits a
+//! [`Finding`] for each 401 once nothing later in the source can change it.
+
+pub mod capture;
+pub use why401_model::{details, providers};
+pub mod remediation;
+pub mod rules;
+
+use std::collections::VecDeque;
+
+use crate::evidence::{self, Evidence, EvidenceContext};
+use capture::{History, LOOK_AHEAD, carries_credential, exchange_time, request_key};
+use rules::{Decision, Input, Prior};
+use why401_model::exchange::{Exchange, ExchangeNote};
+use why401_model::finding::{Cause, Confidence, Explain, Finding, Timeline};
+use why401_model::input::{Format, InputStats};
+use why401_model::time::format_millis;
+use why401_redact::{KnownSecrets, clip, printable_method, printable_version, redact_url};
+
+/// Everything the judgement depends on besides the capture itself.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    pub evidence: EvidenceContext,
+    /// Also report 403s that carry an authentication signal.
+    pub include_403: bool,
+    /// Build each finding's explanation (`--explain`); costly, so only when asked.
+    pub explain: bool,
+}
+
+/// A 401 waiting for the look-ahead (or, in a HAR that may be sanitized, the end).
+struct Pending {
+    exchange: Box<Exchange>,
+    evidence: Box<Evidence>,
+    prior: Prior,
+    key: String,
+    had_credential: bool,
+    dpop_nonce: bool,
+    resolved_later: bool,
+    retry: Option<String>,
+    left: usize,
+}
+
+/// Judges one source's exchanges in order.
+pub struct SourceJudge<'a> {
+    context: &'a Context,
+    format: Format,
+    history: History,
+    pending: VecDeque<Pending>,
+    /// 401s seen: a "possibly sanitized" note matters only where a 401 was.
+    unauthorized: u64,
+}
+
+impl<'a> SourceJudge<'a> {
+    pub fn new(context: &'a Context, format: Format) -> SourceJudge<'a> {
+        SourceJudge {
+            context,
+            format,
+            history: History::default(),
+            pending: VecDeque::new(),
+            unauthorized: 0,
+        }
+    }
+
+    /// Takes the next exchange of the source; pushes the findings it can already decide.
+    pub fn push(&mut self, exchange: Exchange, findings: &mut Vec<Finding>) {
+        self.look_back(&exchange);
+        let ctx = &self.context.evidence;
+        if exchange.is_unauthorized() {
+            self.unauthorized += 1;
+        }
+        if self.is_judged(&exchange) {
+            let evidence = evidence::gather(&exchange, ctx);
+            let prior = self.history.prior(&exchange, &evidence);
+            self.history.record(&exchange, Some(&evidence), ctx);
+            self.pending.push_back(pending(exchange, evidence, prior));
+        } else {
+            self.history.record(&exchange, None, ctx);
+        }
+        self.release(findings, false);
+    }
+
+    /// The source is complete: decides what was held back, adds input notes, and returns
+    /// the credentials' timelines.
+    pub fn finish(&mut self, stats: &mut InputStats, findings: &mut Vec<Finding>) -> Vec<Timeline> {
+        let sanitized = self.note_sanitized(stats);
+        for p in self.pending.iter_mut() {
+            p.prior.sanitized |= sanitized;
+        }
+        self.release(findings, true);
+        self.history.timelines()
+    }
+
+    fn is_judged(&self, exchange: &Exchange) -> bool {
+        match exchange.status() {
+            Some(401) => true,
+            Some(403) if self.context.include_403 => {
+                let ev = evidence::gather(exchange, &self.context.evidence);
+                auth_signal(&ev)
+            }
+            _ => false,
+        }
+    }
+
+    /// A later exchange may resolve a held 401's handshake or show the client's retry.
+    fn look_back(&mut self, exchange: &Exchange) {
+        let status = exchange.status().unwrap_or(0);
+        let success = (200..300).contains(&status) || status == 304;
+        let key = request_key(exchange);
+        let carries = carries_credential(exchange);
+        for p in self.pending.iter_mut() {
+            p.left = p.left.saturating_sub(1);
+            if !success || p.key != key {
+                continue;
+            }
+            let nonce_answered = p.dpop_nonce && exchange.request.headers.contains("dpop");
+            if nonce_answered || (!p.had_credential && carries) {
+                p.resolved_later = true;
+            } else if p.had_credential && carries && p.retry.is_none() {
+                let at = exchange_time(exchange).map(|t| format!(" at {}", format_millis(&t)));
+                p.retry = Some(format!(
+                    "the client retried{} and got {status}",
+                    at.unwrap_or_default()
+                ));
+            }
+        }
+    }
+
+    /// Emits the held 401s whose look-ahead has passed (all of them at the end). In a HAR
+    /// that may still turn out sanitized, nothing is emitted before the end.
+    fn release(&mut self, findings: &mut Vec<Finding>, all: bool) {
+        let hold = !all && self.format == Format::Har && !self.history.signs.credential_header_seen;
+        while let Some(front) = self.pending.front() {
+            if hold || (!all && front.left > 0) {
+                break;
+            }
+            if let Some(p) = self.pending.pop_front() {
+                findings.push(judge(p, self.context.explain));
+            }
+        }
+    }
+
+    /// Issue 6's sanitized-capture signs, as notes on the input.
+    fn note_sanitized(&self, stats: &mut InputStats) -> bool {
+        const ADVICE: &str = "Authorization and Cookie headers were removed by the exporter; in Chrome or Edge DevTools enable Settings → Preferences → Network → \"Allow to generate HAR with sensitive data\" and use \"Export HAR (with sensitive data)\"";
+        let signs = &self.history.signs;
+        match signs.chromium_sanitized(stats.creator.as_deref()) {
+            Some(true) => {
+                stats.note("sanitized_export", ADVICE);
+                return true;
+            }
+            Some(false) if self.unauthorized > 0 => stats.note(
+                "possibly_sanitized",
+                format!("no request in this Chromium export carries credentials; if the client sent any, {ADVICE}"),
+            ),
+            _ => {}
+        }
+        if signs.marker_seen {
+            stats.note(
+                "sanitized_export",
+                "credential values were replaced by redaction markers; to judge them, capture the request with its credentials (export HAR with sensitive data, or enable credential logging for the test)",
+            );
+        }
+        false
+    }
+}
+
+fn pending(exchange: Exchange, evidence: Evidence, prior: Prior) -> Pending {
+    let dpop_nonce = evidence
+        .challenges
+        .iter()
+        .any(|c| c.error() == Some("use_dpop_nonce"));
+    Pending {
+        key: request_key(&exchange),
+        had_credential: evidence.credential().is_some(),
+        dpop_nonce,
+        resolved_later: false,
+        retry: None,
+        left: LOOK_AHEAD,
+        exchange: Box::new(exchange),
+        evidence: Box::new(evidence),
+        prior,
+    }
+}
+
+/// A 403 worth reporting with `--include-403`: it speaks of scope or audience.
+fn auth_signal(evidence: &Evidence) -> bool {
+    evidence
+        .challenges
+        .iter()
+        .any(|c| c.error() == Some("insufficient_scope"))
+        || evidence.statements.iter().any(|s| {
+            let text = s.text.to_ascii_lowercase();
+            text.contains("scope") || text.contains("audience")
+        })
+}
+
+/// Decides one held 401 and builds its finding.
+fn judge(p: Pending, with_explanation: bool) -> Finding {
+    let input = Input::new(&p.exchange, &p.evidence, &p.prior);
+    let mut decision = rules::decide(&input);
+    if p.dpop_nonce && p.resolved_later {
+        decision.cause = Cause::Unknown;
+        decision.detail = "dpop_nonce_required";
+        decision
+            .evidence
+            .insert(0, "the server asked for a DPoP nonce (use_dpop_nonce) and the retry with the nonce succeeded".into());
+    }
+    if let Some(retry) = &p.retry {
+        decision.evidence.push(retry.clone());
+    }
+    if p.resolved_later && !p.dpop_nonce {
+        decision.evidence.push(
+            "a later request to the same endpoint with credentials succeeded: a normal challenge, resolved later".into(),
+        );
+    }
+    if p.evidence
+        .credential()
+        .is_some_and(|c| !matches!(c.place, evidence::credential::Place::Authorization))
+        && p.evidence
+            .credential()
+            .is_some_and(|c| c.place.is_param("access_token"))
+    {
+        decision
+            .evidence
+            .push("note: the token was sent as an access_token parameter, not in Authorization; judged like a header token".into());
+    }
+    finding(&p, decision, with_explanation)
+}
+
+fn finding(p: &Pending, decision: Decision, with_explanation: bool) -> Finding {
+    let ev = &p.evidence;
+    let known = KnownSecrets::of(&p.exchange);
+    let mark = secret_mark;
+    let hide = |text: &str| known.hide(&scrub(text), &mark);
+    let remediation = remediation::steps(decision.cause, decision.detail, &decision.facts);
+    // Every code is in the closed list, under its own cause (tests run with this check).
+    debug_assert_eq!(
+        details::cause_of(decision.detail),
+        Some(decision.cause),
+        "detail {} is not a known code of {}",
+        decision.detail,
+        decision.cause
+    );
+    let mut finding = base_finding(&p.exchange);
+    finding.method = printable_method(&finding.method).to_owned();
+    finding.cause = decision.cause;
+    finding.detail = decision.detail.to_owned();
+    finding.confidence = decision.confidence;
+    // A 401 known only from a sentence, or inferred from a statement, is never certain.
+    let status_unstated = p.exchange.notes.iter().any(|n| {
+        matches!(
+            n,
+            ExchangeNote::StatusFromProse | ExchangeNote::StatusInferred
+        )
+    });
+    if status_unstated {
+        finding.confidence = finding.confidence.min(Confidence::Medium);
+    }
+    finding.evidence = decision.evidence.iter().map(|e| hide(e)).collect();
+    finding.credential = Some(ev.credential_summary()).map(|mut c| {
+        c.user = c.user.map(|user| hide(&user));
+        c
+    });
+    finding.challenge = ev.challenge_summary().map(|mut c| {
+        c.params.values_mut().for_each(|v| *v = hide(v));
+        c
+    });
+    finding.request_id = ev.request_id.as_ref().map(|r| hide(&r.value));
+    finding.resolved_later = p.resolved_later;
+    finding.remediation = remediation;
+    if with_explanation {
+        finding.explain = Some(Box::new(explain(p, &decision)));
+    }
+    finding
+}
+
+fn explain(p: &Pending, decision: &Decision) -> Explain {
+    let request = &p.exchange.request;
+    let ev = &p.evidence;
+    // Scrub first, then hide what the request carried; clip last, or a cut secret would
+    // no longer match.
+    let known = KnownSecrets::of(&p.exchange);
+    let mark = secret_mark;
+    let hide = |text: &str| known.hide(&scrub(text), &mark);
+    Explain {
+        request_line: format!(
+            "{} {} {}",
+            printable_method(&request.method),
+            redact_url(&request.url),
+            printable_version(&request.http_version)
+        )
+        .trim()
+        .to_owned(),
+        credentials: ev
+            .credentials
+            .all
+            .iter()
+            .map(|c| {
+                let s = c.summary();
+                format!(
+                    "{}: {}{} {}",
+                    s.header.unwrap_or_default(),
+                    s.scheme.map(|x| format!("{x} ")).unwrap_or_default(),
+                    s.kind.as_str(),
+                    s.fingerprint.unwrap_or_default()
+                )
+            })
+            .collect(),
+        challenges: ev
+            .challenges
+            .iter()
+            .map(|c| {
+                let params: Vec<String> = c
+                    .params
+                    .iter()
+                    .map(|(k, v)| format!("{k}=\"{v}\""))
+                    .collect();
+                hide(&format!(
+                    "{} {}",
+                    c.scheme.as_deref().unwrap_or("(no scheme)"),
+                    params.join(", ")
+                ))
+            })
+            .collect(),
+        body_excerpt: p
+            .exchange
+            .response
+            .as_ref()
+            .and_then(|r| r.body.as_ref())
+            .filter(|b| !b.text.trim().is_empty())
+            .map(|b| clip(&hide(b.text.trim()), 500)),
+        rule: decision.rule.clone(),
+        considered: decision.considered.clone(),
+    }
+}
+
+pub use why401_redact::{scrub, secret_mark};
+
+/// The finding's skeleton: where, when, what.
+pub fn base_finding(exchange: &Exchange) -> Finding {
+    let time = exchange_time(exchange).map(|t| format_millis(&t));
+    Finding {
+        source: exchange.origin.source.clone(),
+        index: exchange.origin.index,
+        location: exchange.origin.location.to_string(),
+        time,
+        method: exchange.request.method.clone(),
+        url: redact_url(&exchange.request.url),
+        status: exchange.status().unwrap_or(0),
+        cause: Cause::Unknown,
+        detail: "no_statement".into(),
+        confidence: Confidence::Low,
+        evidence: Vec::new(),
+        credential: None,
+        challenge: None,
+        request_id: None,
+        resolved_later: false,
+        remediation: Vec::new(),
+        status_inferred: exchange.notes.contains(&ExchangeNote::StatusInferred),
+        explain: None,
+    }
+}
+
+#[cfg(test)]
+mod known_secret_tests {
+    use super::*;
+    use why401_model::exchange::{Body, Location, Request, Response};
+
+    /// A server echoes the Basic password with no word that says secret: no pattern can
+    /// tell, but the request's own credential is hidden from evidence, challenge and body.
+    #[test]
+    fn a_credential_echoed_without_a_keyword_is_hidden_everywhere() {
+        let password = "13IfWGCF0josoMg6"; // Basic value of fleet-app:13IfWGCF0josoMg6
+        let mut request = Request::recorded("GET", "https://api.example.com/v2/firmware");
+        request.headers.push(
+            "Authorization",
+            "Basic ZmxlZXQtYXBwOjEzSWZXR0NGMGpvc29NZzY=",
+        );
+        let mut response = Response::new(401);
+        response.headers.push(
+            "WWW-Authenticate",
+            format!("Basic realm=\"fw\", error_description=\"{password} refused\""),
+        );
+        response.body = Some(Body::from_text(&format!(
+            "{{\"message\": \"fleet-app / {password} rejected\"}}"
+        )));
+        let mut exchange = Exchange::new(Location::Line(1), request);
+        exchange.response = Some(response);
+
+        let context = Context {
+            explain: true,
+            ..Context::default()
+        };
+        let mut judge = SourceJudge::new(&context, Format::Http);
+        let mut findings = Vec::new();
+        judge.push(exchange, &mut findings);
+        let mut stats = InputStats::new("t".into(), Format::Http);
+        judge.finish(&mut stats, &mut findings);
+
+        assert_eq!(findings.len(), 1);
+        let shown = format!("{:?}", findings[0]);
+        assert!(shown.contains("fleet-app / fp_"), "{shown}");
+        assert!(!shown.contains(password), "{shown}");
+    }
+}

@@ -1,0 +1,627 @@
+//! The customer's profile (`--profile FILE`, TOML): scopes per endpoint, environments with
+//! their issuer, audience and token endpoint. The shape is fixed by issue 4 (other tools
+//! write it):
+//!
+//! ```toml
+//! jwks = "keys/jwks.json"          # optional, relative to this file
+//! leeway = 60                      # optional
+//! [[scopes]]                       # first match in file order applies
+//! method = "POST"                  # case-insensitive; "*" = any (the default)
+//! path = "/v2/devices/{id}/actions"  # {name} = one segment; trailing /* = one or more
+//! any_of = ["write", "devices:manage"]
+//! [[environments]]                 # one per API host
+//! name = "production"              # optional
+//! api_host = "api.example.com"     # matched without port
+//! issuer = "https://auth.example.com/"     # optional; one trailing / ignored
+//! audience = "https://api.example.com"     # optional; matches any element of an aud array
+//! token_endpoint = "https://auth.example.com/oauth/token"   # optional
+//! token_format = "jwt"             # optional: "jwt" (default) or "opaque"
+//! strict_scheme_case = true        # optional, default false
+//! ```
+//!
+//! Unknown keys are ignored with a warning; a malformed file is an error naming the line.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::jwt::DecodedJwt;
+use why401_model::exchange::Request;
+
+/// A profile that cannot be used: a usage error naming the file and line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileError {
+    #[error("{}: cannot read the profile: {reason}", path.display())]
+    Read { path: PathBuf, reason: String },
+    #[error("{}: line {line}: {message}", path.display())]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+}
+
+/// The token form an environment issues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TokenFormat {
+    #[default]
+    Jwt,
+    Opaque,
+}
+
+/// One `[[scopes]]` rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeRule {
+    /// Upper-case method, or `*`.
+    pub method: String,
+    pub path: String,
+    pub any_of: Vec<String>,
+    /// The line of the rule's `path` in the profile, for evidence.
+    pub line: usize,
+    segments: Vec<Segment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    Literal(String),
+    /// `{name}`: exactly one segment.
+    One,
+    /// A trailing `*`: one or more segments.
+    Rest,
+}
+
+impl ScopeRule {
+    /// Whether the rule applies to `method` and `path` (no query; one trailing `/` ignored).
+    pub fn matches(&self, method: &str, path: &str) -> bool {
+        if self.method != "*" && !self.method.eq_ignore_ascii_case(method) {
+            return false;
+        }
+        let path = path.split(['?', '#']).next().unwrap_or(path);
+        let path = path
+            .strip_suffix('/')
+            .filter(|p| !p.is_empty())
+            .unwrap_or(path);
+        let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        segments_match(&self.segments, &parts)
+    }
+
+    /// Whether `scopes` hold at least one of the rule's scopes.
+    pub fn satisfied_by(&self, scopes: &[String]) -> bool {
+        self.any_of.iter().any(|want| scopes.contains(want))
+    }
+}
+
+fn segments_match(pattern: &[Segment], parts: &[&str]) -> bool {
+    match (pattern.first(), parts.first()) {
+        (Some(Segment::Rest), _) => !parts.is_empty() && parts.iter().all(|p| !p.is_empty()),
+        (None, None) => true,
+        (Some(Segment::One), Some(part)) => {
+            !part.is_empty() && segments_match(&pattern[1..], &parts[1..])
+        }
+        (Some(Segment::Literal(want)), Some(part)) => {
+            want == part && segments_match(&pattern[1..], &parts[1..])
+        }
+        _ => false,
+    }
+}
+
+/// One `[[environments]]` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Environment {
+    pub name: Option<String>,
+    /// Lower-case, without a port.
+    pub api_host: String,
+    pub issuer: Option<String>,
+    pub audience: Option<String>,
+    pub token_endpoint: Option<String>,
+    pub token_format: TokenFormat,
+    pub strict_scheme_case: bool,
+}
+
+impl Environment {
+    /// The name, else the API host, for evidence.
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.api_host)
+    }
+
+    /// Whether a token belongs here: every `issuer` and `audience` this environment gives
+    /// matches (`iss` equal up to one trailing `/`; `aud` equal or, as an array, containing
+    /// it).
+    pub fn accepts(&self, jwt: &DecodedJwt) -> bool {
+        let issuer_ok = self.issuer.as_deref().is_none_or(|want| {
+            jwt.iss()
+                .is_some_and(|iss| strip_slash(iss) == strip_slash(want))
+        });
+        let audience_ok = self
+            .audience
+            .as_deref()
+            .is_none_or(|want| jwt.audiences().contains(&want));
+        issuer_ok && audience_ok
+    }
+}
+
+fn strip_slash(text: &str) -> &str {
+    text.strip_suffix('/').unwrap_or(text)
+}
+
+/// A loaded profile.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Profile {
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// The JWKS file, resolved against the profile's folder.
+    pub jwks: Option<PathBuf>,
+    pub leeway: Option<i64>,
+    pub scopes: Vec<ScopeRule>,
+    pub environments: Vec<Environment>,
+    /// One sentence per unknown key (ignored); the caller prints them as warnings.
+    pub warnings: Vec<String>,
+}
+
+impl Profile {
+    pub fn load(path: &Path) -> Result<Profile, ProfileError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ProfileError::Read {
+            path: path.to_owned(),
+            reason: why401_model::input::io_message(&e),
+        })?;
+        Profile::parse(&text, path)
+    }
+
+    /// Reads profile text; `path` names it in errors and resolves `jwks`.
+    pub fn parse(text: &str, path: &Path) -> Result<Profile, ProfileError> {
+        let invalid = |span: Option<std::ops::Range<usize>>, message: &str| ProfileError::Invalid {
+            path: path.to_owned(),
+            line: line_of(text, span.map_or(0, |s| s.start)),
+            message: why401_redact::escape_control(&why401_redact::clip(message, 200)),
+        };
+        let raw: RawProfile = toml::from_str(text).map_err(|e| invalid(e.span(), e.message()))?;
+        let base = path.parent().unwrap_or(Path::new(""));
+        let leeway = match raw.leeway {
+            Some(l) if *l.get_ref() < 0 => {
+                return Err(invalid(Some(l.span()), "leeway must not be negative"));
+            }
+            l => l.map(Spanned::into_inner),
+        };
+        let scopes = raw
+            .scopes
+            .into_iter()
+            .map(|s| scope_rule(s, text).map_err(|(span, m)| invalid(Some(span), &m)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let environments = raw
+            .environments
+            .into_iter()
+            .map(|e| environment(e).map_err(|(span, m)| invalid(Some(span), &m)))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Profile {
+            path: path.to_owned(),
+            jwks: raw.jwks.map(|j| base.join(j.into_inner())),
+            leeway,
+            scopes,
+            environments,
+            warnings: unknown_keys(text, path),
+        })
+    }
+
+    /// Environments whose `api_host` is this host (compared without port, any case).
+    pub fn environments_for_host(&self, host: &str) -> Vec<&Environment> {
+        let host = normalize_host(host);
+        self.environments
+            .iter()
+            .filter(|e| e.api_host == host)
+            .collect()
+    }
+
+    /// The scope rule for a request: the first rule in file order that matches. Rules apply
+    /// to the hosts the environments list, or to every host when none is listed; a request
+    /// whose host is unknown (a path alone) is matched too.
+    pub fn scope_rule(&self, method: &str, url: &str, host: Option<&str>) -> Option<&ScopeRule> {
+        let host_listed = match host {
+            Some(h) => self.environments.is_empty() || !self.environments_for_host(h).is_empty(),
+            None => true,
+        };
+        if !host_listed {
+            return None;
+        }
+        let path = url_path(url);
+        self.scopes.iter().find(|r| r.matches(method, path))
+    }
+
+    /// The token format the host's environment issues; `None` when no environment lists it.
+    pub fn token_format(&self, host: &str) -> Option<TokenFormat> {
+        self.environments_for_host(host)
+            .first()
+            .map(|e| e.token_format)
+    }
+
+    /// Whether the host's environment rejects a scheme written in another case (`bearer`).
+    pub fn strict_scheme_case(&self, host: &str) -> bool {
+        self.environments_for_host(host)
+            .iter()
+            .any(|e| e.strict_scheme_case)
+    }
+
+    /// Whether `url` is one of the environments' `token_endpoint`s (scheme, host and path
+    /// compared; query ignored; any case for the host; one trailing `/` ignored).
+    pub fn is_token_endpoint(&self, url: &str) -> bool {
+        let key = |u: &str| (url_host(u), strip_slash(url_path(u)).to_owned());
+        self.environments
+            .iter()
+            .filter_map(|e| e.token_endpoint.as_deref())
+            .any(|endpoint| url_host(endpoint).is_some() && key(endpoint) == key(url))
+    }
+}
+
+/// The result of the environment check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrongEnvironment {
+    /// The environments the request's host belongs to (empty for the heuristic).
+    pub expected: Vec<String>,
+    /// An environment the token does belong to, when the profile names one.
+    pub token_environment: Option<String>,
+    /// A sentence for the evidence, with the values that decided.
+    pub evidence: String,
+    /// Decided by the no-profile heuristic (host names), not the profile.
+    pub heuristic: bool,
+}
+
+/// Whether a token was issued for another environment than the request's host. With a
+/// profile that lists the host: the token must belong to one of the host's environments.
+/// Otherwise (no profile, or the host is not listed): the heuristic on host names.
+pub fn wrong_environment(
+    profile: Option<&Profile>,
+    host: Option<&str>,
+    jwt: &DecodedJwt,
+) -> Option<WrongEnvironment> {
+    let host = normalize_host(host?);
+    let listed = profile
+        .map(|p| p.environments_for_host(&host))
+        .unwrap_or_default();
+    if listed.is_empty() {
+        return heuristic(&host, jwt);
+    }
+    if listed.iter().any(|e| e.accepts(jwt)) {
+        return None;
+    }
+    let expected: Vec<String> = listed.iter().map(|e| e.label().to_owned()).collect();
+    let token_environment = profile
+        .into_iter()
+        .flat_map(|p| &p.environments)
+        .find(|e| (e.issuer.is_some() || e.audience.is_some()) && e.accepts(jwt))
+        .map(|e| e.label().to_owned());
+    let evidence = format!(
+        "the token (iss {}, aud {}) does not belong to {} for host {host}{}",
+        printable(jwt.iss().unwrap_or("none")),
+        printable(&jwt.audiences().join(" ")),
+        expected.join(" or "),
+        token_environment
+            .as_ref()
+            .map(|t| format!("; it belongs to {t}"))
+            .unwrap_or_default()
+    );
+    Some(WrongEnvironment {
+        expected,
+        token_environment,
+        evidence,
+        heuristic: false,
+    })
+}
+
+/// Host labels that name a non-production environment.
+const NON_PRODUCTION: &[&str] = &[
+    "staging",
+    "stage",
+    "stg",
+    "dev",
+    "develop",
+    "development",
+    "sandbox",
+    "test",
+    "testing",
+    "qa",
+    "uat",
+    "preprod",
+];
+
+fn non_production(host: &str) -> Option<&'static str> {
+    host.split(['.', '-', '_'])
+        .find_map(|w| NON_PRODUCTION.iter().find(|n| **n == w).copied())
+}
+
+/// The no-profile heuristic: an issuer or audience host naming staging/dev/sandbox/test while
+/// the API host does not, or the reverse. Only hosts of the API's own domain (same last two
+/// labels) are compared, so a third-party identity provider (`dev-123.okta.com`) never
+/// decides.
+fn heuristic(api_host: &str, jwt: &DecodedJwt) -> Option<WrongEnvironment> {
+    let base = base_domain(api_host);
+    let token_hosts: Vec<String> = jwt
+        .iss()
+        .into_iter()
+        .chain(jwt.audiences())
+        .filter_map(host_of_claim)
+        .filter(|h| base_domain(h) == base)
+        .collect();
+    let api_env = non_production(api_host);
+    let mismatch = token_hosts
+        .iter()
+        .find(|h| non_production(h).is_some() != api_env.is_some())?;
+    let evidence = match (api_env, non_production(mismatch)) {
+        (None, Some(word)) => format!(
+            "the token names host {mismatch} ({word}) while the API host {api_host} is production"
+        ),
+        (Some(word), _) => format!(
+            "the API host {api_host} is {word} while the token names production host {mismatch}"
+        ),
+        (None, None) => return None,
+    };
+    Some(WrongEnvironment {
+        expected: Vec::new(),
+        token_environment: None,
+        evidence,
+        heuristic: true,
+    })
+}
+
+/// The host of an `iss`/`aud` value that is a URL or a bare host name.
+fn host_of_claim(value: &str) -> Option<String> {
+    if value.contains("://") {
+        return url_host(value);
+    }
+    let looks_like_host = value.contains('.')
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+    looks_like_host.then(|| value.to_ascii_lowercase())
+}
+
+fn base_domain(host: &str) -> String {
+    let labels: Vec<&str> = host.rsplit('.').take(2).collect();
+    labels.into_iter().rev().collect::<Vec<_>>().join(".")
+}
+
+// --- URLs ---------------------------------------------------------------------------------
+
+/// The host of an absolute URL, lower-case, without userinfo or port; `None` for a path.
+pub fn url_host(url: &str) -> Option<String> {
+    let rest = after_scheme(url)?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        v6.split(']').next().unwrap_or(v6)
+    } else {
+        host_port.split(':').next().unwrap_or(host_port)
+    };
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+/// The path of a URL (absolute or a path alone), without query or fragment.
+pub fn url_path(url: &str) -> &str {
+    let after_authority = match after_scheme(url) {
+        Some(rest) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => url,
+    };
+    after_authority
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(after_authority)
+}
+
+/// What follows `scheme://`, or `//` when a reader knew the host but not the scheme.
+pub fn after_scheme(url: &str) -> Option<&str> {
+    url.split_once("://")
+        .map(|(_, rest)| rest)
+        .or_else(|| url.strip_prefix("//"))
+}
+
+/// The host a request went to: the URL's, else the `Host` (or `:authority`) header.
+pub fn request_host(request: &Request) -> Option<String> {
+    url_host(&request.url).or_else(|| {
+        request
+            .headers
+            .get("host")
+            .or_else(|| request.headers.get(":authority"))
+            .map(normalize_host)
+    })
+}
+
+/// A host as written (`API.example.com:8443`) compared form (`api.example.com`).
+fn normalize_host(host: &str) -> String {
+    url_host(&format!("x://{}", host.trim())).unwrap_or_default()
+}
+
+fn printable(text: &str) -> String {
+    why401_redact::escape_control(&why401_redact::clip(text, 80))
+}
+
+// --- Reading the file ---------------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct RawProfile {
+    jwks: Option<Spanned<String>>,
+    leeway: Option<Spanned<i64>>,
+    #[serde(default)]
+    scopes: Vec<RawScope>,
+    #[serde(default)]
+    environments: Vec<RawEnvironment>,
+}
+
+#[derive(Deserialize)]
+struct RawScope {
+    method: Option<Spanned<String>>,
+    path: Spanned<String>,
+    any_of: Spanned<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct RawEnvironment {
+    name: Option<String>,
+    api_host: Spanned<String>,
+    issuer: Option<String>,
+    audience: Option<String>,
+    token_endpoint: Option<String>,
+    token_format: Option<Spanned<String>>,
+    #[serde(default)]
+    strict_scheme_case: bool,
+}
+
+type SpanError = (std::ops::Range<usize>, String);
+
+fn scope_rule(raw: RawScope, text: &str) -> Result<ScopeRule, SpanError> {
+    let path_span = raw.path.span();
+    let path = raw.path.into_inner();
+    if !path.starts_with('/') {
+        return Err((path_span, "a scope path must start with /".into()));
+    }
+    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let mut segments = Vec::with_capacity(parts.len());
+    for (i, part) in parts.iter().enumerate() {
+        let segment = if *part == "*" && i + 1 == parts.len() {
+            Segment::Rest
+        } else if part.contains('*') {
+            return Err((
+                path_span,
+                "* is allowed only as the last segment (/*)".into(),
+            ));
+        } else if part.starts_with('{') && part.ends_with('}') && part.len() > 2 {
+            Segment::One
+        } else {
+            Segment::Literal((*part).to_owned())
+        };
+        segments.push(segment);
+    }
+    if raw.any_of.get_ref().is_empty() {
+        return Err((
+            raw.any_of.span(),
+            "any_of must list at least one scope".into(),
+        ));
+    }
+    let method = match raw.method {
+        Some(m) if m.get_ref().trim().is_empty() => {
+            return Err((m.span(), "method must not be empty".into()));
+        }
+        Some(m) => m.into_inner().trim().to_ascii_uppercase(),
+        None => "*".into(),
+    };
+    Ok(ScopeRule {
+        method,
+        line: line_of(text, path_span.start),
+        path,
+        any_of: raw.any_of.into_inner(),
+        segments,
+    })
+}
+
+fn environment(raw: RawEnvironment) -> Result<Environment, SpanError> {
+    let api_host = normalize_host(raw.api_host.get_ref());
+    if api_host.is_empty() {
+        return Err((raw.api_host.span(), "api_host must name a host".into()));
+    }
+    let token_format = match raw.token_format {
+        None => TokenFormat::Jwt,
+        Some(f) => match f.get_ref().to_ascii_lowercase().as_str() {
+            "jwt" => TokenFormat::Jwt,
+            "opaque" => TokenFormat::Opaque,
+            _ => {
+                return Err((
+                    f.span(),
+                    "token_format must be \"jwt\" or \"opaque\"".into(),
+                ));
+            }
+        },
+    };
+    Ok(Environment {
+        name: raw.name,
+        api_host,
+        issuer: raw.issuer,
+        audience: raw.audience,
+        token_endpoint: raw.token_endpoint,
+        token_format,
+        strict_scheme_case: raw.strict_scheme_case,
+    })
+}
+
+const TOP_KEYS: &[&str] = &["jwks", "leeway", "scopes", "environments"];
+const SCOPE_KEYS: &[&str] = &["method", "path", "any_of"];
+const ENVIRONMENT_KEYS: &[&str] = &[
+    "name",
+    "api_host",
+    "issuer",
+    "audience",
+    "token_endpoint",
+    "token_format",
+    "strict_scheme_case",
+];
+
+/// One warning per key the profile shape does not have.
+fn unknown_keys(text: &str, path: &Path) -> Vec<String> {
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    let mut unknown: Vec<(String, String)> = Vec::new();
+    for (key, value) in &table {
+        if !TOP_KEYS.contains(&key.as_str()) {
+            unknown.push((key.clone(), "the profile".into()));
+        }
+        let (known, section) = match key.as_str() {
+            "scopes" => (SCOPE_KEYS, "[[scopes]]"),
+            "environments" => (ENVIRONMENT_KEYS, "[[environments]]"),
+            _ => continue,
+        };
+        for entry in value.as_array().into_iter().flatten() {
+            for inner in entry.as_table().into_iter().flat_map(|t| t.keys()) {
+                if !known.contains(&inner.as_str()) {
+                    unknown.push((inner.clone(), section.into()));
+                }
+            }
+        }
+    }
+    let mut warnings: Vec<(usize, String)> = unknown
+        .into_iter()
+        .map(|(key, section)| {
+            let key = printable(&key);
+            let file = path.display();
+            match key_line(text, &key) {
+                Some(line) => (
+                    line,
+                    format!("{file}: line {line}: unknown key {key} in {section} ignored"),
+                ),
+                None => (
+                    usize::MAX,
+                    format!("{file}: unknown key {key} in {section} ignored"),
+                ),
+            }
+        })
+        .collect();
+    // The table is sorted by key; the file's order reads better.
+    warnings.sort();
+    warnings.into_iter().map(|(_, w)| w).collect()
+}
+
+/// The first line that assigns `key` (or opens a `[key]` table).
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| {
+            let line = line.trim_start();
+            let assigned = line
+                .strip_prefix(key)
+                .or_else(|| line.strip_prefix(&format!("\"{key}\"")))
+                .is_some_and(|rest| rest.trim_start().starts_with('='));
+            let table = line.trim_start_matches('[').trim_end_matches(']').trim() == key
+                && line.starts_with('[');
+            assigned || table
+        })
+        .map(|i| i + 1)
+}
+
+/// The 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    text.as_bytes()[..offset]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+#[cfg(test)]
+mod tests;

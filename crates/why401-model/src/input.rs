@@ -1,0 +1,160 @@
+//! What is known about one input as a whole: its format, counts, record errors and notes.
+
+use std::io;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::exchange::Location;
+
+/// The note on an input named explicitly that held no exchange.
+pub const NO_EXCHANGE: &str = "no_exchange";
+
+/// At most this many record errors are listed per input; the rest are counted.
+pub const MAX_LISTED_ERRORS: usize = 100;
+
+/// The formats a source can be read as. `Text` is a file that matched none of the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Har,
+    Curl,
+    Http,
+    Jsonl,
+    /// Ticket text: what people paste (exceptions, tool errors, dumps, log lines, fragments).
+    Ticket,
+    Text,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Har => "har",
+            Format::Curl => "curl",
+            Format::Http => "http",
+            Format::Jsonl => "jsonl",
+            Format::Ticket => "ticket",
+            Format::Text => "text",
+        }
+    }
+}
+
+/// A record-level error: the input stays readable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordError {
+    pub location: String,
+    pub message: String,
+}
+
+/// A note about an input as a whole (`not_a_capture`, `sanitized_export`, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Note {
+    pub code: String,
+    pub message: String,
+}
+
+/// The error that stops a reader: the rest of the input cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fatal {
+    pub location: Location,
+    pub message: String,
+}
+
+impl Fatal {
+    pub fn new(location: Location, message: impl Into<String>) -> Fatal {
+        Fatal {
+            location,
+            message: message.into(),
+        }
+    }
+}
+
+/// What is known about one input after reading it: the `inputs[]` entry of the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputStats {
+    pub source: Arc<str>,
+    pub format: Format,
+    pub exchanges: u64,
+    pub unauthorized: u64,
+    pub skipped: u64,
+    pub errors_total: u64,
+    pub errors: Vec<RecordError>,
+    pub notes: Vec<Note>,
+    /// The input could not be read as a whole (exit status 2).
+    #[serde(skip)]
+    pub failed: bool,
+    /// HAR `log.creator.name` (sanitized-export detection).
+    #[serde(skip)]
+    pub creator: Option<String>,
+    /// The earliest and latest exchange times seen (client time, else server time).
+    #[serde(skip)]
+    pub span: Option<(DateTime<Utc>, DateTime<Utc>)>,
+}
+
+impl InputStats {
+    pub fn new(source: Arc<str>, format: Format) -> InputStats {
+        InputStats {
+            source,
+            format,
+            exchanges: 0,
+            unauthorized: 0,
+            skipped: 0,
+            errors_total: 0,
+            errors: Vec::new(),
+            notes: Vec::new(),
+            failed: false,
+            creator: None,
+            span: None,
+        }
+    }
+
+    pub fn error(&mut self, location: impl ToString, message: impl Into<String>) {
+        self.errors_total += 1;
+        if self.errors.len() < MAX_LISTED_ERRORS {
+            self.errors.push(RecordError {
+                location: location.to_string(),
+                message: message.into(),
+            });
+        }
+    }
+
+    /// An error that stops the input: listed like a record error, and the run exits 2.
+    pub fn fail(&mut self, location: impl ToString, message: impl Into<String>) {
+        self.error(location, message);
+        self.failed = true;
+    }
+
+    pub fn widen_span(&mut self, time: DateTime<Utc>) {
+        self.span = Some(match self.span {
+            Some((first, last)) => (first.min(time), last.max(time)),
+            None => (time, time),
+        });
+    }
+
+    pub fn note(&mut self, code: &str, message: impl Into<String>) {
+        if self.notes.iter().any(|n| n.code == code) {
+            return;
+        }
+        self.notes.push(Note {
+            code: code.to_owned(),
+            message: message.into(),
+        });
+    }
+}
+
+/// An I/O error as a sentence, without the OS's error number.
+pub fn io_message(err: &io::Error) -> String {
+    match err.kind() {
+        io::ErrorKind::NotFound => "no such file or folder".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        io::ErrorKind::InvalidData => format!("invalid data: {err}"),
+        _ => {
+            let text = err.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_lowercase(),
+                None => text,
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! Line handling shared by the text readers: bounded lines, lossy decoding, binary input
+//! and read errors reported without quoting content.
+
+use std::borrow::Cow;
+use std::io;
+
+use super::{Fatal, Sink};
+use why401_model::exchange::Location;
+
+/// The longest line a text reader reads; a longer one is reported and skipped.
+pub const MAX_LINE: usize = 4 * 1024 * 1024;
+
+/// Decodes a line as UTF-8, replacing invalid bytes.
+pub fn decode(bytes: &[u8]) -> Cow<'_, str> {
+    String::from_utf8_lossy(bytes)
+}
+
+/// A line no text capture contains: NUL bytes or mostly control characters.
+pub fn is_binary(bytes: &[u8]) -> bool {
+    if memchr::memchr(0, bytes).is_some() {
+        return true;
+    }
+    let controls = bytes
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\x1b' | b'\x0c'))
+        .count();
+    bytes.len() >= 8 && controls * 4 > bytes.len()
+}
+
+/// What a reader remembers about lines it could not use.
+#[derive(Debug, Default)]
+pub struct LineTrouble {
+    first_binary: Option<u64>,
+}
+
+impl LineTrouble {
+    pub fn binary(&mut self, number: u64) {
+        self.first_binary.get_or_insert(number);
+    }
+
+    /// A line over [`MAX_LINE`]: one record error naming the line.
+    pub fn too_long(sink: &mut Sink, number: u64, len: usize) {
+        sink.error(
+            Location::Line(number),
+            format!(
+                "line of {} MiB is longer than the {} MiB limit; skipped",
+                len / (1024 * 1024),
+                MAX_LINE / (1024 * 1024)
+            ),
+        );
+    }
+
+    /// At the end: an input that gave no exchange and held binary data says so.
+    pub fn finish(&self, sink: &mut Sink) {
+        if let (Some(line), 0) = (self.first_binary, sink.stats.exchanges) {
+            sink.error(
+                Location::Line(line),
+                "binary data, not a text capture; no exchange read",
+            );
+        }
+    }
+}
+
+/// A read error that stops a text reader.
+pub fn read_failure(err: &io::Error) -> Fatal {
+    let message = match err.kind() {
+        io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput => {
+            format!("cannot decode: {err}")
+        }
+        _ => format!("cannot read: {}", crate::input::io_message(err)),
+    };
+    Fatal::new(Location::Whole, message)
+}

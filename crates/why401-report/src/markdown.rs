@@ -1,0 +1,141 @@
+//! `-f markdown`: a report to paste into a ticket: the summary table, one section per cause
+//! with grouped lines and steps, the timelines and the notes.
+
+use std::io::{self, Write};
+
+use super::View;
+use why401_model::finding::Cause;
+use why401_redact::escape_control;
+
+pub fn write(out: &mut dyn Write, view: &View, max_detail: usize) -> io::Result<()> {
+    let summary = view.summary;
+    writeln!(out, "# why401 report\n")?;
+    writeln!(
+        out,
+        "{} input(s), {} exchange(s), **{} unauthorized (401)**, {} resolved later.\n",
+        summary.inputs, summary.exchanges, summary.unauthorized, summary.resolved_later
+    )?;
+    if summary.inferred > 0 {
+        writeln!(
+            out,
+            "{} of the 401s were inferred: no status was given, but the input carried what only a 401 carries.\n",
+            summary.inferred
+        )?;
+    }
+    writeln!(out, "| cause | count |\n|---|---:|")?;
+    for cause in Cause::ALL {
+        writeln!(out, "| `{}` | {} |", cause.id(), summary.cause_count(cause))?;
+    }
+    let mut listed = 0usize;
+    let mut cut = false;
+    for (cause, count, groups) in view.findings.by_cause_all() {
+        writeln!(out, "\n## {} ({})\n", cause.title(), count)?;
+        writeln!(
+            out,
+            "| count | host | endpoint | credential | detail | first | last |"
+        )?;
+        writeln!(out, "|---:|---|---|---|---|---|---|")?;
+        for (key, g) in &groups {
+            if listed >= max_detail {
+                cut = true;
+                break;
+            }
+            listed += 1;
+            writeln!(
+                out,
+                "| {} | {} | `{}` | {} | {} | {} | {} |",
+                g.count,
+                cell(&key.host),
+                code(&key.endpoint),
+                cell(&key.fingerprint),
+                detail_cell(key),
+                g.first.as_deref().unwrap_or(""),
+                g.last.as_deref().unwrap_or("")
+            )?;
+        }
+        if let Some(top) = groups.first().and_then(|(_, g)| g.sample.as_ref()) {
+            if let Some(evidence) = top.evidence.first() {
+                writeln!(out, "\nEvidence: {}", cell(evidence))?;
+            }
+            if !top.remediation.is_empty() {
+                writeln!(out, "\n**What to do**\n")?;
+                for (i, step) in top.remediation.iter().enumerate() {
+                    writeln!(out, "{}. {}", i + 1, cell(step))?;
+                }
+            }
+        }
+    }
+    if cut {
+        writeln!(
+            out,
+            "\n_Only {max_detail} lines are listed (--max-detail); the counts include everything._"
+        )?;
+    }
+    if !view.timelines.is_empty() {
+        writeln!(out, "\n## Credential timelines\n")?;
+        writeln!(
+            out,
+            "| credential | first seen | last success | first failure | expiry |"
+        )?;
+        writeln!(out, "|---|---|---|---|---|")?;
+        for t in view.timelines {
+            writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                t.fingerprint,
+                t.first_seen.as_deref().unwrap_or(""),
+                t.last_success.as_deref().unwrap_or(""),
+                t.first_failure.as_deref().unwrap_or(""),
+                t.expiry.as_deref().unwrap_or("")
+            )?;
+        }
+    }
+    let troubled: Vec<_> = view
+        .inputs
+        .iter()
+        .filter(|i| i.errors_total > 0 || !i.notes.is_empty())
+        .collect();
+    if !troubled.is_empty() {
+        writeln!(out, "\n## Inputs with notes or errors\n")?;
+        for input in troubled {
+            writeln!(
+                out,
+                "- `{}` ({})",
+                cell(&input.source),
+                input.format.as_str()
+            )?;
+            for note in &input.notes {
+                writeln!(out, "  - note `{}`: {}", note.code, cell(&note.message))?;
+            }
+            for error in &input.errors {
+                writeln!(
+                    out,
+                    "  - error at {}: {}",
+                    error.location,
+                    cell(&error.message)
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The detail code, marked when the group is a handshake resolved later.
+fn detail_cell(key: &super::GroupKey) -> String {
+    let detail = format!("`{}`", code(&key.detail));
+    if key.resolved_later {
+        format!("{detail} (resolved later)")
+    } else {
+        detail
+    }
+}
+
+/// Table-safe text: no pipes, no line breaks, no control characters.
+fn cell(text: &str) -> String {
+    escape_control(text).replace('|', "\\|")
+}
+
+/// Table-safe text inside a code span, which a backtick would end.
+fn code(text: &str) -> String {
+    cell(text).replace('`', "'")
+}
