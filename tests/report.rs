@@ -4,12 +4,11 @@
 //!
 //! Golden files live in `tests/golden/`. Text, CSV and Markdown compare byte for byte; JSON
 //! and JSON lines compare parsed values (key order is free, every value is pinned). When a
-//! report changes on purpose, or new samples are merged, re-bless every golden file with one
-//! command and review the diff:
+//! report changes, the test writes the actual report next to its golden file as `NAME.new`
+//! (nothing is overwritten) and prints the unified diff; after reading it, accept it with
 //!
 //! ```text
-//! WHY401_BLESS=1 cargo test --test report
-//! git diff tests/golden/
+//! for f in tests/golden/*.new; do mv "$f" "${f%.new}"; done
 //! ```
 
 mod common;
@@ -88,71 +87,59 @@ fn golden_path(name: &str) -> PathBuf {
     root().join("tests/golden").join(name)
 }
 
-fn blessing() -> bool {
-    std::env::var_os("WHY401_BLESS").is_some_and(|v| v == "1")
+/// The golden file's text; a missing golden reads as empty, so its first run fails with the
+/// whole report as the diff and a `.new` file to accept.
+fn golden(name: &str) -> String {
+    std::fs::read_to_string(golden_path(name)).unwrap_or_default()
 }
 
-/// Reads the golden file, or writes `actual` into it when blessing. `None` after blessing.
-fn golden(name: &str, actual: &str) -> Option<String> {
+/// A report that differs from its golden file: the actual report is written next to it as
+/// `NAME.new` (never over the golden) and the test fails with a unified diff. Accepting it is
+/// a rename the reviewer does after reading the diff.
+fn golden_differs(name: &str, expected: &str, actual: &str, how: &str) -> ! {
     let path = golden_path(name);
-    if blessing() {
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir golden");
-        std::fs::write(&path, actual).expect("write golden");
-        return None;
-    }
-    Some(std::fs::read_to_string(&path).unwrap_or_else(|err| {
-        panic!(
-            "cannot read {} ({err}); create it with WHY401_BLESS=1 cargo test --test report",
-            path.display()
+    let new = path.with_file_name(format!("{name}.new"));
+    std::fs::write(&new, actual).expect("write the .new report");
+    let diff = similar::TextDiff::from_lines(expected, actual)
+        .unified_diff()
+        .context_radius(2)
+        .header(
+            &format!("tests/golden/{name}"),
+            &format!("tests/golden/{name}.new"),
         )
-    }))
+        .to_string();
+    panic!(
+        "{name} differs from tests/golden/{name} ({how}). The actual report is in {}.\n\
+         If the change is intended, read the diff and accept it: mv {} {}\n{diff}",
+        new.display(),
+        new.display(),
+        path.display(),
+    );
 }
 
 fn assert_golden_text(name: &str, actual: &str) {
-    let Some(expected) = golden(name, actual) else {
-        return;
-    };
+    let expected = golden(name);
     if expected != actual {
-        let line = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(e, a)| e != a)
-            .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
-        panic!(
-            "{name} differs from tests/golden/{name} at line {}:\n  golden: {:?}\n  actual: {:?}\n\
-             If the change is intended: WHY401_BLESS=1 cargo test --test report\n--- actual ---\n{actual}",
-            line + 1,
-            expected.lines().nth(line),
-            actual.lines().nth(line),
-        );
+        golden_differs(name, &expected, actual, "byte for byte");
     }
 }
 
 fn assert_golden_json(name: &str, actual: &str) {
-    let Some(expected) = golden(name, actual) else {
-        return;
-    };
-    let (expected, actual_value) = (parse_json(&expected), parse_json(actual));
-    assert!(
-        expected == actual_value,
-        "{name} differs from tests/golden/{name} (compared as JSON values). \
-         If the change is intended: WHY401_BLESS=1 cargo test --test report\n--- actual ---\n{actual}"
-    );
+    let expected = golden(name);
+    if expected.trim().is_empty() || parse_json(&expected) != parse_json(actual) {
+        golden_differs(name, &expected, actual, "compared as JSON values");
+    }
 }
 
 fn assert_golden_jsonl(name: &str, actual: &str) {
-    let Some(expected) = golden(name, actual) else {
-        return;
-    };
+    let expected = golden(name);
     let parse = |text: &str| -> Vec<Value> { text.lines().map(parse_json).collect() };
-    let (expected, actual_lines) = (parse(&expected), parse(actual));
-    assert_eq!(expected.len(), actual_lines.len(), "{name}: line count");
-    for (i, (e, a)) in expected.iter().zip(&actual_lines).enumerate() {
-        assert!(
-            e == a,
-            "{name} line {} differs from the golden file (compared as JSON values).\n  golden: {e}\n  actual: {a}\n\
-             If the change is intended: WHY401_BLESS=1 cargo test --test report",
-            i + 1
+    if expected.trim().is_empty() || parse(&expected) != parse(actual) {
+        golden_differs(
+            name,
+            &expected,
+            actual,
+            "compared line by line as JSON values",
         );
     }
 }
