@@ -1,4 +1,4 @@
-//! Signature checking end to end (issue 5): with keys, a token signed by another key and one
+//! Signature checking end to end: with keys, a token signed by another key and one
 //! whose `kid` is unknown are `invalid_token`/`signature_invalid`; without keys the same
 //! tokens are judged on their claims. The capture is `tests/fixtures/jwks/tokens.har` (see
 //! its README for what each entry holds).

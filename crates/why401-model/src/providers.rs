@@ -81,7 +81,7 @@ impl fmt::Debug for CauseSet {
 /// What a statement says, as far as words can say it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
-    /// The statement names exactly this cause (issue 5 rule 2). `Cause::Unknown` here is a
+    /// The statement names exactly this cause (decision rule 2: the words decide over the code). `Cause::Unknown` here is a
     /// statement that says why the 401 is not a credential failure (`dpop_nonce_required`,
     /// `interaction_required`): the detail says which.
     Cause(Cause),
@@ -185,7 +185,7 @@ pub fn inferred_status_code(code: &str) -> Option<InferredStatus> {
 /// The best reading of a message made of an error code and a text (either may be absent).
 /// When the table knows the text, the text decides, whatever the code says: "No access token
 /// provided" with `invalid_token` is `missing_authorization`, "Token has expired" with
-/// `invalid_token` is `expired_token` (issue 5 rule 2). Otherwise the code decides.
+/// `invalid_token` is `expired_token` (decision rule 2: the words decide over the code). Otherwise the code decides.
 pub fn classify_statement(code: Option<&str>, text: Option<&str>) -> Option<StatementMatch> {
     text.and_then(best_text_match)
         .or_else(|| code.and_then(classify_code))
