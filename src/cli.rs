@@ -33,7 +33,86 @@ pub struct Cli {
 pub enum Command {
     /// Read captures and logs, and explain every 401 in them.
     #[command(after_help = AFTER_HELP)]
-    Analyze(AnalyzeArgs),
+    Analyze(Box<AnalyzeArgs>),
+    /// Inspect one token: kind, fingerprint, JWT header and claims, times, signature, problems.
+    #[command(after_help = TOKEN_AFTER_HELP)]
+    Token(TokenArgs),
+}
+
+const TOKEN_AFTER_HELP: &str = "\
+Exit status:
+  0  no problem found
+  1  a problem found (expired, not yet valid, damaged, placeholder, wrong environment,
+     unsigned, signature invalid, scope missing)
+  2  usage error
+
+Examples:
+  pbpaste | why401 token
+  why401 token --jwks keys/jwks.json < token.txt
+  why401 token --profile samples/profile.toml --url https://api.example.com/v2/devices -";
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// The token, with or without its scheme (`Bearer …`) or header name (`Authorization: …`).
+    /// Without it (or with `-`) the token is read from stdin, which keeps it out of the
+    /// shell's history.
+    #[arg(value_name = "TOKEN")]
+    pub token: Option<String>,
+
+    /// The request the token was sent with, to check the endpoint's scopes and the host's
+    /// environment from the profile.
+    ///
+    /// Example: --url https://api.example.com/v2/devices
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+
+    /// The request's method, for the profile's scope rules.
+    ///
+    /// Example: --method POST
+    #[arg(long, value_name = "METHOD", default_value = "GET")]
+    pub method: String,
+
+    /// The customer's API profile (TOML): environments, scopes per endpoint, keys.
+    ///
+    /// Example: --profile samples/profile.toml
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+
+    /// A JWKS file of keys to verify the signature with (no network is ever used).
+    ///
+    /// Example: --jwks keys/jwks.json
+    #[arg(long, value_name = "FILE")]
+    pub jwks: Option<PathBuf>,
+
+    /// A PEM public key, or a file holding an HMAC shared secret, to verify the signature.
+    ///
+    /// Example: --key keys/public.pem
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+
+    /// The time to judge exp/nbf/iat against (RFC 3339); default: this machine's clock now.
+    ///
+    /// Example: --at 2024-03-08T14:23:45Z
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+
+    /// Seconds of clock tolerance when judging exp/nbf/iat (default 60, or the profile's).
+    ///
+    /// Example: --leeway 120
+    #[arg(long, value_name = "SECONDS")]
+    pub leeway: Option<u64>,
+
+    /// Output: `text` for people, `json` for scripts.
+    ///
+    /// Example: -f json
+    #[arg(short = 'f', long = "format", value_enum, default_value_t = TokenFormatArg::Text)]
+    pub format: TokenFormatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TokenFormatArg {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]

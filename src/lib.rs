@@ -9,6 +9,7 @@ pub mod config;
 pub mod pipeline;
 pub mod progress;
 pub mod store;
+pub mod token;
 
 // The layers, each a crate of its own; this crate is the only one that sees them all.
 pub use why401_judge::{diagnose, evidence};

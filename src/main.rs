@@ -10,10 +10,14 @@ use why401::config::Config;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let Command::Analyze(args) = cli.command;
-    let result = Config::from_args(args).and_then(|config| why401::run(&config));
+    let result = match cli.command {
+        Command::Analyze(args) => Config::from_args(*args)
+            .and_then(|config| why401::run(&config))
+            .map(|outcome| outcome.code()),
+        Command::Token(args) => why401::token::run(&args),
+    };
     match result {
-        Ok(outcome) => ExitCode::from(outcome.code()),
+        Ok(code) => ExitCode::from(code),
         Err(err) if is_broken_pipe(&err) => ExitCode::from(0),
         Err(err) => {
             eprintln!("why401: error: {err:#}");
