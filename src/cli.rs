@@ -72,35 +72,8 @@ pub struct TokenArgs {
     #[arg(long, value_name = "METHOD", default_value = "GET")]
     pub method: String,
 
-    /// The customer's API profile (TOML): environments, scopes per endpoint, keys.
-    ///
-    /// Example: --profile samples/profile.toml
-    #[arg(long, value_name = "FILE")]
-    pub profile: Option<PathBuf>,
-
-    /// A JWKS file of keys to verify the signature with (no network is ever used).
-    ///
-    /// Example: --jwks keys/jwks.json
-    #[arg(long, value_name = "FILE")]
-    pub jwks: Option<PathBuf>,
-
-    /// A PEM public key, or a file holding an HMAC shared secret, to verify the signature.
-    ///
-    /// Example: --key keys/public.pem
-    #[arg(long, value_name = "FILE")]
-    pub key: Option<PathBuf>,
-
-    /// The time to judge exp/nbf/iat against (RFC 3339); default: this machine's clock now.
-    ///
-    /// Example: --at 2024-03-08T14:23:45Z
-    #[arg(long, value_name = "TIME")]
-    pub at: Option<String>,
-
-    /// Seconds of clock tolerance when judging exp/nbf/iat (default 60, or the profile's).
-    ///
-    /// Example: --leeway 120
-    #[arg(long, value_name = "SECONDS")]
-    pub leeway: Option<u64>,
+    #[command(flatten)]
+    pub evidence: EvidenceArgs,
 
     /// Output: `text` for people, `json` for scripts.
     ///
@@ -168,35 +141,8 @@ pub struct AnalyzeArgs {
     #[arg(short = 'q', long)]
     pub quiet: bool,
 
-    /// The customer's API profile (TOML): environments, scopes per endpoint, keys.
-    ///
-    /// Example: --profile samples/profile.toml
-    #[arg(long, value_name = "FILE")]
-    pub profile: Option<PathBuf>,
-
-    /// A JWKS file of keys to verify JWT signatures with (no network is ever used).
-    ///
-    /// Example: --jwks keys/jwks.json
-    #[arg(long, value_name = "FILE")]
-    pub jwks: Option<PathBuf>,
-
-    /// A PEM public key, or a file holding an HMAC shared secret, to verify JWT signatures.
-    ///
-    /// Example: --key keys/public.pem
-    #[arg(long, value_name = "FILE")]
-    pub key: Option<PathBuf>,
-
-    /// Reference time (RFC 3339) when the capture holds no time at all.
-    ///
-    /// Example: --at 2024-03-08T14:23:45Z
-    #[arg(long, value_name = "TIME")]
-    pub at: Option<String>,
-
-    /// Seconds of clock tolerance when judging exp/nbf/iat (default 60, or the profile's).
-    ///
-    /// Example: --leeway 120
-    #[arg(long, value_name = "SECONDS")]
-    pub leeway: Option<u64>,
+    #[command(flatten)]
+    pub evidence: EvidenceArgs,
 
     /// When to colour the terminal report: `auto` colours when stdout is a terminal and
     /// NO_COLOR is not set.
@@ -313,4 +259,39 @@ pub enum OutputFormatArg {
     Csv,
     /// A report to paste into a ticket.
     Markdown,
+}
+
+/// What judging a credential depends on besides the capture: the profile, keys, a clock and
+/// its tolerance. Shared by every command that judges credentials.
+#[derive(Debug, Args)]
+pub struct EvidenceArgs {
+    /// The customer's API profile (TOML): environments, scopes per endpoint, keys.
+    ///
+    /// Example: --profile samples/profile.toml
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+
+    /// A JWKS file of keys to verify the signature with (no network is ever used).
+    ///
+    /// Example: --jwks keys/jwks.json
+    #[arg(long, value_name = "FILE")]
+    pub jwks: Option<PathBuf>,
+
+    /// A PEM public key, or a file holding an HMAC shared secret, to verify the signature.
+    ///
+    /// Example: --key keys/public.pem
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+
+    /// The time to judge exp/nbf/iat against (RFC 3339); default: this machine's clock now.
+    ///
+    /// Example: --at 2024-03-08T14:23:45Z
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+
+    /// Seconds of clock tolerance when judging exp/nbf/iat (default 60, or the profile's).
+    ///
+    /// Example: --leeway 120
+    #[arg(long, value_name = "SECONDS")]
+    pub leeway: Option<u64>,
 }

@@ -2,13 +2,13 @@
 //! decisions. Every usage error is found here, before any input is read.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context as _, bail};
 use chrono::{DateTime, Utc};
 
 use crate::archive::Limits;
-use crate::cli::{AnalyzeArgs, ColorWhen, InputFormatArg, OutputFormatArg};
+use crate::cli::{AnalyzeArgs, ColorWhen, EvidenceArgs, InputFormatArg, OutputFormatArg};
 use crate::diagnose::Context;
 use crate::evidence::{EvidenceContext, KeySet, Profile};
 use crate::finding::Cause;
@@ -189,13 +189,7 @@ pub fn parse_size(text: &str) -> anyhow::Result<u64> {
 /// The judgement's settings from the command line: profile, keys, `--at`, `--leeway`.
 /// Flags win over the profile, the profile over defaults. Unreadable files are usage errors.
 fn context_from_args(args: &crate::cli::AnalyzeArgs) -> anyhow::Result<Context> {
-    let evidence = evidence_context(EvidenceFlags {
-        profile: args.profile.as_deref(),
-        jwks: args.jwks.as_deref(),
-        key: args.key.as_deref(),
-        at: args.at.as_deref(),
-        leeway: args.leeway,
-    })?;
+    let evidence = evidence_context(&args.evidence)?;
     Ok(Context {
         evidence,
         include_403: args.include_403,
@@ -203,35 +197,27 @@ fn context_from_args(args: &crate::cli::AnalyzeArgs) -> anyhow::Result<Context> 
     })
 }
 
-/// The flags every command that judges credentials shares.
-pub struct EvidenceFlags<'a> {
-    pub profile: Option<&'a Path>,
-    pub jwks: Option<&'a Path>,
-    pub key: Option<&'a Path>,
-    pub at: Option<&'a str>,
-    pub leeway: Option<u64>,
-}
-
 /// The evidence settings from the flags: flags win over the profile, the profile over
 /// defaults. Unreadable files are usage errors.
-pub fn evidence_context(flags: EvidenceFlags<'_>) -> anyhow::Result<EvidenceContext> {
+pub fn evidence_context(flags: &EvidenceArgs) -> anyhow::Result<EvidenceContext> {
     let profile = flags
         .profile
+        .as_deref()
         .map(Profile::load)
         .transpose()
         .context("--profile")?;
     let mut keys: Option<KeySet> = None;
-    if let Some(path) = flags.jwks {
+    if let Some(path) = &flags.jwks {
         keys = Some(KeySet::from_jwks_file(path).context("--jwks")?);
     }
-    if let Some(path) = flags.key {
+    if let Some(path) = &flags.key {
         let key = KeySet::from_key_file(path).context("--key")?;
         match keys.as_mut() {
             Some(set) => set.merge(key),
             None => keys = Some(key),
         }
     }
-    let at = time_arg(flags.at, "--at")?;
+    let at = time_arg(flags.at.as_deref(), "--at")?;
     let leeway = flags.leeway.map(|l| l.min(i64::MAX as u64) as i64);
     EvidenceContext::resolve(profile, keys, at, leeway).context("--profile jwks")
 }

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::cli::{TokenArgs, TokenFormatArg};
-use crate::config::{EvidenceFlags, evidence_context};
+use crate::config::evidence_context;
 use crate::evidence::jwt::Damage;
 use crate::evidence::reftime::{TimeCheck, format_duration};
 use crate::evidence::{self, Evidence, EvidenceContext, SignatureStatus};
@@ -87,13 +87,7 @@ pub struct Problem {
 
 /// Runs `why401 token`; returns the exit status.
 pub fn run(args: &TokenArgs) -> anyhow::Result<u8> {
-    let mut ctx = evidence_context(EvidenceFlags {
-        profile: args.profile.as_deref(),
-        jwks: args.jwks.as_deref(),
-        key: args.key.as_deref(),
-        at: args.at.as_deref(),
-        leeway: args.leeway,
-    })?;
+    let mut ctx = evidence_context(&args.evidence)?;
     let clock_source = if ctx.at.is_some() { "--at" } else { "now" };
     let clock = *ctx.at.get_or_insert_with(Utc::now);
     let pasted = read_token(args.token.as_deref())?;
