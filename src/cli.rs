@@ -90,7 +90,8 @@ pub enum TokenFormatArg {
 
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
-    /// Files, folders (walked recursively) or `-` for stdin. `.gz` files are decompressed.
+    /// Files, folders (walked recursively) or `-` for stdin. `.gz`, `.tar`, `.tar.gz` and
+    /// `.zip` are read inside, never extracted to disk.
     ///
     /// Example: why401 analyze ticket-4711/ capture.har.gz -
     #[arg(required = true, value_name = "INPUT")]
@@ -189,13 +190,13 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "PATTERN")]
     pub host: Option<String>,
 
-    /// Show only findings at or after TIME (RFC 3339).
+    /// Show only findings at or after TIME (RFC 3339, or a date alone: from its 00:00Z).
     ///
     /// Example: --since 2024-03-08T14:00:00Z
     #[arg(long, value_name = "TIME")]
     pub since: Option<String>,
 
-    /// Show only findings at or before TIME (RFC 3339).
+    /// Show only findings at or before TIME (RFC 3339, or a date alone: to its end, UTC).
     ///
     /// Example: --until 2024-03-08T15:00:00Z
     #[arg(long, value_name = "TIME")]

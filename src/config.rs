@@ -65,8 +65,8 @@ impl Config {
         let filters = Filters {
             causes: causes(&args.cause, "--cause")?,
             host: args.host.clone(),
-            since: time_arg(args.since.as_deref(), "--since")?,
-            until: time_arg(args.until.as_deref(), "--until")?,
+            since: bound_arg(args.since.as_deref(), "--since", DayEdge::Start)?,
+            until: bound_arg(args.until.as_deref(), "--until", DayEdge::End)?,
         };
         let limits = limits(&args)?;
         let context = context_from_args(&args)?;
@@ -150,6 +150,37 @@ pub fn time_arg(text: Option<&str>, flag: &str) -> anyhow::Result<Option<DateTim
         Some(stamp) => Ok(Some(stamp.at)),
         None => bail!("{flag}: '{text}' is not an RFC 3339 time such as 2024-03-08T14:23:45Z"),
     }
+}
+
+/// Which end of a day a date alone stands for.
+#[derive(Debug, Clone, Copy)]
+enum DayEdge {
+    Start,
+    End,
+}
+
+/// A filter bound: an RFC 3339 time, or a date alone (`2024-11-01`): its first instant for
+/// `--since`, its last millisecond for `--until`, in UTC.
+fn bound_arg(
+    text: Option<&str>,
+    flag: &str,
+    edge: DayEdge,
+) -> anyhow::Result<Option<DateTime<Utc>>> {
+    let Some(text) = text else {
+        return Ok(None);
+    };
+    let Ok(day) = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") else {
+        return time_arg(Some(text), flag).map_err(|_| {
+            anyhow::anyhow!(
+                "{flag}: '{text}' is neither a date (2024-03-08) nor an RFC 3339 time (2024-03-08T14:23:45Z)"
+            )
+        });
+    };
+    let start = day.and_time(chrono::NaiveTime::MIN).and_utc();
+    Ok(Some(match edge {
+        DayEdge::Start => start,
+        DayEdge::End => start + chrono::Duration::days(1) - chrono::Duration::milliseconds(1),
+    }))
 }
 
 fn limits(args: &AnalyzeArgs) -> anyhow::Result<Limits> {

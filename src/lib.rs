@@ -78,6 +78,16 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
     if config.warnings {
         warn_about_inputs(&run.inputs);
     }
+    if let Some(n) = config
+        .presentation
+        .explain
+        .filter(|&n| n == 0 || n > run.shown)
+    {
+        anyhow::bail!(
+            "--explain {n}: the report numbers its findings #1 to #{} (see them with -v)",
+            run.shown
+        );
+    }
     writer.finish(&run.inputs, &run.summary, &run.timelines)?;
     drop(writer);
     out.flush()?;
@@ -98,6 +108,8 @@ struct RunState {
     failed: bool,
     /// A 401 counted for the exit status (of the `--fail-on` causes).
     failing: bool,
+    /// Findings the filters kept: the numbers `-v` and `--explain` use.
+    shown: usize,
 }
 
 impl RunState {
@@ -119,6 +131,7 @@ impl RunState {
                 self.failing = true;
             }
             if config.filters.keeps(&finding) {
+                self.shown += 1;
                 writer.finding(&finding)?;
             }
         }
@@ -188,7 +201,12 @@ fn warn_about_inputs(inputs: &[parse::InputStats]) {
             let reason = stats
                 .errors
                 .last()
-                .map(|e| format!("{}: {}", e.location, e.message))
+                .map(
+                    |e| match report::error_heading(e).strip_prefix("error at ") {
+                        Some(place) => format!("{place}: {}", e.message),
+                        None => e.message.clone(),
+                    },
+                )
                 .unwrap_or_default();
             eprintln!(
                 "why401: error: {}: {}",

@@ -289,7 +289,7 @@ fn stdin_forced_to_a_format_that_finds_nothing_is_an_error() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "why401: error: -: input: read as curl but no exchange was found",
+            "why401: error: -: read as curl but no exchange was found",
         ));
 }
 
@@ -336,4 +336,82 @@ fn a_folder_walk_names_the_inputs_it_read_nothing_from() {
     let jsonl = input(&report, dir.path().join("zz-app.jsonl").to_str().unwrap());
     assert_eq!(jsonl["notes"][0]["code"], "no_exchange");
     assert_eq!(jsonl["errors_total"], 0);
+}
+
+#[test]
+fn explain_past_the_last_finding_is_a_usage_error() {
+    let (_, report) = analyze_json(&["--profile", "samples/profile.toml", "samples/"]);
+    let findings = report["findings"].as_array().expect("findings").len();
+    for n in ["0".to_owned(), (findings + 1).to_string()] {
+        why401()
+            .args(["analyze", "--no-progress", "--explain", &n, "samples/"])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(format!("--explain {n}")));
+    }
+    why401()
+        .args([
+            "analyze",
+            "--no-progress",
+            "--explain",
+            &findings.to_string(),
+            "samples/",
+        ])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn an_empty_folder_is_an_error_not_an_all_clear() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().to_str().expect("utf-8 path");
+    why401()
+        .args(["analyze", "--no-progress", folder])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("(not read)"))
+        .stderr(predicate::str::contains("the folder holds no file"));
+}
+
+#[test]
+fn a_path_that_cannot_be_read_is_not_called_text_and_its_error_has_no_place() {
+    why401()
+        .args([
+            "analyze",
+            "--no-progress",
+            "tests/fixtures/does-not-exist.har",
+        ])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("(not read)"))
+        .stdout(predicate::str::contains("(text)").not())
+        .stdout(predicate::str::contains("error at input").not())
+        .stderr(predicate::str::contains(": input:").not());
+}
+
+#[test]
+fn a_date_alone_bounds_the_whole_day_in_utc() {
+    let (_, all) = analyze_json(&["samples/"]);
+    let on = |day: &str| {
+        all["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["time"].as_str().is_some_and(|t| t.starts_with(day)))
+            .count()
+    };
+    let day = all["findings"][0]["time"]
+        .as_str()
+        .expect("a timed finding")[..10]
+        .to_owned();
+    let (_, that_day) = analyze_json(&["--since", &day, "--until", &day, "samples/"]);
+    let kept = that_day["findings"].as_array().expect("findings").len();
+    assert_eq!(kept, on(&day));
+    assert!(kept > 0);
+    why401()
+        .args(["analyze", "--since", "2024-13-01", "samples/"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("neither a date"));
 }

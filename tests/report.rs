@@ -717,12 +717,12 @@ fn verbose_numbers_findings_in_report_order_and_explain_follows_it() {
             );
         }
     }
+    // A number past the last finding is a usage error (exit 2), named on stderr.
     let beyond = findings(&report).len() + 1;
-    let none = samples(&["--explain", &beyond.to_string()]);
-    assert!(
-        none.contains(&format!("there is no finding #{beyond}")),
-        "{none}"
-    );
+    let none = run(&[&SAMPLES[..], &["--explain", &beyond.to_string()]].concat());
+    assert_eq!(none.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&none.stderr);
+    assert!(stderr.contains(&format!("--explain {beyond}")), "{stderr}");
 }
 
 #[test]

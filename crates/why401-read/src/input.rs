@@ -57,7 +57,17 @@ pub fn expand(inputs: &[String]) -> (Vec<SourceSpec>, Vec<PathError>) {
         let name = display_name(input);
         let path = PathBuf::from(input);
         match fs::metadata(&path) {
-            Ok(meta) if meta.is_dir() => walk(&path, &name, &mut sources, &mut errors, &mut seen),
+            Ok(meta) if meta.is_dir() => {
+                let (found, failed) = (sources.len(), errors.len());
+                walk(&path, &name, &mut sources, &mut errors, &mut seen);
+                // A folder with nothing in it is not an all-clear: say so, as an error.
+                if sources.len() == found && errors.len() == failed {
+                    errors.push(PathError {
+                        name,
+                        message: "the folder holds no file".into(),
+                    });
+                }
+            }
             Ok(_) => {
                 if remember(&mut seen, &path) {
                     sources.push(SourceSpec {

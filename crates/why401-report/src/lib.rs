@@ -13,8 +13,9 @@ use std::io::{self, Write};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use why401_model::exchange::Location;
 use why401_model::finding::{Cause, ChallengeSummary, Finding, Timeline};
-use why401_model::input::InputStats;
+use why401_model::input::{Format, InputStats, RecordError};
 pub use why401_model::url::{endpoint_pattern, host_of};
 
 pub const SCHEMA: &str = "why401/report/v1";
@@ -380,6 +381,24 @@ fn group_key(finding: &Finding) -> GroupKey {
         host: host_of(&finding.url).unwrap_or("").to_owned(),
         endpoint: format!("{} {}", finding.method, endpoint_pattern(&finding.url)),
         fingerprint: fingerprint_of(finding).unwrap_or("").to_owned(),
+    }
+}
+
+/// "error at line 12", or "error" alone when it concerns the input as a whole.
+pub fn error_heading(error: &RecordError) -> String {
+    if error.location == Location::Whole.to_string() {
+        "error".to_owned()
+    } else {
+        format!("error at {}", error.location)
+    }
+}
+
+/// An input read as "not read": it failed before any format could be told.
+pub fn format_label(stats: &InputStats) -> &'static str {
+    if stats.failed && stats.exchanges == 0 && stats.format == Format::Text {
+        "not read"
+    } else {
+        stats.format.as_str()
     }
 }
 

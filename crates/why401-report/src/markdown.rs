@@ -102,7 +102,7 @@ pub fn write(out: &mut dyn Write, view: &View, max_detail: usize) -> io::Result<
                 out,
                 "- `{}` ({})",
                 cell(&input.source),
-                input.format.as_str()
+                crate::format_label(input)
             )?;
             for note in &input.notes {
                 writeln!(out, "  - note `{}`: {}", note.code, cell(&note.message))?;
@@ -110,8 +110,8 @@ pub fn write(out: &mut dyn Write, view: &View, max_detail: usize) -> io::Result<
             for error in &input.errors {
                 writeln!(
                     out,
-                    "  - error at {}: {}",
-                    error.location,
+                    "  - {}: {}",
+                    crate::error_heading(error),
                     cell(&error.message)
                 )?;
             }

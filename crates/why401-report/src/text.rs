@@ -77,7 +77,7 @@ fn write_header(out: &mut dyn Write, view: &View, style: Style) -> io::Result<()
     let summary = view.summary;
     let mut formats: BTreeMap<&str, u64> = BTreeMap::new();
     for input in view.inputs {
-        *formats.entry(input.format.as_str()).or_default() += 1;
+        *formats.entry(crate::format_label(input)).or_default() += 1;
     }
     let formats: Vec<String> = formats.iter().map(|(f, n)| format!("{n} {f}")).collect();
     writeln!(
@@ -325,7 +325,7 @@ fn write_troubled_inputs(out: &mut dyn Write, view: &View, style: Style) -> io::
             out,
             "  {} ({})",
             escape_control(&stats.source),
-            stats.format.as_str()
+            crate::format_label(stats)
         )?;
         for note in &stats.notes {
             writeln!(
@@ -338,8 +338,8 @@ fn write_troubled_inputs(out: &mut dyn Write, view: &View, style: Style) -> io::
         for error in &stats.errors {
             writeln!(
                 out,
-                "    error at {}: {}",
-                error.location,
+                "    {}: {}",
+                crate::error_heading(error),
                 escape_control(&error.message)
             )?;
         }
