@@ -185,12 +185,15 @@ fn open_output(config: &Config) -> anyhow::Result<Box<dyn Write>> {
 
 fn writer_for<'w>(config: &Config, out: &'w mut dyn Write) -> anyhow::Result<Box<dyn Writer + 'w>> {
     let how = config.presentation;
-    Ok(match config.output_format {
-        OutputFormat::Json => Box::new(report::json::Json::new(out)?),
-        OutputFormat::Jsonl => Box::new(report::json::JsonLines::new(out)),
-        OutputFormat::Csv => Box::new(report::csv::Csv::new(out)?),
-        OutputFormat::Markdown => Box::new(report::ForPeople::new(out, how, true)),
-        OutputFormat::Text => Box::new(report::ForPeople::new(out, how, false)),
+    Ok(match (config.output_format, how.explain) {
+        (OutputFormat::Json | OutputFormat::Jsonl, Some(n)) => {
+            Box::new(report::json::OneFinding::new(out, n))
+        }
+        (OutputFormat::Json, None) => Box::new(report::json::Json::new(out)?),
+        (OutputFormat::Jsonl, None) => Box::new(report::json::JsonLines::new(out)),
+        (OutputFormat::Csv, _) => Box::new(report::csv::Csv::new(out)?),
+        (OutputFormat::Markdown, _) => Box::new(report::ForPeople::new(out, how, true)),
+        (OutputFormat::Text, _) => Box::new(report::ForPeople::new(out, how, false)),
     })
 }
 

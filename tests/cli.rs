@@ -415,3 +415,24 @@ fn a_date_alone_bounds_the_whole_day_in_utc() {
         .code(2)
         .stderr(predicate::str::contains("neither a date"));
 }
+
+#[test]
+fn explain_with_json_prints_that_finding_alone() {
+    let (_, report) = analyze_json(&["samples/"]);
+    let second = &report["findings"][1];
+    let output = why401()
+        .args([
+            "analyze",
+            "--no-progress",
+            "-f",
+            "json",
+            "--explain",
+            "2",
+            "samples/",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let alone: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
+    assert_eq!(&alone, second);
+}

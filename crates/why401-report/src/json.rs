@@ -56,6 +56,39 @@ impl Writer for Json<'_> {
     }
 }
 
+/// `--explain N` with `-f json`/`-f jsonl`: finding `#N`'s object alone, as it stands in
+/// `findings[]`, for a script that wants one finding.
+pub struct OneFinding<'w> {
+    out: &'w mut dyn Write,
+    wanted: usize,
+    seen: usize,
+}
+
+impl<'w> OneFinding<'w> {
+    pub fn new(out: &'w mut dyn Write, wanted: usize) -> OneFinding<'w> {
+        OneFinding {
+            out,
+            wanted,
+            seen: 0,
+        }
+    }
+}
+
+impl Writer for OneFinding<'_> {
+    fn finding(&mut self, finding: &Finding) -> io::Result<()> {
+        self.seen += 1;
+        if self.seen != self.wanted {
+            return Ok(());
+        }
+        serde_json::to_writer_pretty(&mut *self.out, &*printable(finding))?;
+        self.out.write_all(b"\n")
+    }
+
+    fn finish(&mut self, _: &[InputStats], _: &Summary, _: &[Timeline]) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// JSON lines: each source's `input` line, then its findings; the `summary` line last.
 pub struct JsonLines<'w> {
     out: &'w mut dyn Write,
