@@ -156,6 +156,23 @@ pub fn for_each_line(
     }
 }
 
+/// Runs a reader over `bytes` and collects what it emits (for the readers' tests).
+#[cfg(test)]
+pub(crate) fn read_bytes(
+    read: fn(&mut dyn BufRead, &mut Sink) -> Result<(), Fatal>,
+    format: Format,
+    bytes: &[u8],
+) -> (Vec<Exchange>, InputStats) {
+    let mut out = Vec::new();
+    let stats = {
+        let mut emit = |e| out.push(e);
+        let mut sink = Sink::new(InputStats::new(Arc::from("t"), format), &mut emit);
+        read(&mut &bytes[..], &mut sink).unwrap();
+        sink.into_stats()
+    };
+    (out, stats)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,10 +4,10 @@
 use super::{CommandState, PasteReader, PendingRequest, Source};
 use crate::command::{self, Command};
 use crate::headers::{HeaderBlock, parse_header_line, resolve_location, same_origin, split_origin};
+use crate::lines;
 use crate::paste::AccessLine;
 use why401_model::exchange::{
     Exchange, ExchangeNote, Headers, Location, Request, Response, ServerMessage, ServerTime,
-    ServerTimeSource,
 };
 
 impl CommandState {
@@ -264,17 +264,8 @@ pub(super) fn is_hidden_credential(name: &str, value: &str) -> bool {
 
 /// A log timestamp: RFC 3339 / ISO 8601, or the Common Log Format's.
 fn log_time(text: &str) -> Option<ServerTime> {
-    if let Some(at) = why401_model::time::parse_clf(text) {
-        return Some(ServerTime {
-            at,
-            source: ServerTimeSource::LogTimestamp,
-            assumed_utc: false,
-        });
+    match why401_model::time::parse_clf(text) {
+        Some(at) => Some(lines::log_stamp(at, false)),
+        None => lines::iso_log_time(text),
     }
-    let stamp = why401_model::time::parse_iso(text)?;
-    Some(ServerTime {
-        at: stamp.at,
-        source: ServerTimeSource::LogTimestamp,
-        assumed_utc: !stamp.had_offset,
-    })
 }

@@ -8,15 +8,14 @@ mod exchange;
 mod modes;
 mod start;
 
-use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io::BufRead;
 
 use super::command::{Command, CommandLines};
 use super::headers::{BodyCollector, HeaderBlock};
-use super::lines::{self, LineTrouble, MAX_LINE};
+use super::lines::{self, LineReader, LineTrouble};
 use super::paste::Heading;
-use super::{Fatal, Sink, for_each_line};
+use super::{Fatal, Sink};
 use why401_model::exchange::{Body, Headers, Request};
 
 /// OkHttp requests waiting for their response, matched by URL (calls interleave).
@@ -25,15 +24,7 @@ const MAX_OK_REQUESTS: usize = 64;
 const STATUS_LOOKAHEAD: u8 = 4;
 
 pub fn read(input: &mut dyn BufRead, sink: &mut Sink) -> Result<(), Fatal> {
-    let reader = RefCell::new(PasteReader::new(sink));
-    let result = for_each_line(
-        input,
-        MAX_LINE,
-        |number, bytes| reader.borrow_mut().line(number, bytes),
-        |number, len| reader.borrow_mut().long_line(number, len),
-    );
-    reader.into_inner().finish();
-    result.map_err(|err| lines::read_failure(&err))
+    lines::read_lines(input, PasteReader::new(sink))
 }
 
 /// What the reader is in the middle of.
@@ -147,6 +138,23 @@ impl<'s, 'a> PasteReader<'s, 'a> {
         }
     }
 
+    fn dispatch(&mut self, n: u64, line: &str) {
+        let mode = std::mem::replace(&mut self.mode, Mode::Idle);
+        self.mode = match mode {
+            Mode::Idle => self.idle(n, line),
+            Mode::Command(lines) => self.command_line(lines, line),
+            Mode::Headers(side) => self.headers(n, line, side),
+            Mode::Body(side, body) => self.body(n, line, side, body),
+            Mode::Ok(side, body) => self.ok_block(n, line, side, body),
+            Mode::AfterStatus => self.after_status(n, line),
+            Mode::Section(heading) => self.section(n, line, heading),
+            Mode::SectionBody(heading, body) => self.section_body(n, line, heading, body),
+            Mode::ExceptionBody(body) => self.exception_body(n, line, body),
+        };
+    }
+}
+
+impl LineReader for PasteReader<'_, '_> {
     fn line(&mut self, number: u64, bytes: &[u8]) {
         if lines::is_binary(bytes) {
             self.trouble.binary(number);
@@ -164,21 +172,6 @@ impl<'s, 'a> PasteReader<'s, 'a> {
             }
             _ => {}
         }
-    }
-
-    fn dispatch(&mut self, n: u64, line: &str) {
-        let mode = std::mem::replace(&mut self.mode, Mode::Idle);
-        self.mode = match mode {
-            Mode::Idle => self.idle(n, line),
-            Mode::Command(lines) => self.command_line(lines, line),
-            Mode::Headers(side) => self.headers(n, line, side),
-            Mode::Body(side, body) => self.body(n, line, side, body),
-            Mode::Ok(side, body) => self.ok_block(n, line, side, body),
-            Mode::AfterStatus => self.after_status(n, line),
-            Mode::Section(heading) => self.section(n, line, heading),
-            Mode::SectionBody(heading, body) => self.section_body(n, line, heading, body),
-            Mode::ExceptionBody(body) => self.exception_body(n, line, body),
-        };
     }
 
     fn finish(mut self) {

@@ -1,20 +1,14 @@
 use std::sync::Arc;
 
 use super::*;
+use crate::lines::MAX_LINE;
 use crate::{Format, InputStats};
 use why401_model::exchange::{
     Exchange, ExchangeNote, Location, Response, ServerMessage, ServerTimeSource,
 };
 
 fn read_all(bytes: &[u8]) -> (Vec<Exchange>, InputStats) {
-    let mut out = Vec::new();
-    let stats = {
-        let mut emit = |e| out.push(e);
-        let mut sink = Sink::new(InputStats::new(Arc::from("t"), Format::Http), &mut emit);
-        read(&mut &bytes[..], &mut sink).unwrap();
-        sink.into_stats()
-    };
-    (out, stats)
+    crate::read_bytes(read, Format::Http, bytes)
 }
 
 fn read_text(text: &str) -> Vec<Exchange> {
