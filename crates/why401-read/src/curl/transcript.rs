@@ -73,8 +73,6 @@ impl CurlReader<'_, '_> {
         }
     }
 
-    // ---- request ---------------------------------------------------------------------
-
     pub(super) fn request_line(&mut self, n: u64, time: Option<NaiveTime>, text: &str) {
         if let Some(request) = self.request.as_mut()
             && request.in_headers
