@@ -16,6 +16,7 @@ pub mod input;
 pub mod jsonl;
 pub mod lines;
 pub mod paste;
+pub mod reason_phrases;
 pub mod ticket;
 
 use std::io::BufRead;
