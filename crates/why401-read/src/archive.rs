@@ -133,6 +133,21 @@ pub enum Member<'a> {
 
 type OnMember<'r, T> = dyn FnMut(Member<'_>) -> Vec<T> + 'r;
 
+/// Hands on a member of an archive at `depth`, bounded to the member limit.
+fn read_member<T>(
+    on_member: &mut OnMember<'_, T>,
+    member: &str,
+    reader: Box<dyn Read + '_>,
+    limits: Limits,
+    depth: usize,
+) -> Vec<T> {
+    on_member(Member::Readable {
+        name: member,
+        reader: bounded(reader, limits.member_bytes),
+        depth: depth + 1,
+    })
+}
+
 fn expand_tar<T>(
     name: &str,
     peeked: Peeked<'_>,
@@ -173,12 +188,13 @@ fn expand_tar<T>(
         if !kind.is_file() {
             continue;
         }
-        let reader = bounded(Box::new(entry), limits.member_bytes);
-        outputs.extend(on_member(Member::Readable {
-            name: &member,
-            reader,
-            depth: depth + 1,
-        }));
+        outputs.extend(read_member(
+            on_member,
+            &member,
+            Box::new(entry),
+            limits,
+            depth,
+        ));
     }
     outputs
 }
@@ -233,12 +249,13 @@ fn expand_zip<T>(
             outputs.extend(on_member(Member::Link { name: &member }));
             continue;
         }
-        let reader = bounded(Box::new(file), limits.member_bytes);
-        outputs.extend(on_member(Member::Readable {
-            name: &member,
-            reader,
-            depth: depth + 1,
-        }));
+        outputs.extend(read_member(
+            on_member,
+            &member,
+            Box::new(file),
+            limits,
+            depth,
+        ));
     }
     outputs
 }

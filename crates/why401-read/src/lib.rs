@@ -16,6 +16,7 @@ pub mod input;
 pub mod jsonl;
 pub mod lines;
 pub mod paste;
+pub mod reason_phrases;
 pub mod ticket;
 
 use std::io::BufRead;
@@ -154,6 +155,23 @@ pub fn for_each_line(
         }
         on_line(number, &line);
     }
+}
+
+/// Runs a reader over `bytes` and collects what it emits (for the readers' tests).
+#[cfg(test)]
+pub(crate) fn read_bytes(
+    read: fn(&mut dyn BufRead, &mut Sink) -> Result<(), Fatal>,
+    format: Format,
+    bytes: &[u8],
+) -> (Vec<Exchange>, InputStats) {
+    let mut out = Vec::new();
+    let stats = {
+        let mut emit = |e| out.push(e);
+        let mut sink = Sink::new(InputStats::new(Arc::from("t"), format), &mut emit);
+        read(&mut &bytes[..], &mut sink).unwrap();
+        sink.into_stats()
+    };
+    (out, stats)
 }
 
 #[cfg(test)]

@@ -2,13 +2,54 @@
 //! and read errors reported without quoting content.
 
 use std::borrow::Cow;
-use std::io;
+use std::cell::RefCell;
+use std::io::{self, BufRead};
 
-use super::{Fatal, Sink};
-use why401_model::exchange::Location;
+use super::{Fatal, Sink, for_each_line};
+use chrono::{DateTime, Utc};
+use why401_model::exchange::{Location, ServerTime, ServerTimeSource};
 
 /// The longest line a text reader reads; a longer one is reported and skipped.
 pub const MAX_LINE: usize = 4 * 1024 * 1024;
+
+/// A timestamp a log wrote (the server's clock); `assumed_utc` when it named no offset.
+pub fn log_stamp(at: DateTime<Utc>, assumed_utc: bool) -> ServerTime {
+    ServerTime {
+        at,
+        source: ServerTimeSource::LogTimestamp,
+        assumed_utc,
+    }
+}
+
+/// A log's ISO 8601 / RFC 3339 timestamp, read as UTC when it has no offset.
+pub fn iso_log_time(text: &str) -> Option<ServerTime> {
+    let stamp = why401_model::time::parse_iso(text)?;
+    Some(log_stamp(stamp.at, !stamp.had_offset))
+}
+
+/// A text reader fed one line at a time.
+pub trait LineReader {
+    /// A line of at most [`MAX_LINE`] bytes, without its line ending.
+    fn line(&mut self, number: u64, bytes: &[u8]);
+    /// A line too long to read, of `len` bytes.
+    fn long_line(&mut self, number: u64, len: usize);
+    /// The input is over (or could not be read further).
+    fn finish(self);
+}
+
+/// Feeds the lines of `input` to `reader` and finishes it; what was read before a read error
+/// is kept.
+pub fn read_lines(input: &mut dyn BufRead, reader: impl LineReader) -> Result<(), Fatal> {
+    let reader = RefCell::new(reader);
+    let result = for_each_line(
+        input,
+        MAX_LINE,
+        |number, bytes| reader.borrow_mut().line(number, bytes),
+        |number, len| reader.borrow_mut().long_line(number, len),
+    );
+    reader.into_inner().finish();
+    result.map_err(|err| read_failure(&err))
+}
 
 /// Decodes a line as UTF-8, replacing invalid bytes.
 pub fn decode(bytes: &[u8]) -> Cow<'_, str> {

@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::headers::parse_status_code;
+use super::reason_phrases::is_canonical_reason;
 
 /// Paste shapes are short lines; longer lines are only read as raw HTTP, which keeps the
 /// recognizers linear on multi-megabyte lines.
@@ -16,61 +17,6 @@ pub const MAX_PASTE_LINE: usize = 64 * 1024;
 /// Compiles a constant pattern.
 fn regex(pattern: &str) -> Regex {
     Regex::new(pattern).expect("constant pattern") // ok: the patterns are fixed and tested
-}
-
-/// The canonical reason phrase of a status (RFC 9110), for telling `401 Unauthorized` on a
-/// line of its own (a status panel) from prose.
-pub fn reason_phrase(status: u16) -> Option<&'static str> {
-    Some(match status {
-        100 => "Continue",
-        200 => "OK",
-        201 => "Created",
-        202 => "Accepted",
-        204 => "No Content",
-        301 => "Moved Permanently",
-        302 => "Found",
-        303 => "See Other",
-        304 => "Not Modified",
-        307 => "Temporary Redirect",
-        308 => "Permanent Redirect",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        402 => "Payment Required",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        406 => "Not Acceptable",
-        407 => "Proxy Authentication Required",
-        408 => "Request Timeout",
-        409 => "Conflict",
-        410 => "Gone",
-        413 => "Content Too Large",
-        415 => "Unsupported Media Type",
-        422 => "Unprocessable Content",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        501 => "Not Implemented",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        _ => return None,
-    })
-}
-
-fn is_canonical_reason(status: u16, reason: &str) -> bool {
-    let reason = reason.trim();
-    match (status, reason_phrase(status)) {
-        (422, _) => {
-            reason.eq_ignore_ascii_case("Unprocessable Entity")
-                || reason.eq_ignore_ascii_case("Unprocessable Content")
-        }
-        (413, _) => {
-            reason.eq_ignore_ascii_case("Payload Too Large")
-                || reason.eq_ignore_ascii_case("Content Too Large")
-        }
-        (_, Some(phrase)) => reason.eq_ignore_ascii_case(phrase),
-        _ => false,
-    }
 }
 
 static STATUS_PANEL: LazyLock<Regex> = LazyLock::new(|| {

@@ -3,11 +3,38 @@
 //! `["REDACTED"]` unless the server logs them. Only access-logger lines are exchanges: the
 //! error logger repeats a status the access logger writes too.
 
+use std::collections::VecDeque;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use super::draft::{Draft, compose_url, status_of};
 use super::record::{CaddyKey, Found};
 use super::value::Obj;
+
+/// How many Caddy error-logger lines wait for their access-logger line.
+const CADDY_PENDING: usize = 64;
+
+/// Caddy's error-logger lines waiting for the access-logger line of the same request, whose
+/// exchange takes the error's message.
+#[derive(Debug, Default)]
+pub struct CaddyPairing {
+    waiting: VecDeque<(CaddyKey, String)>,
+}
+
+impl CaddyPairing {
+    /// Keeps an error line's message (the oldest is dropped past [`CADDY_PENDING`]).
+    pub fn hold(&mut self, key: CaddyKey, message: String) {
+        self.waiting.push_back((key, message));
+        if self.waiting.len() > CADDY_PENDING {
+            self.waiting.pop_front();
+        }
+    }
+
+    /// The message of the latest error line of the request `key`, taken.
+    pub fn take(&mut self, key: &CaddyKey) -> Option<String> {
+        let at = self.waiting.iter().rposition(|(k, _)| k == key)?;
+        self.waiting.remove(at).map(|(_, message)| message)
+    }
+}
 
 /// A Caddy HTTP logger line (`logger: "http.log.access.log0"`, `"http.log.error"`,
 /// `"http.handlers.reverse_proxy"`), or an access record without a logger name.

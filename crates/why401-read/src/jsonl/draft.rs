@@ -5,7 +5,6 @@
 
 use why401_model::exchange::{
     Body, Exchange, Headers, Location, Request, Response, ServerMessage, ServerTime,
-    ServerTimeSource,
 };
 use why401_model::time;
 
@@ -197,11 +196,7 @@ pub fn status_at(obj: &Obj, keys: &[&str]) -> Option<u16> {
 /// A log timestamp: epoch seconds/ms/µs/ns (number or digits), RFC 3339 with or without an
 /// offset, Common Log Format time, or an HTTP date.
 pub fn stamp_of(value: &Val) -> Option<ServerTime> {
-    let stamp = |at, assumed_utc| ServerTime {
-        at,
-        source: ServerTimeSource::LogTimestamp,
-        assumed_utc,
-    };
+    let stamp = crate::lines::log_stamp;
     match value {
         Val::Num(n) => time::from_epoch(n.parse().ok()?).map(|at| stamp(at, false)),
         Val::Str(s) => {

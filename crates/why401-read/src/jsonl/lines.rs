@@ -14,8 +14,7 @@ use std::sync::LazyLock;
 use memchr::memmem::Finder;
 use serde::de::IgnoredAny;
 
-use why401_model::exchange::{Location, ServerTime, ServerTimeSource};
-use why401_model::time;
+use why401_model::exchange::{Location, ServerTime};
 
 use super::record::{self, Context, Item, find_object};
 
@@ -364,17 +363,13 @@ fn prefix_time(prefix: &[u8]) -> Option<ServerTime> {
     if token.len() < 19 {
         return None;
     }
-    let stamp = time::parse_iso(token)?;
-    Some(ServerTime {
-        at: stamp.at,
-        source: ServerTimeSource::LogTimestamp,
-        assumed_utc: !stamp.had_offset,
-    })
+    crate::lines::iso_log_time(token)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use why401_model::time;
 
     fn lines_of(parsed: &Parsed) -> Vec<u64> {
         parsed

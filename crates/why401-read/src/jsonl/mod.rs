@@ -16,6 +16,7 @@ mod gcp;
 mod generic;
 mod k8s;
 mod lines;
+mod producers;
 mod quoted;
 mod record;
 mod reqres;
@@ -24,7 +25,6 @@ mod traefik;
 mod value;
 
 use std::borrow::Cow;
-use std::collections::VecDeque;
 use std::fmt;
 use std::io::{self, BufRead};
 
@@ -36,8 +36,9 @@ use crate::input::io_message;
 use why401_model::exchange::{Location, ServerMessage};
 
 use super::{Fatal, Sink};
+use caddy::CaddyPairing;
 use lines::{Parsed, parse_buffer};
-use record::{CaddyKey, Context, Item};
+use record::{Context, Item};
 use value::Obj;
 
 /// Bytes read per chunk when no override is set.
@@ -48,9 +49,6 @@ pub const CHUNK_ENV: &str = "WHY401_JSONL_CHUNK_BYTES";
 
 /// A line longer than this is not read (it is reported and skipped).
 pub const MAX_LINE_BYTES: usize = 64 << 20;
-
-/// How many Caddy error-logger lines wait for their access-logger line.
-const CADDY_PENDING: usize = 64;
 
 pub fn read(input: &mut dyn BufRead, sink: &mut Sink) -> Result<(), Fatal> {
     let mut emitter = Emitter::new(sink);
@@ -89,14 +87,14 @@ fn starts_with_array(input: &mut dyn BufRead) -> io::Result<bool> {
 /// line of the same request.
 struct Emitter<'s, 'a> {
     sink: &'s mut Sink<'a>,
-    caddy_errors: VecDeque<(CaddyKey, String)>,
+    caddy: CaddyPairing,
 }
 
 impl<'s, 'a> Emitter<'s, 'a> {
     fn new(sink: &'s mut Sink<'a>) -> Self {
         Emitter {
             sink,
-            caddy_errors: VecDeque::new(),
+            caddy: CaddyPairing::default(),
         }
     }
 
@@ -118,7 +116,7 @@ impl<'s, 'a> Emitter<'s, 'a> {
         match item {
             Item::Exchange(mut exchange, key) => {
                 exchange.origin.location = shift(exchange.origin.location);
-                if let Some(message) = key.and_then(|k| self.take_caddy_error(&k)) {
+                if let Some(message) = key.and_then(|k| self.caddy.take(&k)) {
                     exchange.server_messages.push(ServerMessage {
                         field: "msg".into(),
                         text: message,
@@ -128,17 +126,9 @@ impl<'s, 'a> Emitter<'s, 'a> {
             }
             Item::CaddyError(key, message) => {
                 self.sink.skip();
-                self.caddy_errors.push_back((key, message));
-                if self.caddy_errors.len() > CADDY_PENDING {
-                    self.caddy_errors.pop_front();
-                }
+                self.caddy.hold(key, message);
             }
         }
-    }
-
-    fn take_caddy_error(&mut self, key: &CaddyKey) -> Option<String> {
-        let at = self.caddy_errors.iter().rposition(|(k, _)| k == key)?;
-        self.caddy_errors.remove(at).map(|(_, message)| message)
     }
 }
 

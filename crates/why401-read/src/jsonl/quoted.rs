@@ -11,6 +11,7 @@ use super::draft::Draft;
 use super::generic::{TIME_KEYS, read_request};
 use super::record::Found;
 use super::value::Obj;
+use crate::reason_phrases;
 
 /// Fields that hold an error or exception text.
 const FIELDS: &[&str] = &[
@@ -71,9 +72,7 @@ pub struct Quote {
 pub fn find(text: &str) -> Option<Quote> {
     let (status, reason, end) = three_digit_numbers(text).find_map(|(start, end)| {
         let status: u16 = text[start..end].parse().ok()?;
-        if let Some(phrase) = reason_phrase(status)
-            && let Some(after) = phrase_after(&text[end..], phrase)
-        {
+        if let Some((phrase, after)) = error_phrase_after(status, &text[end..]) {
             return Some((status, phrase, end + after));
         }
         status_word_before(&text[..start]).then_some((status, "", end))
@@ -115,6 +114,14 @@ fn three_digit_numbers(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ 
 
 /// `401 Unauthorized`, `` 401 Unauthorized` ``, `401 (Unauthorized)`, `401 Client Error:
 /// Unauthorized`: the offset after the phrase, when it follows.
+/// The reason phrase (current or former) of an error status right after it, and where it
+/// ends. Only error statuses are quoted: a `200 OK` in a message is not an answer.
+fn error_phrase_after(status: u16, after: &str) -> Option<(&'static str, usize)> {
+    let row = reason_phrases::of(status).filter(|_| status >= 400)?;
+    row.all()
+        .find_map(|phrase| phrase_after(after, phrase).map(|end| (phrase, end)))
+}
+
 fn phrase_after(after: &str, phrase: &str) -> Option<usize> {
     let rest = after.trim_start_matches([')', '\'', '"', '`']);
     let rest = rest.trim_start_matches([' ', '-', ':']);
@@ -192,34 +199,6 @@ fn request_named(text: &str) -> (String, String) {
         })
         .unwrap_or("");
     (method.to_owned(), url.to_owned())
-}
-
-/// The standard reason phrases of the error statuses (RFC 9110 §15).
-pub fn reason_phrase(status: u16) -> Option<&'static str> {
-    Some(match status {
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        402 => "Payment Required",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        406 => "Not Acceptable",
-        407 => "Proxy Authentication Required",
-        408 => "Request Timeout",
-        409 => "Conflict",
-        410 => "Gone",
-        412 => "Precondition Failed",
-        413 => "Payload Too Large",
-        415 => "Unsupported Media Type",
-        422 => "Unprocessable Entity",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        501 => "Not Implemented",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        _ => return None,
-    })
 }
 
 #[cfg(test)]

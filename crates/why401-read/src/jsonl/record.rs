@@ -8,7 +8,7 @@ use why401_model::exchange::{Exchange, Location, ServerTime};
 use super::draft::{Draft, stamp_of};
 use super::lines::Scanner;
 use super::value::{Obj, Val};
-use super::{aws, caddy, envoy, gcp, generic, k8s, quoted, reqres, semconv, traefik};
+use super::{generic, producers, quoted};
 
 /// Identifies one request across Caddy's error and access loggers (a hash of the client's
 /// address and port and the request line).
@@ -76,28 +76,9 @@ pub fn map(obj: &Obj, text: &str, context: Context, out: &mut Vec<Item>) -> usiz
 
 /// The producer that wrote `obj`, and what it says.
 fn identify(obj: &Obj, text: &str) -> Found {
-    let found = if semconv::is_otlp_export(obj) {
-        semconv::map_otlp_export(obj)
-    } else if caddy::matches(obj) {
-        caddy::map(obj)
-    } else if k8s::matches(obj) {
-        k8s::map(obj)
-    } else if semconv::is_span(obj) {
-        semconv::map_span(obj)
-    } else if gcp::matches(obj) {
-        gcp::map(obj)
-    } else if traefik::matches(obj) {
-        traefik::map(obj)
-    } else if aws::matches(obj) {
-        aws::map(obj)
-    } else if envoy::matches(obj) {
-        envoy::map(obj)
-    } else if semconv::is_ecs(obj) {
-        semconv::map_ecs(obj)
-    } else if reqres::matches(obj) {
-        reqres::map(obj)
-    } else {
-        generic::map(obj, text)
+    let found = match producers::producer_of(obj) {
+        Some(producer) => (producer.map)(obj),
+        None => generic::map(obj, text),
     };
     match found {
         Found::Nothing => quoted::map(obj),
