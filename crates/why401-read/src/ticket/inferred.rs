@@ -1,0 +1,96 @@
+//! Responses the text reports without stating their status: a provider statement only a 401
+//! carries, a lone challenge.
+
+use super::build;
+use super::group::{LineInfo, Reported};
+use super::phrasing::{Kind, Mention};
+
+/// When the text states no 401 at all, a provider's statement that only a 401 carries (the
+/// provider table's `status` column) reports one, unless its block states another status or
+/// shows the error never became an HTTP answer (an unhandled exception, a 500 page).
+pub(super) fn inferred_statuses(infos: &mut [LineInfo], texts: &[&str]) {
+    let states_401 = infos
+        .iter()
+        .flat_map(|i| &i.mentions)
+        .any(|m| m.status == 401);
+    if states_401 {
+        return;
+    }
+    for index in 0..texts.len() {
+        let line = texts[index];
+        if line.trim().is_empty() || !infos[index].mentions.is_empty() || line.len() > 8192 {
+            continue;
+        }
+        let Some(inferred) = why401_model::providers::inferred_status(line) else {
+            continue;
+        };
+        let block = infos[index].block;
+        if inferred.status != 401 || inference_cancelled(infos, texts, block) {
+            continue;
+        }
+        infos[index].mentions.push(Mention {
+            kind: Kind::Inferred,
+            status: 401,
+            start: 0,
+            end: 0,
+            reason: None,
+            method: None,
+            url: None,
+            text: None,
+            tool: "provider statement (provider table status column)",
+        });
+    }
+}
+
+fn inference_cancelled(infos: &[LineInfo], texts: &[&str], block: usize) -> bool {
+    infos.iter().zip(texts).any(|(info, text)| {
+        info.block == block
+            && (info
+                .mentions
+                .iter()
+                .any(|m| m.status != 401 && m.kind != Kind::Prose)
+                || NOT_AN_ANSWER.iter().any(|w| text.contains(w)))
+    })
+}
+
+/// Words showing an error was thrown inside the server or client, not answered as a 401:
+/// ASP.NET Core's and Express's unhandled-exception logs, a 500 page.
+const NOT_AN_ANSWER: [&str; 4] = [
+    "An unhandled exception",
+    "unhandled exception has occurred",
+    "Internal Server Error",
+    "UnhandledPromiseRejection",
+];
+
+/// Responses whose status is not stated: when the text states none at all, a challenge
+/// without `error="insufficient_scope"`, one per block.
+pub(super) fn inferred_responses(
+    info: &[LineInfo],
+    texts: &[&str],
+    stated: &[Reported],
+) -> Vec<Reported> {
+    let mut inferred: Vec<Reported> = Vec::new();
+    if !stated.is_empty() {
+        return inferred;
+    }
+    for (index, line) in texts.iter().enumerate() {
+        let Some(challenge) = build::challenge_on(line) else {
+            continue;
+        };
+        let block = info[index].block;
+        let known = inferred.iter().any(|r| info[r.first_line()].block == block);
+        if challenge.contains("insufficient_scope") || known {
+            continue;
+        }
+        inferred.push(Reported {
+            status: 401,
+            kind: Kind::Inferred,
+            mentions: vec![(index, usize::MAX)],
+            stamp: info[index].stamp.clone(),
+            request_id: info[index].request_id.clone(),
+            request: info[index].request.clone(),
+            inferred: true,
+        });
+    }
+    inferred
+}
