@@ -1,5 +1,14 @@
 //! Telling reference pages and specifications from failure reports.
 
+use super::words;
+
+/// Headings a reference page has at least (an endpoint's request, responses, errors).
+const MIN_DOC_HEADINGS: usize = 3;
+/// Lines with a normative keyword a specification has at least (one can be a quote).
+const MIN_NORMATIVE_LINES: usize = 2;
+/// Explaining lines an article has at least (one can be a customer's aside).
+const MIN_EXPLAINING_LINES: usize = 3;
+
 /// A reference page or specification rather than a report: headings that document
 /// responses, or normative keywords, and no sign of a real failure (a stack trace, an error
 /// line, an issue template's "steps to reproduce", a first-person report).
@@ -9,75 +18,45 @@ pub(super) fn looks_like_documentation(texts: &[&str]) -> bool {
         .filter(|l| l.starts_with('#') && l.trim_start_matches('#').starts_with(' '))
         .copied()
         .collect();
-    let documents_responses = headings.iter().any(|h| {
-        let h = h.to_ascii_lowercase();
-        ["response", "errors", "status code", "error code"]
+    let documents_responses = headings.iter().any(|h| documents_responses(h))
+        || texts
             .iter()
-            .any(|w| h.contains(w))
-    }) || texts
-        .iter()
-        .any(|l| l.starts_with("Returned when") || l.starts_with("Returns "));
-    let normative = texts
-        .iter()
-        .filter(|l| {
-            ["MUST", "SHOULD", "MAY", "REQUIRED", "RECOMMENDED"]
-                .iter()
-                .any(|w| l.split(|c: char| !c.is_ascii_alphabetic()).any(|t| t == *w))
-        })
-        .count();
-    let reported = texts.iter().any(|l| {
-        let lower = l.to_ascii_lowercase();
-        REPORT_WORDS.iter().any(|w| lower.contains(w))
-    });
-    let explaining = texts
-        .iter()
-        .filter(|l| {
-            let lower = l.to_ascii_lowercase();
-            EXPLAINING_WORDS.iter().any(|w| lower.contains(w))
-        })
-        .count();
-    ((headings.len() >= 3 && documents_responses) || normative >= 2 || explaining >= 3) && !reported
+            .any(|l| l.starts_with("Returned when") || l.starts_with("Returns "));
+    let normative = texts.iter().filter(|l| is_normative(l)).count();
+    let reported = texts.iter().any(|l| reports(l));
+    let explaining = texts.iter().filter(|l| explains(l)).count();
+    ((headings.len() >= MIN_DOC_HEADINGS && documents_responses)
+        || normative >= MIN_NORMATIVE_LINES
+        || explaining >= MIN_EXPLAINING_LINES)
+        && !reported
 }
 
-/// Words that explain what a status means rather than report one (knowledge-base articles,
-/// specifications, tutorials).
-const EXPLAINING_WORDS: [&str; 14] = [
-    " means ",
-    "usually",
-    "typically",
-    "ought to",
-    "for instance",
-    "for example",
-    "such as",
-    "common causes",
-    "how to fix",
-    "troubleshooting",
-    "returned when",
-    "is returned",
-    "should not",
-    "in this case",
-];
+/// A heading that documents responses (the `doc_heading` words of the word table).
+fn documents_responses(heading: &str) -> bool {
+    let heading = heading.to_ascii_lowercase();
+    words::list("doc_heading")
+        .iter()
+        .any(|w| heading.contains(w))
+}
 
-/// Words of a failure report, which documentation does not use about itself.
-const REPORT_WORDS: [&str; 20] = [
-    "i see",
-    "i'm seeing",
-    "here is",
-    "here's",
-    "my ",
-    "our ",
-    "exception",
-    "traceback",
-    "error:",
-    "i get",
-    "i got",
-    "i'm getting",
-    "i am getting",
-    "we get",
-    "we got",
-    "steps to reproduce",
-    "to reproduce",
-    "describe the bug",
-    "actual behavior",
-    "stack trace",
-];
+/// A line holding a normative keyword as a whole word (the `normative` words: RFC 2119).
+pub(super) fn is_normative(line: &str) -> bool {
+    words::list("normative").iter().any(|w| {
+        line.split(|c: char| !c.is_ascii_alphabetic())
+            .any(|t| t == *w)
+    })
+}
+
+/// A line that explains what a status means rather than reports one (the `explaining` words:
+/// knowledge-base articles, specifications, tutorials).
+pub(super) fn explains(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    words::list("explaining").iter().any(|w| lower.contains(w))
+}
+
+/// A line of a failure report, which documentation does not use about itself (the `report`
+/// words).
+pub(super) fn reports(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    words::list("report").iter().any(|w| lower.contains(w))
+}

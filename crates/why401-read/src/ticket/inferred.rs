@@ -4,10 +4,16 @@
 use super::build;
 use super::group::{LineInfo, Reported};
 use super::phrasing::{Kind, Mention};
+use super::words;
+
+/// Provider statements are short sentences: a longer line is data, and skipping it keeps the
+/// provider table's search bounded.
+const MAX_STATEMENT_LINE: usize = 8192;
 
 /// When the text states no 401 at all, a provider's statement that only a 401 carries (the
 /// provider table's `status` column) reports one, unless its block states another status or
-/// shows the error never became an HTTP answer (an unhandled exception, a 500 page).
+/// shows the error never became an HTTP answer (the `not_an_answer` words of the word table:
+/// an unhandled exception, a 500 page).
 pub(super) fn inferred_statuses(infos: &mut [LineInfo], texts: &[&str]) {
     let states_401 = infos
         .iter()
@@ -18,7 +24,10 @@ pub(super) fn inferred_statuses(infos: &mut [LineInfo], texts: &[&str]) {
     }
     for index in 0..texts.len() {
         let line = texts[index];
-        if line.trim().is_empty() || !infos[index].mentions.is_empty() || line.len() > 8192 {
+        if line.trim().is_empty()
+            || !infos[index].mentions.is_empty()
+            || line.len() > MAX_STATEMENT_LINE
+        {
             continue;
         }
         let Some(inferred) = why401_model::providers::inferred_status(line) else {
@@ -49,18 +58,11 @@ fn inference_cancelled(infos: &[LineInfo], texts: &[&str], block: usize) -> bool
                 .mentions
                 .iter()
                 .any(|m| m.status != 401 && m.kind != Kind::Prose)
-                || NOT_AN_ANSWER.iter().any(|w| text.contains(w)))
+                || words::list("not_an_answer")
+                    .iter()
+                    .any(|w| text.contains(w)))
     })
 }
-
-/// Words showing an error was thrown inside the server or client, not answered as a 401:
-/// ASP.NET Core's and Express's unhandled-exception logs, a 500 page.
-const NOT_AN_ANSWER: [&str; 4] = [
-    "An unhandled exception",
-    "unhandled exception has occurred",
-    "Internal Server Error",
-    "UnhandledPromiseRejection",
-];
 
 /// Responses whose status is not stated: when the text states none at all, a challenge
 /// without `error="insufficient_scope"`, one per block.

@@ -2,6 +2,12 @@
 
 use super::build::Text;
 use super::group::{LineInfo, Reported};
+use super::words;
+
+/// A log line and a response this many seconds apart or less are one moment.
+const SAME_MOMENT_SECONDS: i64 = 1;
+/// Longer lines are data (a dump, a body), not a log line's statement.
+const MAX_LOG_LINE: usize = 4000;
 
 /// Server, gateway or identity-provider log lines that name no status but explain a
 /// reported response: the same request id, else the same time (within a second) and request,
@@ -37,7 +43,7 @@ fn explained_response(info: &LineInfo, responses: &[Reported]) -> Option<usize> 
     }
     let same_moment = |r: &Reported| {
         let near = match (&r.stamp, &info.stamp) {
-            (Some(a), Some(b)) => a.near(b, 1).unwrap_or(!a.differs(b)),
+            (Some(a), Some(b)) => a.near(b, SAME_MOMENT_SECONDS).unwrap_or(!a.differs(b)),
             _ => false,
         };
         let same_request = match (&r.request, &info.request) {
@@ -52,27 +58,9 @@ fn explained_response(info: &LineInfo, responses: &[Reported]) -> Option<usize> 
     (responses.len() == 1 && info.request_id.is_none()).then_some(0)
 }
 
-/// Words of a log line that reports a failure (an error level or a failure word).
-fn names_a_failure(line: &str) -> bool {
+/// Words of a log line that reports a failure (the `failure` words of the word table: an
+/// error level or a failure word).
+pub(super) fn names_a_failure(line: &str) -> bool {
     let lower = line.to_ascii_lowercase();
-    [
-        "error",
-        "fail",
-        "invalid",
-        "expired",
-        "denied",
-        "not valid",
-        "not active",
-        "not present",
-        "not found",
-        "missing",
-        "required",
-        "revoked",
-        "insufficient",
-        "unauthori",
-        "reject",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
-        && line.len() < 4000
+    words::list("failure").iter().any(|w| lower.contains(w)) && line.len() < MAX_LOG_LINE
 }

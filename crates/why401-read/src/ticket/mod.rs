@@ -15,6 +15,7 @@ pub mod facts;
 pub mod group;
 pub mod phrasing;
 pub mod unquote;
+pub mod words;
 
 mod commands;
 mod documentation;
@@ -43,6 +44,9 @@ use line_info::line_infos;
 const WINDOW_LINES: usize = 4_000;
 /// A window is cut here even without a blank line.
 const MAX_WINDOW_LINES: usize = 16_000;
+/// Lines of the peeked prefix unquoted to see how a text detected as raw HTTP starts: its
+/// first line after any quoting is among them.
+const PEEKED_LINES: usize = 200;
 
 pub fn read(input: &mut dyn BufRead, sink: &mut Sink) -> Result<(), Fatal> {
     let reader = RefCell::new(Window::new(sink));
@@ -102,24 +106,15 @@ fn analyze(raw: &[(u64, String)], sink: &mut Sink) {
     analyze_text(raw, sink);
 }
 
-/// The text of a window that starts like an e-mail message or an HTML page.
+/// The text of a window that starts like an e-mail message (a header of the `mail_header`
+/// words of the word table) or an HTML page.
 fn decoded_container(raw: &[(u64, String)]) -> Option<String> {
     let first = raw.iter().map(|(_, l)| l.trim()).find(|l| !l.is_empty())?;
     let lower = first.to_ascii_lowercase();
     let maybe = first.starts_with('<')
-        || [
-            "from:",
-            "received:",
-            "return-path:",
-            "mime-version:",
-            "delivered-to:",
-            "date:",
-            "message-id:",
-            "subject:",
-            "to:",
-        ]
-        .iter()
-        .any(|h| lower.starts_with(h));
+        || words::list("mail_header")
+            .iter()
+            .any(|h| lower.starts_with(h));
     if !maybe {
         return None;
     }
@@ -190,7 +185,7 @@ pub fn prefers_ticket(prefix: &[u8]) -> bool {
     let text = String::from_utf8_lossy(prefix);
     let lines: Vec<(u64, &str)> = text
         .lines()
-        .take(200)
+        .take(PEEKED_LINES)
         .enumerate()
         .map(|(i, l)| (i as u64 + 1, l))
         .collect();
