@@ -77,6 +77,7 @@ mod tests {
             }
             "explaining" => lower.contains(word) && documentation::explains(example),
             "report" => lower.contains(word) && documentation::reports(example),
+            "frame_start" => example.starts_with(word),
             "credential_key" | "statement_key" => {
                 dump::fields(example).iter().any(|f| f.key == word)
             }
@@ -120,6 +121,7 @@ mod tests {
             "report",
             "credential_key",
             "statement_key",
+            "frame_start",
         ] {
             assert!(!super::list(list).is_empty(), "{list}");
         }

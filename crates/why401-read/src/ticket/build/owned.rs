@@ -7,8 +7,7 @@ use crate::headers::parse_header_line;
 /// Most continuation lines a mention owns (a stack trace, a pretty-printed body): bounds the
 /// work when many responses share one huge block.
 const MAX_CONTINUATION: usize = 200;
-/// A body may start this many lines after the response it belongs to (a blank line and a
-/// "Response body:" label).
+/// A body printed apart from its response may follow it after at most this many blank lines.
 const BODY_REACH: usize = 2;
 
 /// Lines a response owns: its own block when it is the only response there, else its mention

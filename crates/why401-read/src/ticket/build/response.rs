@@ -3,6 +3,7 @@
 
 use super::super::group::Reported;
 use super::super::phrasing::{Kind, Mention};
+use super::super::words;
 use super::challenge::{challenge_on, credential_on};
 use super::request::strip_marks;
 use super::{Text, push_message, regex};
@@ -174,18 +175,15 @@ fn looks_like_json_piece(line: &str) -> bool {
 }
 
 /// A line of the response's own text that may carry the server's words: not the client's
-/// stack frames, commands, prompts or the customer's own sentences.
+/// stack frames (the `frame_start` words of the word table), commands, prompts or the customer's own sentences.
 fn is_server_words(text: &Text, line: usize, response: &Reported) -> bool {
     let raw = text.lines[line].trim();
     if !SERVER_WORDS_LEN.contains(&raw.len()) || response.mentions.iter().any(|m| m.0 == line) {
         return false;
     }
-    let frame = raw.starts_with("at ")
-        || raw.starts_with("File \"")
-        || raw.starts_with("...")
-        || raw.starts_with("Traceback")
-        || raw.starts_with("---")
-        || raw.starts_with('#');
+    let frame = words::list("frame_start")
+        .iter()
+        .any(|start| raw.starts_with(start));
     let prose = raw.ends_with('?')
         || raw.starts_with("I ")
         || raw.contains(" I ")
