@@ -24,6 +24,7 @@ mod inferred;
 mod joined;
 mod line_info;
 mod panel;
+mod table;
 
 use std::cell::RefCell;
 use std::io::BufRead;

@@ -21,7 +21,7 @@ mod tests;
 
 pub use container::decode_container;
 pub use prefix::{PREFIX_RULES, PrefixRule};
-pub use prompt::{PROMPT_RULES, PromptRule};
+pub use prompt::{PROMPT_RULES, PromptRule, PromptTable};
 
 use fence::unfence;
 use gutter::strip_gutters;

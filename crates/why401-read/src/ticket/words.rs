@@ -5,6 +5,8 @@
 
 use std::sync::LazyLock;
 
+use super::table;
+
 const TABLE: &str = include_str!("words.tsv");
 
 /// The lists of the table, by name.
@@ -29,18 +31,12 @@ pub struct Row {
 
 /// The rows of the table; a line without four columns is left out (a unit test lists them).
 pub fn rows() -> impl Iterator<Item = Row> {
-    TABLE
-        .lines()
-        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
-        .filter_map(|line| match line.split('\t').collect::<Vec<_>>()[..] {
-            [list, word, example, source] => Some(Row {
-                list,
-                word,
-                example,
-                source,
-            }),
-            _ => None,
-        })
+    table::rows(TABLE).map(|[list, word, example, source]| Row {
+        list,
+        word,
+        example,
+        source,
+    })
 }
 
 /// The words of one list, in table order (none for a name the table lacks).
@@ -87,10 +83,7 @@ mod tests {
 
     #[test]
     fn every_line_of_the_table_is_a_row() {
-        let lines = TABLE
-            .lines()
-            .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
-            .count();
+        let lines = table::data_lines(TABLE).count();
         assert_eq!(rows().count(), lines);
     }
 

@@ -1,12 +1,13 @@
-//! Shell and REPL prompts in front of commands (the table [`PROMPT_RULES`]).
+//! Shell and REPL prompts in front of commands (the table `prompts.tsv`).
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::super::table;
 use super::{compile_all, head, regex, tail};
 
-/// A shell or REPL prompt in front of a command.
+/// A shell or REPL prompt in front of a command: one row of `prompts.tsv`.
 pub struct PromptRule {
     /// Anchored pattern; capture group 1 is the prompt removed (what follows only checks that
     /// a command comes next).
@@ -16,89 +17,38 @@ pub struct PromptRule {
     pub example: (&'static str, &'static str),
 }
 
-pub const PROMPT_RULES: &[PromptRule] = &[
-    PromptRule {
-        pattern: r"^((?:\([\w.-]+\) )?[\w.-]+@[\w.-]+:[^\s$#]*[$#] ?)",
-        source: "GNU Bash manual, Controlling the Prompt (Debian's default PS1 `\\u@\\h:\\w\\$ `)",
-        example: (
-            "dev@build-01:~/svc$ curl -s https://api.example.test",
-            "curl -s https://api.example.test",
-        ),
-    },
-    PromptRule {
-        pattern: r"^(\[[\w.-]+@[\w.-]+[^\]]*\][$#] ?)",
-        source: "GNU Bash manual, Controlling the Prompt (Red Hat's default PS1 `[\\u@\\h \\W]\\$ `)",
-        example: ("[ops@node2 ~]$ kubectl get pods", "kubectl get pods"),
-    },
-    PromptRule {
-        pattern: r"^((?:ba|z|k)?sh-\d+(?:\.\d+)*[$#] )",
-        source: "GNU Bash manual, Controlling the Prompt (default PS1 `\\s-\\v\\$ `)",
-        example: (
-            "bash-5.2$ wget -S https://api.example.test",
-            "wget -S https://api.example.test",
-        ),
-    },
-    PromptRule {
-        pattern: r"^(\$ +)[A-Za-z./~_]",
-        source: "GNU Bash manual, Controlling the Prompt (`$` for a user)",
-        example: ("$ npm publish", "npm publish"),
-    },
-    PromptRule {
-        pattern: r"^(\$)(?:curl|wget|http) +[-'\x22h]",
-        source: "GNU Bash manual, Controlling the Prompt (a `$` prompt glued to curl)",
-        example: (
-            "$curl -i https://api.example.test",
-            "curl -i https://api.example.test",
-        ),
-    },
-    PromptRule {
-        pattern: r"^(# +)[a-z./~_][\w./+-]*(?: |$)",
-        source: "GNU Bash manual, Controlling the Prompt (`#` for root); capitalised words are headings",
-        example: (
-            "# curl -v https://api.example.test",
-            "curl -v https://api.example.test",
-        ),
-    },
-    PromptRule {
-        pattern: r"^(% +)[A-Za-z./~_]",
-        source: "zsh manual, Prompt Expansion (default `%m%# `)",
-        example: ("% gh api /user", "gh api /user"),
-    },
-    PromptRule {
-        pattern: r"^((?:❯+|λ) +)",
-        source: "sindresorhus/pure readme (`❯` prompt symbol)",
-        example: ("❯❯❯ gh auth status", "gh auth status"),
-    },
-    PromptRule {
-        pattern: r"^(➜ +\S+ (?:git:\([^)]*\) )?(?:✗ )?)",
-        source: "ohmyzsh `themes/robbyrussell.zsh-theme` (`➜  dir git:(branch) ✗`)",
-        example: (
-            "➜  api git:(main) ✗ curl -I https://api.example.test",
-            "curl -I https://api.example.test",
-        ),
-    },
-    PromptRule {
-        pattern: r"^(PS(?: [A-Za-z]:\\[^>]*| /[^>]*)?> ?)",
-        source: "Microsoft Learn, about_Prompts (default `PS C:\\>` prompt)",
-        example: (
-            "PS C:\\work\\tool> Invoke-RestMethod https://api.example.test",
-            "Invoke-RestMethod https://api.example.test",
-        ),
-    },
-    PromptRule {
-        pattern: r#"^([A-Za-z]:\\[^>:*?"<|]{0,120}> ?)"#,
-        source: "Microsoft Learn, `prompt` command (cmd default `$P$G`)",
-        example: ("C:\\Users\\dev>az login", "az login"),
-    },
-    PromptRule {
-        pattern: r"^(>>> ?)",
-        source: "Python tutorial, Using the Python Interpreter (`>>>` primary prompt)",
-        example: (">>> client.get('/me')", "client.get('/me')"),
-    },
-];
+const TABLE: &str = include_str!("prompts.tsv");
+
+/// The rows of the table in order; a line without four columns is left out (a unit test
+/// counts them).
+static RULES: LazyLock<Vec<PromptRule>> = LazyLock::new(|| {
+    table::rows(TABLE)
+        .map(|[pattern, example, becomes, source]| PromptRule {
+            pattern,
+            source,
+            example: (example, becomes),
+        })
+        .collect()
+});
+
+/// The prompt table: `for rule in PROMPT_RULES` walks its rows in order.
+pub const PROMPT_RULES: PromptTable = PromptTable;
+
+/// A handle on the rows of `prompts.tsv`, read once.
+#[derive(Clone, Copy)]
+pub struct PromptTable;
+
+impl IntoIterator for PromptTable {
+    type Item = &'static PromptRule;
+    type IntoIter = std::slice::Iter<'static, PromptRule>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        RULES.iter()
+    }
+}
 
 static PROMPT_REGEXES: LazyLock<Vec<Regex>> =
-    LazyLock::new(|| compile_all(PROMPT_RULES.iter().map(|rule| rule.pattern)));
+    LazyLock::new(|| compile_all(RULES.iter().map(|rule| rule.pattern)));
 
 /// A prompt left glued to the end of output that had no final newline (`{...}dev@box:~$`).
 static TRAILING_PROMPT: LazyLock<Regex> =
@@ -118,5 +68,17 @@ pub(super) fn strip_prompt(text: &mut String) {
         && m.start() > 0
     {
         text.truncate(start + m.start());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_line_of_the_table_is_a_rule() {
+        let lines = table::data_lines(TABLE).count();
+        assert_eq!(RULES.len(), lines);
+        assert_eq!(PROMPT_REGEXES.len(), lines);
     }
 }
