@@ -1,0 +1,179 @@
+//! The request of a response: a pasted command or request block, a client's log of it, or
+//! what the mentions say of method and URL; a URL's userinfo becomes its credential.
+
+use super::super::facts;
+use super::super::group::Reported;
+use super::Text;
+use crate::command::Command;
+use crate::headers::{parse_header_line, parse_request_line};
+use why401_model::exchange::{Headers, Request};
+
+/// The request: a pasted request block or command when the text shows one, else what the
+/// mentions and lines say of method and URL (headers unrecorded).
+pub(super) fn request_of(
+    text: &Text,
+    response: &Reported,
+    owned: &[usize],
+    command: Option<&Command>,
+) -> Request {
+    let (method, url) = method_and_url(text, response, owned);
+    if let Some(command) = command {
+        let same_target = url.as_deref().is_none_or(|u| {
+            command.urls.iter().any(|c| {
+                facts::request_ref(&format!("GET {c}"))
+                    .zip(facts::request_ref(&format!("GET {u}")))
+                    .is_none_or(|(a, b)| !a.differs(&b))
+            })
+        });
+        if same_target {
+            let mut request = command.request.clone();
+            if let Some(m) = method.filter(|_| request.method.is_empty()) {
+                request.method = m;
+            }
+            return request;
+        }
+    }
+    if let Some(url) = &url
+        && let Some(request) = logged_request(text, response.first_line(), url)
+    {
+        return request;
+    }
+    let mut request = Request::unrecorded(method.unwrap_or_default(), url.unwrap_or_default());
+    read_request_block(text, owned, &mut request);
+    request
+}
+
+/// How far back a client's log of the request (`--> POST url`, a Postman head) is looked for.
+const REQUEST_LOOKBACK: usize = 60;
+
+/// The request a client logged before the response, for the same URL: its method, and the
+/// headers logged under it (OkHttp `--> POST url`, a Postman head and its Request Headers).
+fn logged_request(text: &Text, before: usize, url: &str) -> Option<Request> {
+    let wanted = facts::RequestRef {
+        method: None,
+        target: url.to_owned(),
+    };
+    let start = before.saturating_sub(REQUEST_LOOKBACK);
+    let line = (start..before).rev().find(|&l| {
+        text.info[l].mentions.is_empty()
+            && text.info[l].request.as_ref().is_some_and(|r| {
+                r.method.is_some() && !r.differs(&wanted) && r.target.contains("://")
+            })
+    })?;
+    let found = text.info[line].request.as_ref()?;
+    let mut request = Request::unrecorded(
+        found.method.clone().unwrap_or_default(),
+        clean_url(&found.target),
+    );
+    let mut headers = Headers::new();
+    for l in line + 1..before {
+        let raw = strip_marks(text.lines[l].trim_start_matches("--> "));
+        if raw.eq_ignore_ascii_case("request headers") || raw.is_empty() && headers.is_empty() {
+            continue;
+        }
+        match parse_header_line(raw) {
+            Some((name, value)) => headers.push(name, value),
+            None => break,
+        }
+    }
+    if !headers.is_empty() {
+        request.headers = headers;
+        request.headers_recorded = true;
+        request.credential_recorded = true;
+    }
+    Some(request)
+}
+
+fn method_and_url(
+    text: &Text,
+    response: &Reported,
+    owned: &[usize],
+) -> (Option<String>, Option<String>) {
+    let mut method = None;
+    let mut url = None;
+    for &(line, slot) in &response.mentions {
+        if let Some(m) = text.info[line].mentions.get(slot) {
+            method = method.or(m.method.clone());
+            url = url.or(m.url.clone());
+        }
+    }
+    if let Some(r) = &response.request {
+        method = method.or(r.method.clone());
+        url = url.or(Some(r.target.clone()));
+    }
+    if url.is_none() {
+        url = owned
+            .iter()
+            .find_map(|&l| facts::first_url(text.lines[l]).map(str::to_owned));
+    }
+    (method, url.map(|u| clean_url(&u)))
+}
+
+pub(super) fn clean_url(url: &str) -> String {
+    url.trim_matches(['"', '\'', '`', '<', '>', '(', ')', '[', ']'])
+        .trim_end_matches(['.', ',', ':', ';'])
+        .to_owned()
+}
+
+/// A pasted request (`GET /path HTTP/1.1` and its headers) among the owned lines.
+fn read_request_block(text: &Text, owned: &[usize], request: &mut Request) {
+    let Some(start) = owned
+        .iter()
+        .position(|&l| parse_request_line(strip_marks(text.lines[l])).is_some())
+    else {
+        return;
+    };
+    let line = strip_marks(text.lines[owned[start]]);
+    let Some(parsed) = parse_request_line(line) else {
+        return;
+    };
+    let mut headers = Headers::new();
+    for &l in &owned[start + 1..] {
+        match parse_header_line(strip_marks(text.lines[l])) {
+            Some((name, value)) => headers.push(name, value),
+            None => break,
+        }
+    }
+    let host = headers.get("host").map(str::to_owned);
+    request.method = parsed.method.to_owned();
+    request.url = match host {
+        Some(host) if parsed.target.starts_with('/') => format!("//{host}{}", parsed.target),
+        _ => parsed.target.to_owned(),
+    };
+    request.headers = headers;
+    request.headers_recorded = true;
+    request.credential_recorded = true;
+}
+
+pub(super) fn strip_marks(line: &str) -> &str {
+    let line = line.trim();
+    line.strip_prefix("> ")
+        .or_else(|| line.strip_prefix("< "))
+        .unwrap_or(line)
+}
+
+/// `https://user:password@host/…` sends Basic credentials (RFC 9110 section 4.2.4 deprecates
+/// userinfo, but clients still turn it into `Authorization: Basic`). The URL keeps no
+/// userinfo, so the password is never printed.
+pub(super) fn userinfo_credential(request: &mut Request) {
+    let Some(scheme_end) = request.url.find("://") else {
+        return;
+    };
+    let rest = &request.url[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return;
+    };
+    let userinfo = why401_model::exchange::percent_decode(&rest[..at]);
+    let url = format!("{}{}", &request.url[..scheme_end + 3], &rest[at + 1..]);
+    request.url = url;
+    if userinfo.contains(':') && !request.headers.contains("authorization") {
+        use base64::Engine as _;
+        let encoded = base64::engine::general_purpose::STANDARD.encode(userinfo.as_bytes());
+        request
+            .headers
+            .push("Authorization", format!("Basic {encoded}"));
+        request.headers_recorded = true;
+        request.credential_recorded = true;
+    }
+}
