@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use super::rules::{EarlierSuccess, Prior, Refusal};
 use crate::evidence::credential::{self, LongLived, Place};
 use crate::evidence::{Evidence, EvidenceContext, Fingerprint};
+use why401_model::details::Detail;
 use why401_model::exchange::{Exchange, Request};
 use why401_model::finding::{Cause, Timeline};
 use why401_model::providers::{self, Verdict};
@@ -42,7 +43,7 @@ struct CredentialLife {
 struct TokenRefusal {
     client_id: Option<String>,
     refresh: Option<Fingerprint>,
-    detail: &'static str,
+    detail: Detail,
     at: Option<DateTime<Utc>>,
     place: String,
 }
@@ -374,7 +375,7 @@ fn is_user_login(request: &Request) -> bool {
 }
 
 /// The refusal a token endpoint's error body states, if it is one rule 11a uses.
-fn refusal_detail(text: &str, refresh_grant: bool, user_login: bool) -> Option<&'static str> {
+fn refusal_detail(text: &str, refresh_grant: bool, user_login: bool) -> Option<Detail> {
     let code = serde_json::from_str::<serde_json::Value>(text)
         .ok()
         .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_owned));
@@ -387,15 +388,17 @@ fn refusal_detail(text: &str, refresh_grant: bool, user_login: bool) -> Option<&
         });
     let m = providers::classify_statement(code.as_deref(), description.as_deref().or(Some(text)))?;
     match m.verdict {
-        Verdict::ClientRefused => Some("client_refused"),
-        Verdict::Cause(Cause::RevokedCredentials) if m.detail == "refresh_grant_revoked" => {
-            Some("refresh_grant_revoked")
+        Verdict::ClientRefused => Some(Detail::ClientRefused),
+        Verdict::Cause(Cause::RevokedCredentials)
+            if m.detail == Detail::RefreshGrantRevoked.as_str() =>
+        {
+            Some(Detail::RefreshGrantRevoked)
         }
         Verdict::Cause(Cause::RevokedCredentials) if user_login => None,
-        Verdict::Cause(Cause::RevokedCredentials) => Some("client_refused"),
+        Verdict::Cause(Cause::RevokedCredentials) => Some(Detail::ClientRefused),
         Verdict::Cause(Cause::ExpiredToken) => None,
         _ if code.as_deref() == Some("invalid_grant") && refresh_grant => {
-            Some("refresh_grant_revoked")
+            Some(Detail::RefreshGrantRevoked)
         }
         _ => None,
     }

@@ -12,6 +12,7 @@ use std::collections::VecDeque;
 use crate::evidence::{self, Evidence, EvidenceContext};
 use capture::{History, LOOK_AHEAD, carries_credential, exchange_time, request_key};
 use rules::{Decision, Input, Prior};
+use why401_model::details::Detail;
 use why401_model::exchange::{Exchange, ExchangeNote};
 use why401_model::finding::{Cause, Confidence, Explain, Finding, Timeline};
 use why401_model::input::{Format, InputStats};
@@ -200,8 +201,7 @@ fn judge(p: Pending, with_explanation: bool) -> Finding {
     let input = Input::new(&p.exchange, &p.evidence, &p.prior);
     let mut decision = rules::decide(&input);
     if p.dpop_nonce && p.resolved_later {
-        decision.cause = Cause::Unknown;
-        decision.detail = "dpop_nonce_required";
+        decision.detail = Detail::DpopNonceRequired;
         decision
             .evidence
             .insert(0, "the server asked for a DPoP nonce (use_dpop_nonce) and the retry with the nonce succeeded".into());
@@ -233,19 +233,11 @@ fn finding(p: &Pending, decision: Decision, with_explanation: bool) -> Finding {
     let known = KnownSecrets::of(&p.exchange);
     let mark = secret_mark;
     let hide = |text: &str| known.hide(&scrub(text), &mark);
-    let remediation = remediation::steps(decision.cause, decision.detail, &decision.facts);
-    // Every code is in the closed list, under its own cause (tests run with this check).
-    debug_assert_eq!(
-        details::cause_of(decision.detail),
-        Some(decision.cause),
-        "detail {} is not a known code of {}",
-        decision.detail,
-        decision.cause
-    );
+    let remediation = remediation::steps(decision.detail, &decision.facts);
     let mut finding = base_finding(&p.exchange);
     finding.method = printable_method(&finding.method).to_owned();
-    finding.cause = decision.cause;
-    finding.detail = decision.detail.to_owned();
+    finding.cause = decision.cause();
+    finding.detail = decision.detail.as_str().to_owned();
     finding.confidence = decision.confidence;
     // A 401 known only from a sentence, or inferred from a statement, is never certain.
     let status_unstated = p.exchange.notes.iter().any(|n| {

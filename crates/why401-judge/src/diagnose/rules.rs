@@ -9,6 +9,7 @@ use crate::evidence::credential::{LongLived, Place};
 use crate::evidence::reftime::{Band, ValidityVerdict, format_duration};
 use crate::evidence::statement::Source;
 use crate::evidence::{Chosen, ClientAuth, Evidence, SignatureStatus, TokenFormat};
+use why401_model::details::Detail;
 use why401_model::exchange::{Exchange, ExchangeNote};
 use why401_model::finding::{Cause, Confidence, CredentialKind};
 use why401_model::providers::{self, Field, StatementMatch, Verdict};
@@ -31,8 +32,8 @@ pub struct Prior {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
-    /// `client_refused` or `refresh_grant_revoked`.
-    pub detail: &'static str,
+    /// [`Detail::ClientRefused`] or [`Detail::RefreshGrantRevoked`].
+    pub detail: Detail,
     pub at: Option<String>,
     pub place: String,
 }
@@ -44,11 +45,10 @@ pub struct EarlierSuccess {
     pub same_endpoint: bool,
 }
 
-/// A rule's verdict.
+/// A rule's verdict: its cause is its detail's.
 #[derive(Debug, Clone)]
 pub struct RuleVerdict {
-    pub cause: Cause,
-    pub detail: &'static str,
+    pub detail: Detail,
     pub confidence: Confidence,
     pub evidence: Vec<String>,
 }
@@ -56,8 +56,7 @@ pub struct RuleVerdict {
 /// The decision for one 401.
 #[derive(Debug, Clone)]
 pub struct Decision {
-    pub cause: Cause,
-    pub detail: &'static str,
+    pub detail: Detail,
     pub confidence: Confidence,
     pub evidence: Vec<String>,
     /// The rule that decided (`"2 server statement"`).
@@ -73,6 +72,18 @@ pub struct Input<'a> {
     pub evidence: &'a Evidence,
     pub matches: Vec<(String, StatementMatch)>,
     pub prior: &'a Prior,
+}
+
+impl RuleVerdict {
+    pub fn cause(&self) -> Cause {
+        self.detail.cause()
+    }
+}
+
+impl Decision {
+    pub fn cause(&self) -> Cause {
+        self.detail.cause()
+    }
 }
 
 impl<'a> Input<'a> {
@@ -125,8 +136,8 @@ pub fn decide(input: &Input) -> Decision {
     let (winner, refined) = refine_detail(rule, winner, &fired);
     let considered: Vec<String> = fired
         .iter()
-        .filter(|(name, v)| !name.starts_with("12") || v.cause != Cause::Unknown)
-        .map(|(name, v)| format!("rule {name} also fired: {}/{}", v.cause, v.detail))
+        .filter(|(name, v)| !name.starts_with("12") || v.cause() != Cause::Unknown)
+        .map(|(name, v)| format!("rule {name} also fired: {}/{}", v.cause(), v.detail))
         .collect();
     let mut evidence = winner.evidence.clone();
     evidence.extend(refined);
@@ -135,7 +146,6 @@ pub fn decide(input: &Input) -> Decision {
         evidence.push(format!("decided by rule {rule}"));
     }
     Decision {
-        cause: winner.cause,
         detail: winner.detail,
         confidence: winner.confidence,
         evidence,
@@ -155,12 +165,12 @@ fn refine_detail(
 ) -> (RuleVerdict, Vec<String>) {
     let shape = fired
         .iter()
-        .find(|(name, v)| name.starts_with("5 ") && v.cause == Cause::MissingAuthorization);
+        .find(|(name, v)| name.starts_with("5 ") && v.cause() == Cause::MissingAuthorization);
     match shape {
         Some((_, v))
             if rule.starts_with("2 ")
-                && winner.cause == Cause::MissingAuthorization
-                && v.detail != "no_authorization"
+                && winner.cause() == Cause::MissingAuthorization
+                && v.detail != Detail::NoAuthorization
                 && v.detail != winner.detail =>
         {
             let extra = v.evidence.clone();
@@ -176,14 +186,8 @@ fn refine_detail(
     }
 }
 
-fn verdict(
-    cause: Cause,
-    detail: &'static str,
-    confidence: Confidence,
-    line: String,
-) -> RuleVerdict {
+fn verdict(detail: Detail, confidence: Confidence, line: String) -> RuleVerdict {
     RuleVerdict {
-        cause,
         detail,
         confidence,
         evidence: vec![line],
@@ -239,6 +243,22 @@ fn statement_matches(evidence: &Evidence) -> Vec<(String, StatementMatch)> {
         .collect()
 }
 
+/// The detail code of a provider-table row; the table's test checks every row's code is in
+/// the table of details, under the cause its verdict names.
+fn statement_detail(m: &StatementMatch) -> Option<Detail> {
+    m.detail.parse().ok()
+}
+
+/// The detail of a refusal whose statement named several causes, once the evidence leaves
+/// one: the credential itself was refused.
+fn rejected_detail(cause: Cause) -> Option<Detail> {
+    match cause {
+        Cause::InvalidToken => Some(Detail::TokenRejected),
+        Cause::RevokedCredentials => Some(Detail::CredentialsRejected),
+        _ => None,
+    }
+}
+
 fn decides(m: &StatementMatch) -> bool {
     !matches!(m.verdict, Verdict::Ambiguous { .. })
 }
@@ -263,8 +283,7 @@ fn rule1_client_credentials_missing(input: &Input) -> Option<RuleVerdict> {
         ClientAuth::Present | ClientAuth::NotShown => return None,
     };
     Some(verdict(
-        Cause::MissingAuthorization,
-        "client_credentials_missing",
+        Detail::ClientCredentialsMissing,
         Confidence::High,
         line.to_owned(),
     ))
@@ -273,7 +292,8 @@ fn rule1_client_credentials_missing(input: &Input) -> Option<RuleVerdict> {
 /// A statement about the client itself (`invalid_client`, "client_secret is missing").
 fn server_names_the_client(input: &Input) -> bool {
     input.matches.iter().any(|(_, m)| {
-        m.verdict == Verdict::ClientRefused || m.detail == "client_credentials_missing"
+        m.verdict == Verdict::ClientRefused
+            || statement_detail(m) == Some(Detail::ClientCredentialsMissing)
     })
 }
 
@@ -293,13 +313,12 @@ fn rule2_server_statement(input: &Input) -> Option<RuleVerdict> {
         && let Some(skew) = client_clock_behind(input)
     {
         return Some(RuleVerdict {
-            cause: Cause::ClockSkew,
-            detail: "client_clock_behind",
+            detail: Detail::ClientClockBehind,
             confidence: Confidence::High,
             evidence: vec![said, skew],
         });
     }
-    Some(verdict(cause, m.detail, Confidence::High, said))
+    Some(verdict(statement_detail(m)?, Confidence::High, said))
 }
 
 /// A statement carrying its own times: valid-from after the stated time → clock skew;
@@ -307,20 +326,16 @@ fn rule2_server_statement(input: &Input) -> Option<RuleVerdict> {
 fn time_range_verdict(input: &Input, said: String) -> Option<RuleVerdict> {
     let ev = input.evidence;
     let validity = ev.validity.as_ref()?;
-    let (cause, detail, by) = match validity.validity.verdict(ev.leeway)? {
-        ValidityVerdict::NotYetValid { by_seconds } => {
-            (Cause::ClockSkew, "nbf_in_future", by_seconds)
-        }
-        ValidityVerdict::Expired { by_seconds } => {
-            (Cause::ExpiredToken, "server_says_expired", by_seconds)
-        }
+    let (detail, by) = match validity.validity.verdict(ev.leeway)? {
+        ValidityVerdict::NotYetValid { by_seconds } => (Detail::NbfInFuture, by_seconds),
+        ValidityVerdict::Expired { by_seconds } => (Detail::ServerSaysExpired, by_seconds),
     };
     let line = format!(
         "{said}; the stated times differ by {} (leeway {}s)",
         format_duration(by.abs()),
         ev.leeway
     );
-    Some(verdict(cause, detail, Confidence::High, line))
+    Some(verdict(detail, Confidence::High, line))
 }
 
 /// The statement's own words, clipped and scrubbed of secrets.
@@ -348,8 +363,7 @@ fn rule3_client_refused(input: &Input) -> Option<RuleVerdict> {
         .iter()
         .find(|(_, m)| m.verdict == Verdict::ClientRefused)?;
     Some(verdict(
-        Cause::RevokedCredentials,
-        "client_refused",
+        Detail::ClientRefused,
         Confidence::High,
         format!(
             "the token endpoint refused the client: {place} says \"{}\"",
@@ -364,8 +378,7 @@ fn rule4_redacted(input: &Input) -> Option<RuleVerdict> {
         && credential.is_redacted()
     {
         return Some(verdict(
-            Cause::Unknown,
-            "credential_redacted",
+            Detail::CredentialRedacted,
             Confidence::Low,
             format!(
                 "the {} value was replaced by a redaction marker, so the credential cannot be judged",
@@ -375,8 +388,7 @@ fn rule4_redacted(input: &Input) -> Option<RuleVerdict> {
     }
     if input.prior.sanitized && ev.credential().is_none() {
         return Some(verdict(
-            Cause::Unknown,
-            "credential_redacted",
+            Detail::CredentialRedacted,
             Confidence::Low,
             "the exporter removed Authorization and Cookie headers from this capture (sanitized export), so the request's credential is unknown".into(),
         ));
@@ -401,23 +413,13 @@ fn rule5_shape(input: &Input) -> Option<RuleVerdict> {
     let label = credential.place.label();
     if credential.empty {
         let line = format!("the {label} credentials are empty");
-        return Some(verdict(
-            Cause::MissingAuthorization,
-            "empty_credentials",
-            medium,
-            line,
-        ));
+        return Some(verdict(Detail::EmptyCredentials, medium, line));
     }
     if credential.no_scheme {
         let line = format!(
             "the {label} header carries a token without a scheme (expected \"Bearer <token>\")"
         );
-        return Some(verdict(
-            Cause::MissingAuthorization,
-            "no_scheme",
-            medium,
-            line,
-        ));
+        return Some(verdict(Detail::NoScheme, medium, line));
     }
     if ev.scheme_offered() == Some(false) && !bearer_answered_by_basic(input) {
         let offered: Vec<String> = offered_schemes(ev);
@@ -426,24 +428,14 @@ fn rule5_shape(input: &Input) -> Option<RuleVerdict> {
             credential.scheme.as_deref().unwrap_or("?"),
             offered.join(", ")
         );
-        return Some(verdict(
-            Cause::MissingAuthorization,
-            "wrong_scheme",
-            medium,
-            line,
-        ));
+        return Some(verdict(Detail::WrongScheme, medium, line));
     }
     if ev.strict_scheme_case && credential.scheme_case_differs {
         let line = format!(
             "the scheme is written \"{}\"; this API requires exactly \"Bearer\"",
             credential.scheme.as_deref().unwrap_or("?")
         );
-        return Some(verdict(
-            Cause::MissingAuthorization,
-            "scheme_case",
-            medium,
-            line,
-        ));
+        return Some(verdict(Detail::SchemeCase, medium, line));
     }
     None
 }
@@ -454,24 +446,14 @@ fn no_credential(input: &Input) -> RuleVerdict {
         let line = format!(
             "curl followed a redirect from {url} to another host and dropped the Authorization header (it does so unless --location-trusted)"
         );
-        return verdict(
-            Cause::MissingAuthorization,
-            "dropped_on_redirect",
-            Confidence::High,
-            line,
-        );
+        return verdict(Detail::DroppedOnRedirect, Confidence::High, line);
     }
     if let Some(wrong) = ev.credentials.wrong_header() {
         let line = format!(
             "the credential was sent in a \"{}\" header; the server reads Authorization",
             wrong.place.label()
         );
-        return verdict(
-            Cause::MissingAuthorization,
-            "wrong_header_name",
-            Confidence::Medium,
-            line,
-        );
+        return verdict(Detail::WrongHeaderName, Confidence::Medium, line);
     }
     let mut line = "the request carried no credential: no Authorization header".to_owned();
     let beside: Vec<String> = ev.credentials.all.iter().map(|c| c.place.label()).collect();
@@ -481,12 +463,7 @@ fn no_credential(input: &Input) -> RuleVerdict {
             beside.join(", ")
         ));
     }
-    verdict(
-        Cause::MissingAuthorization,
-        "no_authorization",
-        Confidence::Medium,
-        line,
-    )
+    verdict(Detail::NoAuthorization, Confidence::Medium, line)
 }
 
 /// Kubernetes and others answer any failure with `Basic realm` while accepting Bearer.
@@ -513,8 +490,7 @@ fn cors_preflight(input: &Input) -> Option<RuleVerdict> {
         && request.headers.contains("access-control-request-method");
     preflight.then(|| {
         verdict(
-            Cause::MissingAuthorization,
-            "cors_preflight",
+            Detail::CorsPreflight,
             Confidence::High,
             "a CORS preflight (OPTIONS with Access-Control-Request-Method) was answered 401; browsers never send credentials on a preflight, so the server must answer it without authentication".into(),
         )
@@ -528,7 +504,6 @@ fn rule6_form(input: &Input) -> Option<RuleVerdict> {
     let credential = ev.credential()?;
     if let Some(damage) = credential.damage() {
         return Some(verdict(
-            Cause::InvalidToken,
             damage.detail(),
             Confidence::Medium,
             damage.describe(),
@@ -538,8 +513,7 @@ fn rule6_form(input: &Input) -> Option<RuleVerdict> {
     let opaque = credential.kind == CredentialKind::Opaque && credential.long_lived.is_none();
     (expects_jwt && opaque && credential.place == Place::Authorization).then(|| {
         verdict(
-            Cause::InvalidToken,
-            "not_a_jwt",
+            Detail::NotAJwt,
             Confidence::Medium,
             "this API expects a JWT, but the token is not one (it does not start with eyJ and has no JWT parts)".into(),
         )
@@ -549,12 +523,11 @@ fn rule6_form(input: &Input) -> Option<RuleVerdict> {
 fn rule7_signature(input: &Input) -> Option<RuleVerdict> {
     let credential = input.evidence.credential()?;
     let detail = match &credential.signature {
-        SignatureStatus::Invalid(_) => "signature_invalid",
-        SignatureStatus::AlgNone => "alg_none",
+        SignatureStatus::Invalid(_) => Detail::SignatureInvalid,
+        SignatureStatus::AlgNone => Detail::AlgNone,
         _ => return None,
     };
     Some(verdict(
-        Cause::InvalidToken,
         detail,
         Confidence::High,
         credential.signature.describe(),
@@ -567,12 +540,12 @@ fn rule8_time(input: &Input) -> Option<RuleVerdict> {
     let confidence = reference.max_confidence();
     if let Some(times) = &ev.claim_times {
         for (check, future, detail) in [
-            (&times.nbf, times.nbf_in_future(), "nbf_in_future"),
-            (&times.iat, times.iat_in_future(), "iat_in_future"),
+            (&times.nbf, times.nbf_in_future(), Detail::NbfInFuture),
+            (&times.iat, times.iat_in_future(), Detail::IatInFuture),
         ] {
             if future && let Some(check) = check {
                 let line = check.describe(reference, ev.leeway);
-                return Some(verdict(Cause::ClockSkew, detail, confidence, line));
+                return Some(verdict(detail, confidence, line));
             }
         }
         if times.expired()
@@ -581,18 +554,12 @@ fn rule8_time(input: &Input) -> Option<RuleVerdict> {
             let line = exp.describe(reference, ev.leeway);
             if let Some(skew) = client_clock_behind(input) {
                 return Some(RuleVerdict {
-                    cause: Cause::ClockSkew,
-                    detail: "client_clock_behind",
+                    detail: Detail::ClientClockBehind,
                     confidence,
                     evidence: vec![line, skew],
                 });
             }
-            return Some(verdict(
-                Cause::ExpiredToken,
-                "jwt_exp_passed",
-                confidence,
-                line,
-            ));
+            return Some(verdict(Detail::JwtExpPassed, confidence, line));
         }
     }
     let expiry = input.prior.issued_expiry?;
@@ -604,12 +571,7 @@ fn rule8_time(input: &Input) -> Option<RuleVerdict> {
             reference.source.describe(),
             format_seconds(&reference.at)
         );
-        verdict(
-            Cause::ExpiredToken,
-            "expires_in_passed",
-            Confidence::Medium,
-            line,
-        )
+        verdict(Detail::ExpiresInPassed, Confidence::Medium, line)
     })
 }
 
@@ -638,8 +600,7 @@ fn rule9_environment(input: &Input) -> Option<RuleVerdict> {
         Confidence::High
     };
     Some(verdict(
-        Cause::InvalidToken,
-        "wrong_environment",
+        Detail::WrongEnvironment,
         confidence,
         wrong.evidence.clone(),
     ))
@@ -662,12 +623,7 @@ fn rule10_scope(input: &Input) -> Option<RuleVerdict> {
         scope.rule.any_of.join(", "),
         granted
     );
-    Some(verdict(
-        Cause::InsufficientScope,
-        "scope_not_granted",
-        Confidence::Medium,
-        line,
-    ))
+    Some(verdict(Detail::ScopeNotGranted, Confidence::Medium, line))
 }
 
 // --- rules 11 and 12 -------------------------------------------------------------------------
@@ -684,12 +640,7 @@ fn rule11_history(input: &Input) -> Option<RuleVerdict> {
                 .map(|t| format!(" at {t}"))
                 .unwrap_or_default()
         );
-        return Some(verdict(
-            Cause::RevokedCredentials,
-            refusal.detail,
-            Confidence::Medium,
-            line,
-        ));
+        return Some(verdict(refusal.detail, Confidence::Medium, line));
     }
     let success = prior.earlier_success.as_ref()?;
     let scope_ok = input
@@ -723,12 +674,7 @@ fn rule11_history(input: &Input) -> Option<RuleVerdict> {
                 .map(|t| format!(" (at {t})"))
                 .unwrap_or_default()
         );
-        return Some(verdict(
-            Cause::RevokedCredentials,
-            "credential_revoked",
-            Confidence::Medium,
-            line,
-        ));
+        return Some(verdict(Detail::CredentialRevoked, Confidence::Medium, line));
     }
     let line = format!(
         "the same credential got {} earlier{} and is not expired: it was revoked in between",
@@ -739,12 +685,7 @@ fn rule11_history(input: &Input) -> Option<RuleVerdict> {
             .map(|t| format!(" (at {t})"))
             .unwrap_or_default()
     );
-    Some(verdict(
-        Cause::InvalidToken,
-        "token_revoked",
-        Confidence::Medium,
-        line,
-    ))
+    Some(verdict(Detail::TokenRevoked, Confidence::Medium, line))
 }
 
 fn rule12_otherwise(input: &Input) -> Option<RuleVerdict> {
@@ -765,8 +706,7 @@ fn login_refused(input: &Input) -> Option<RuleVerdict> {
     }
     let line = "the request came from a login command, which sends the username and password typed at its prompt; the server refused them".to_owned();
     Some(verdict(
-        Cause::RevokedCredentials,
-        "credentials_rejected",
+        Detail::CredentialsRejected,
         Confidence::Medium,
         line,
     ))
@@ -792,12 +732,7 @@ fn challenge_without_error(input: &Input) -> Option<RuleVerdict> {
         return None;
     }
     let line = "the capture does not show the request's credential, and the server's challenge carries no error code, which a server omits when the request lacked authentication (RFC 6750 section 3.1)".to_owned();
-    Some(verdict(
-        Cause::MissingAuthorization,
-        "no_authorization",
-        Confidence::Medium,
-        line,
-    ))
+    Some(verdict(Detail::NoAuthorization, Confidence::Medium, line))
 }
 
 /// A statement naming several causes, of which the evidence rules out all but one; or a
@@ -819,17 +754,14 @@ fn ruled_out(input: &Input) -> Option<RuleVerdict> {
                 .without(Cause::ExpiredToken)
                 .without(Cause::ClockSkew);
         }
-        if let Some(cause) = candidates.single() {
-            let detail = if cause == Cause::InvalidToken {
-                "token_rejected"
-            } else {
-                m.detail
-            };
+        if let Some(cause) = candidates.single()
+            && let Some(detail) = rejected_detail(cause)
+        {
             let line = format!(
                 "{place} says \"{}\", which names several causes; the token's claims pass at the server's time, which leaves {cause}",
                 quote(input, place)
             );
-            return Some(verdict(cause, detail, Confidence::Medium, line));
+            return Some(verdict(detail, Confidence::Medium, line));
         }
     }
     // A statement that explains the refusal otherwise (its times inside the leeway) is not
@@ -848,8 +780,7 @@ fn ruled_out(input: &Input) -> Option<RuleVerdict> {
             credential.place.label()
         );
         return Some(verdict(
-            Cause::RevokedCredentials,
-            "credentials_rejected",
+            Detail::CredentialsRejected,
             Confidence::Medium,
             line,
         ));
@@ -863,12 +794,7 @@ fn ruled_out(input: &Input) -> Option<RuleVerdict> {
     {
         let line = "the server answered invalid_token although the token's claims pass at its time"
             .to_owned();
-        return Some(verdict(
-            Cause::InvalidToken,
-            "token_rejected",
-            Confidence::Medium,
-            line,
-        ));
+        return Some(verdict(Detail::TokenRejected, Confidence::Medium, line));
     }
     None
 }
@@ -877,21 +803,21 @@ fn ruled_out(input: &Input) -> Option<RuleVerdict> {
 fn unknown_verdict(input: &Input) -> RuleVerdict {
     let ev = input.evidence;
     let (detail, line) = if ev.chosen == Chosen::NotRecorded {
-        ("credential_not_recorded", "the capture does not record the request's credential (a response alone, or a log without request headers); export the request too".to_owned())
+        (Detail::CredentialNotRecorded, "the capture does not record the request's credential (a response alone, or a log without request headers); export the request too".to_owned())
     } else if ev.reference.is_none()
         && ev
             .credential()
             .and_then(|c| c.jwt())
             .is_some_and(|j| j.exp().is_some())
     {
-        ("no_server_time", "the capture holds no time for this request (no Date header, no log or client time): the token's exp cannot be judged; pass --at TIME".to_owned())
+        (Detail::NoServerTime, "the capture holds no time for this request (no Date header, no log or client time): the token's exp cannot be judged; pass --at TIME".to_owned())
     } else if let Some((place, _)) = input
         .matches
         .iter()
         .find(|(_, m)| !decides(m) || m.verdict == Verdict::TimeRange)
     {
         (
-            "ambiguous_statement",
+            Detail::AmbiguousStatement,
             format!(
                 "{place} says \"{}\", which names several causes, and the evidence does not rule out all but one",
                 quote(input, place)
@@ -906,17 +832,17 @@ fn unknown_verdict(input: &Input) -> RuleVerdict {
         let line = reference
             .map(|r| check.describe(r, ev.leeway))
             .unwrap_or_default();
-        ("within_leeway", line)
+        (Detail::WithinLeeway, line)
     } else if ev.reference.is_none() && ev.credential().and_then(|c| c.jwt()).is_some() {
-        ("no_server_time", "the capture holds no time for this request (no Date header, no log or client time): the token's exp cannot be judged; pass --at TIME".to_owned())
+        (Detail::NoServerTime, "the capture holds no time for this request (no Date header, no log or client time): the token's exp cannot be judged; pass --at TIME".to_owned())
     } else {
         (
-            "no_statement",
+            Detail::NoStatement,
             "the server said nothing that names a cause, and the credential shows no defect"
                 .to_owned(),
         )
     };
-    verdict(Cause::Unknown, detail, Confidence::Low, line)
+    verdict(detail, Confidence::Low, line)
 }
 
 // --- remediation facts -----------------------------------------------------------------------

@@ -10,6 +10,7 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{Map, Value};
 
+use why401_model::details::Detail;
 use why401_model::finding::Claims;
 use why401_model::time::format_seconds;
 
@@ -59,12 +60,14 @@ pub enum Damage {
 
 impl Damage {
     /// The decision issue's `detail` code for this damage.
-    pub fn detail(self) -> &'static str {
+    pub fn detail(self) -> Detail {
         match self {
-            Damage::Placeholder => "placeholder",
-            Damage::Whitespace => "token_has_whitespace",
-            Damage::Truncated(_) => "token_truncated",
-            Damage::BadBase64url(_) | Damage::BadJson(_) | Damage::BadStructure => "jwt_malformed",
+            Damage::Placeholder => Detail::Placeholder,
+            Damage::Whitespace => Detail::TokenHasWhitespace,
+            Damage::Truncated(_) => Detail::TokenTruncated,
+            Damage::BadBase64url(_) | Damage::BadJson(_) | Damage::BadStructure => {
+                Detail::JwtMalformed
+            }
         }
     }
 
