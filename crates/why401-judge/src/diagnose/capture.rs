@@ -404,11 +404,15 @@ fn refusal_detail(text: &str, refresh_grant: bool, user_login: bool) -> Option<D
     }
 }
 
+/// The most characters of a token endpoint's `error` code the evidence quotes: every OAuth
+/// code (`invalid_client`, `unauthorized_client`) fits; anything longer is not a code.
+const ERROR_CODE_CHARS: usize = 40;
+
 fn refusal_words(text: &str) -> String {
     serde_json::from_str::<serde_json::Value>(text)
         .ok()
         .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_owned))
-        .map(|e| why401_redact::clip(&why401_redact::escape_control(&e), 40))
+        .map(|e| why401_redact::clip(&why401_redact::escape_control(&e), ERROR_CODE_CHARS))
         .unwrap_or_else(|| "error".into())
 }
 
@@ -541,3 +545,6 @@ pub fn carries_credential(exchange: &Exchange) -> bool {
             || credential::is_api_key_header(&h.name)
     }) || request.url.contains("access_token=")
 }
+
+#[cfg(test)]
+mod tests;

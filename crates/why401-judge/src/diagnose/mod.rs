@@ -267,6 +267,10 @@ fn finding(p: &Pending, decision: Decision, with_explanation: bool) -> Finding {
     finding
 }
 
+/// The most characters of the response body `--explain` shows: enough for an error page's
+/// message, short enough to stay on one screen.
+const BODY_EXCERPT_CHARS: usize = 500;
+
 fn explain(p: &Pending, decision: &Decision) -> Explain {
     let request = &p.exchange.request;
     let ev = &p.evidence;
@@ -321,8 +325,8 @@ fn explain(p: &Pending, decision: &Decision) -> Explain {
             .as_ref()
             .and_then(|r| r.body.as_ref())
             .filter(|b| !b.text.trim().is_empty())
-            .map(|b| clip(&hide(b.text.trim()), 500)),
-        rule: decision.rule.clone(),
+            .map(|b| clip(&hide(b.text.trim()), BODY_EXCERPT_CHARS)),
+        rule: format!("rule {}", decision.rule),
         considered: decision.considered.clone(),
     }
 }
