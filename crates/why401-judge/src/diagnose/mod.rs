@@ -12,7 +12,6 @@ use std::collections::VecDeque;
 use crate::evidence::{self, Evidence, EvidenceContext};
 use capture::{History, LOOK_AHEAD, carries_credential, exchange_time, request_key};
 use rules::{Decision, Input, Prior};
-use why401_model::details::Detail;
 use why401_model::exchange::{Exchange, ExchangeNote};
 use why401_model::finding::{Cause, Confidence, Explain, Finding, Timeline};
 use why401_model::input::{Format, InputStats};
@@ -197,15 +196,10 @@ fn auth_signal(evidence: &Evidence) -> bool {
 }
 
 /// Decides one held 401 and builds its finding.
-fn judge(p: Pending, with_explanation: bool) -> Finding {
+fn judge(mut p: Pending, with_explanation: bool) -> Finding {
+    p.prior.dpop_nonce_answered = p.dpop_nonce && p.resolved_later;
     let input = Input::new(&p.exchange, &p.evidence, &p.prior);
     let mut decision = rules::decide(&input);
-    if p.dpop_nonce && p.resolved_later {
-        decision.detail = Detail::DpopNonceRequired;
-        decision
-            .evidence
-            .insert(0, "the server asked for a DPoP nonce (use_dpop_nonce) and the retry with the nonce succeeded".into());
-    }
     if let Some(retry) = &p.retry {
         decision.evidence.push(retry.clone());
     }

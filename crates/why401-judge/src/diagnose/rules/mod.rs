@@ -2,6 +2,7 @@
 //! one 401 and what the capture showed before it, each in its own file with its tests. The
 //! first rule that decides wins; the others that fired are named in the evidence.
 
+mod r00_dpop_nonce;
 mod r01_client_credentials;
 mod r02_server_statement;
 mod r03_client_refused;
@@ -42,6 +43,9 @@ pub struct Prior {
     pub issued_expiry: Option<DateTime<Utc>>,
     /// The request followed a redirect to another host that dropped `Authorization`.
     pub dropped_on_redirect: Option<String>,
+    /// The server asked for a DPoP nonce (`use_dpop_nonce`), and a later request to the same
+    /// endpoint that carried a DPoP proof succeeded: known only after the look-ahead.
+    pub dpop_nonce_answered: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,6 +120,7 @@ type Rule = fn(&Input) -> Option<RuleVerdict>;
 /// The numbered rules, in their binding order: the first that decides wins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RuleId {
+    DpopNonceAnswered,
     ClientCredentialsMissing,
     ServerStatement,
     ClientRefused,
@@ -132,7 +137,8 @@ pub enum RuleId {
 
 impl RuleId {
     /// Every rule, in precedence order.
-    pub const ALL: [RuleId; 12] = [
+    pub const ALL: [RuleId; 13] = [
+        RuleId::DpopNonceAnswered,
         RuleId::ClientCredentialsMissing,
         RuleId::ServerStatement,
         RuleId::ClientRefused,
@@ -147,9 +153,12 @@ impl RuleId {
         RuleId::Otherwise,
     ];
 
-    /// The rule's number in the README's precedence list.
+    /// The rule's number in the README's precedence list. The DPoP handshake is rule 0: it
+    /// comes before every other and is the only rule that reads what followed the 401, so the
+    /// numbers of the others stay as every earlier report printed them.
     pub fn number(self) -> u8 {
         match self {
+            RuleId::DpopNonceAnswered => 0,
             RuleId::ClientCredentialsMissing => 1,
             RuleId::ServerStatement => 2,
             RuleId::ClientRefused => 3,
@@ -168,6 +177,7 @@ impl RuleId {
     /// What the rule looks at, as the evidence names it.
     pub fn title(self) -> &'static str {
         match self {
+            RuleId::DpopNonceAnswered => "DPoP nonce supplied by a later request",
             RuleId::ClientCredentialsMissing => "client credentials missing at the token endpoint",
             RuleId::ServerStatement => "server statement",
             RuleId::ClientRefused => "client refused at the token endpoint",
@@ -185,6 +195,7 @@ impl RuleId {
 
     fn check(self) -> Rule {
         match self {
+            RuleId::DpopNonceAnswered => r00_dpop_nonce::rule0_dpop_nonce_answered,
             RuleId::ClientCredentialsMissing => {
                 r01_client_credentials::rule1_client_credentials_missing
             }
