@@ -1,4 +1,4 @@
-//! Judging a source as a whole (issue 6): one sequential pass in `index` order builds the
+//! Judging a source as a whole: one sequential pass in `index` order builds the
 //! capture's history (credentials seen, tokens issued, clients refused, sanitized signs) and
 //! holds each 401 back only while a later exchange can still change it.
 
@@ -62,7 +62,7 @@ pub struct SanitizedSigns {
 }
 
 impl SanitizedSigns {
-    /// A Chromium export that deleted the credentials, by the signs of issue 6 (a).
+    /// A Chromium export that deleted the credentials, by the signs such an export leaves.
     pub fn chromium_sanitized(&self, creator: Option<&str>) -> Option<bool> {
         if creator != Some("WebInspector") || self.credential_header_seen {
             return None;
@@ -273,7 +273,7 @@ impl History {
     }
 
     /// Token-endpoint answers: issuance ties tokens to their expiry and client; refusals are
-    /// remembered for rule 11a.
+    /// remembered for rule 11 (a client refused earlier).
     fn record_token_endpoint(
         &mut self,
         exchange: &Exchange,
@@ -374,7 +374,7 @@ fn is_user_login(request: &Request) -> bool {
         .is_some_and(|p| !p.is_empty())
 }
 
-/// The refusal a token endpoint's error body states, if it is one rule 11a uses.
+/// The refusal a token endpoint's error body states, if it is one rule 11 uses.
 fn refusal_detail(text: &str, refresh_grant: bool, user_login: bool) -> Option<Detail> {
     let code = serde_json::from_str::<serde_json::Value>(text)
         .ok()

@@ -140,7 +140,7 @@ impl<'a> SourceJudge<'a> {
         }
     }
 
-    /// Issue 6's sanitized-capture signs, as notes on the input.
+    /// The signs of a sanitized capture, as notes on the input.
     fn note_sanitized(&self, stats: &mut InputStats) -> bool {
         const ADVICE: &str = "Authorization and Cookie headers were removed by the exporter; in Chrome or Edge DevTools enable Settings → Preferences → Network → \"Allow to generate HAR with sensitive data\" and use \"Export HAR (with sensitive data)\"";
         let signs = &self.history.signs;

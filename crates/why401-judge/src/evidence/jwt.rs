@@ -40,7 +40,7 @@ impl Part {
     }
 }
 
-/// What is wrong with a token's form (the decision issue's rule 6).
+/// What is wrong with a token's form (rule 6 decides on it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Damage {
     /// Template text instead of a token: `your_access_token_here`, `<TOKEN>`, `${TOKEN}`,
@@ -59,7 +59,7 @@ pub enum Damage {
 }
 
 impl Damage {
-    /// The decision issue's `detail` code for this damage.
+    /// The detail code for this damage.
     pub fn detail(self) -> Detail {
         match self {
             Damage::Placeholder => Detail::Placeholder,

@@ -1,4 +1,4 @@
-//! The reference time of a 401 (issue 4, "Times") and the leeway band claims are judged in.
+//! The reference time of a 401 and the leeway band claims are judged in.
 //!
 //! The reference is the first of: (1) a current time the server states in its own message;
 //! (2) the response `Date`; (3) a server log timestamp (then a `timestamp` the server wrote in
@@ -166,8 +166,8 @@ fn client_time(exchange: &Exchange) -> Option<ReferenceTime> {
     }
 }
 
-/// Server clock minus client clock in seconds, when both are known with a date: the
-/// decision issue's rule 8 client-clock test needs it. `None` unless `reference` is a
+/// Server clock minus client clock in seconds, when both are known with a date: rule 8's
+/// client-clock test needs it. `None` unless `reference` is a
 /// server clock and the client time has a date and an offset.
 pub fn client_offset_seconds(exchange: &Exchange, reference: &ReferenceTime) -> Option<i64> {
     if !reference.source.is_server_clock() {

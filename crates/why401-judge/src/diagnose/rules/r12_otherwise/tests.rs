@@ -60,7 +60,7 @@ fn rule12_ambiguous_statement_ruled_out_by_passing_claims() {
 
 #[test]
 fn rule12_reference_api_body_with_passing_claims_is_token_rejected() {
-    // Issue 5: "when a message has both a code and a text the table knows, the text decides";
+    // When a message has both a code and a text the table knows, the text decides;
     // the text names expired_token or invalid_token, and the claims pass.
     let d = judge(
         get(API)
