@@ -37,19 +37,18 @@ CAUSES = {
     "expired_token", "invalid_token", "missing_authorization", "insufficient_scope",
     "revoked_credentials", "clock_skew", "unknown",
 }
-DETAILS = {
-    "jwt_exp_passed", "server_says_expired", "placeholder", "token_has_whitespace",
-    "not_a_jwt", "jwt_malformed", "token_truncated", "signature_invalid", "alg_none",
-    "wrong_environment", "token_revoked", "token_rejected", "no_authorization",
-    "wrong_header_name", "no_scheme", "wrong_scheme", "scheme_case", "empty_credentials",
-    "client_credentials_missing", "server_says_insufficient_scope", "scope_not_granted",
-    "client_refused", "client_secret_expired", "refresh_grant_revoked", "credential_revoked",
-    "credentials_rejected", "nbf_in_future", "iat_in_future", "client_clock_behind",
-    "credential_redacted", "credential_not_recorded", "no_server_time", "ambiguous_statement",
-    "cors_preflight", "dropped_on_redirect", "dpop_nonce_required", "expires_in_passed",
-    "within_leeway", "no_statement", "claim_invalid", "server_says_clock_skew",
-    "interaction_required",
-}
+
+
+def read_details():
+    """The detail codes, from the crate's table (crates/why401-model/src/details.tsv)."""
+    path = os.path.join(HERE, "..", "..", "crates", "why401-model", "src", "details.tsv")
+    with open(path, encoding="utf-8") as table:
+        rows = [line.split("\t") for line in table.read().splitlines()
+                if line.strip() and not line.startswith("#")]
+    return {row[0] for row in rows}
+
+
+DETAILS = read_details()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -444,38 +444,6 @@ fn single_regex(pattern: &str) -> Result<Regex, regex::Error> {
 mod tests {
     use super::*;
 
-    /// The cause a detail code belongs to, for rows that name one cause.
-    fn cause_of_detail(detail: &str) -> Option<Cause> {
-        Some(match detail {
-            "server_says_expired" => Cause::ExpiredToken,
-            "not_a_jwt"
-            | "jwt_malformed"
-            | "signature_invalid"
-            | "alg_none"
-            | "wrong_environment"
-            | "token_revoked"
-            | "token_rejected"
-            | "claim_invalid"
-            | "token_has_whitespace" => Cause::InvalidToken,
-            "no_authorization"
-            | "wrong_scheme"
-            | "no_scheme"
-            | "client_credentials_missing"
-            | "empty_credentials" => Cause::MissingAuthorization,
-            "server_says_insufficient_scope" => Cause::InsufficientScope,
-            "client_secret_expired"
-            | "refresh_grant_revoked"
-            | "credential_revoked"
-            | "credentials_rejected" => Cause::RevokedCredentials,
-            "nbf_in_future"
-            | "iat_in_future"
-            | "client_clock_behind"
-            | "server_says_clock_skew" => Cause::ClockSkew,
-            "dpop_nonce_required" | "interaction_required" => Cause::Unknown,
-            _ => return None,
-        })
-    }
-
     fn text(t: &str) -> StatementMatch {
         classify_statement(None, Some(t)).unwrap_or_else(|| panic!("no row for {t:?}"))
     }
@@ -710,15 +678,10 @@ mod tests {
     #[test]
     fn every_detail_is_known_and_fits_its_verdict() {
         for (m, example) in table_rows() {
-            assert!(
-                super::super::details::cause_of(m.detail).is_some(),
-                "{example}: {}",
-                m.detail
-            );
+            let detail = crate::details::cause_of(m.detail);
+            assert!(detail.is_some(), "{example}: {}", m.detail);
             match m.verdict {
-                Verdict::Cause(cause) => {
-                    assert_eq!(cause_of_detail(m.detail), Some(cause), "{example}")
-                }
+                Verdict::Cause(cause) => assert_eq!(detail, Some(cause), "{example}"),
                 Verdict::Ambiguous { candidates } => {
                     assert_eq!(m.detail, "ambiguous_statement", "{example}");
                     assert!(candidates.len() >= 2);

@@ -1,4 +1,4 @@
-//! Judging a source as a whole (issue 6): one sequential pass in `index` order builds the
+//! Judging a source as a whole: one sequential pass in `index` order builds the
 //! capture's history (credentials seen, tokens issued, clients refused, sanitized signs) and
 //! holds each 401 back only while a later exchange can still change it.
 
@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use super::rules::{EarlierSuccess, Prior, Refusal};
 use crate::evidence::credential::{self, LongLived, Place};
 use crate::evidence::{Evidence, EvidenceContext, Fingerprint};
+use why401_model::details::Detail;
 use why401_model::exchange::{Exchange, Request};
 use why401_model::finding::{Cause, Timeline};
 use why401_model::providers::{self, Verdict};
@@ -42,7 +43,7 @@ struct CredentialLife {
 struct TokenRefusal {
     client_id: Option<String>,
     refresh: Option<Fingerprint>,
-    detail: &'static str,
+    detail: Detail,
     at: Option<DateTime<Utc>>,
     place: String,
 }
@@ -61,7 +62,7 @@ pub struct SanitizedSigns {
 }
 
 impl SanitizedSigns {
-    /// A Chromium export that deleted the credentials, by the signs of issue 6 (a).
+    /// A Chromium export that deleted the credentials, by the signs such an export leaves.
     pub fn chromium_sanitized(&self, creator: Option<&str>) -> Option<bool> {
         if creator != Some("WebInspector") || self.credential_header_seen {
             return None;
@@ -272,7 +273,7 @@ impl History {
     }
 
     /// Token-endpoint answers: issuance ties tokens to their expiry and client; refusals are
-    /// remembered for rule 11a.
+    /// remembered for rule 11 (a client refused earlier).
     fn record_token_endpoint(
         &mut self,
         exchange: &Exchange,
@@ -373,8 +374,8 @@ fn is_user_login(request: &Request) -> bool {
         .is_some_and(|p| !p.is_empty())
 }
 
-/// The refusal a token endpoint's error body states, if it is one rule 11a uses.
-fn refusal_detail(text: &str, refresh_grant: bool, user_login: bool) -> Option<&'static str> {
+/// The refusal a token endpoint's error body states, if it is one rule 11 uses.
+fn refusal_detail(text: &str, refresh_grant: bool, user_login: bool) -> Option<Detail> {
     let code = serde_json::from_str::<serde_json::Value>(text)
         .ok()
         .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_owned));
@@ -387,25 +388,31 @@ fn refusal_detail(text: &str, refresh_grant: bool, user_login: bool) -> Option<&
         });
     let m = providers::classify_statement(code.as_deref(), description.as_deref().or(Some(text)))?;
     match m.verdict {
-        Verdict::ClientRefused => Some("client_refused"),
-        Verdict::Cause(Cause::RevokedCredentials) if m.detail == "refresh_grant_revoked" => {
-            Some("refresh_grant_revoked")
+        Verdict::ClientRefused => Some(Detail::ClientRefused),
+        Verdict::Cause(Cause::RevokedCredentials)
+            if m.detail == Detail::RefreshGrantRevoked.as_str() =>
+        {
+            Some(Detail::RefreshGrantRevoked)
         }
         Verdict::Cause(Cause::RevokedCredentials) if user_login => None,
-        Verdict::Cause(Cause::RevokedCredentials) => Some("client_refused"),
+        Verdict::Cause(Cause::RevokedCredentials) => Some(Detail::ClientRefused),
         Verdict::Cause(Cause::ExpiredToken) => None,
         _ if code.as_deref() == Some("invalid_grant") && refresh_grant => {
-            Some("refresh_grant_revoked")
+            Some(Detail::RefreshGrantRevoked)
         }
         _ => None,
     }
 }
 
+/// The most characters of a token endpoint's `error` code the evidence quotes: every OAuth
+/// code (`invalid_client`, `unauthorized_client`) fits; anything longer is not a code.
+const ERROR_CODE_CHARS: usize = 40;
+
 fn refusal_words(text: &str) -> String {
     serde_json::from_str::<serde_json::Value>(text)
         .ok()
         .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_owned))
-        .map(|e| why401_redact::clip(&why401_redact::escape_control(&e), 40))
+        .map(|e| why401_redact::clip(&why401_redact::escape_control(&e), ERROR_CODE_CHARS))
         .unwrap_or_else(|| "error".into())
 }
 
@@ -538,3 +545,6 @@ pub fn carries_credential(exchange: &Exchange) -> bool {
             || credential::is_api_key_header(&h.name)
     }) || request.url.contains("access_token=")
 }
+
+#[cfg(test)]
+mod tests;

@@ -140,7 +140,7 @@ impl<'a> SourceJudge<'a> {
         }
     }
 
-    /// Issue 6's sanitized-capture signs, as notes on the input.
+    /// The signs of a sanitized capture, as notes on the input.
     fn note_sanitized(&self, stats: &mut InputStats) -> bool {
         const ADVICE: &str = "Authorization and Cookie headers were removed by the exporter; in Chrome or Edge DevTools enable Settings → Preferences → Network → \"Allow to generate HAR with sensitive data\" and use \"Export HAR (with sensitive data)\"";
         let signs = &self.history.signs;
@@ -196,16 +196,10 @@ fn auth_signal(evidence: &Evidence) -> bool {
 }
 
 /// Decides one held 401 and builds its finding.
-fn judge(p: Pending, with_explanation: bool) -> Finding {
+fn judge(mut p: Pending, with_explanation: bool) -> Finding {
+    p.prior.dpop_nonce_answered = p.dpop_nonce && p.resolved_later;
     let input = Input::new(&p.exchange, &p.evidence, &p.prior);
     let mut decision = rules::decide(&input);
-    if p.dpop_nonce && p.resolved_later {
-        decision.cause = Cause::Unknown;
-        decision.detail = "dpop_nonce_required";
-        decision
-            .evidence
-            .insert(0, "the server asked for a DPoP nonce (use_dpop_nonce) and the retry with the nonce succeeded".into());
-    }
     if let Some(retry) = &p.retry {
         decision.evidence.push(retry.clone());
     }
@@ -233,19 +227,11 @@ fn finding(p: &Pending, decision: Decision, with_explanation: bool) -> Finding {
     let known = KnownSecrets::of(&p.exchange);
     let mark = secret_mark;
     let hide = |text: &str| known.hide(&scrub(text), &mark);
-    let remediation = remediation::steps(decision.cause, decision.detail, &decision.facts);
-    // Every code is in the closed list, under its own cause (tests run with this check).
-    debug_assert_eq!(
-        details::cause_of(decision.detail),
-        Some(decision.cause),
-        "detail {} is not a known code of {}",
-        decision.detail,
-        decision.cause
-    );
+    let remediation = remediation::steps(decision.detail, &decision.facts);
     let mut finding = base_finding(&p.exchange);
     finding.method = printable_method(&finding.method).to_owned();
-    finding.cause = decision.cause;
-    finding.detail = decision.detail.to_owned();
+    finding.cause = decision.cause();
+    finding.detail = decision.detail.as_str().to_owned();
     finding.confidence = decision.confidence;
     // A 401 known only from a sentence, or inferred from a statement, is never certain.
     let status_unstated = p.exchange.notes.iter().any(|n| {
@@ -274,6 +260,10 @@ fn finding(p: &Pending, decision: Decision, with_explanation: bool) -> Finding {
     }
     finding
 }
+
+/// The most characters of the response body `--explain` shows: enough for an error page's
+/// message, short enough to stay on one screen.
+const BODY_EXCERPT_CHARS: usize = 500;
 
 fn explain(p: &Pending, decision: &Decision) -> Explain {
     let request = &p.exchange.request;
@@ -329,8 +319,8 @@ fn explain(p: &Pending, decision: &Decision) -> Explain {
             .as_ref()
             .and_then(|r| r.body.as_ref())
             .filter(|b| !b.text.trim().is_empty())
-            .map(|b| clip(&hide(b.text.trim()), 500)),
-        rule: decision.rule.clone(),
+            .map(|b| clip(&hide(b.text.trim()), BODY_EXCERPT_CHARS)),
+        rule: format!("rule {}", decision.rule),
         considered: decision.considered.clone(),
     }
 }

@@ -10,6 +10,7 @@
 
 use chrono::{DateTime, Utc};
 
+use why401_model::details::Detail;
 use why401_model::finding::Cause;
 use why401_model::time::format_seconds;
 
@@ -54,8 +55,8 @@ pub struct RemediationFacts {
 }
 
 /// One to three steps for the customer (for `cors_preflight`, for the API owner).
-pub fn steps(cause: Cause, detail: &str, facts: &RemediationFacts) -> Vec<String> {
-    let steps = match cause {
+pub fn steps(detail: Detail, facts: &RemediationFacts) -> Vec<String> {
+    let steps = match detail.cause() {
         Cause::ExpiredToken => expired(facts),
         Cause::InvalidToken => invalid(detail, facts),
         Cause::MissingAuthorization => missing(detail, facts),
@@ -104,9 +105,9 @@ fn expired(facts: &RemediationFacts) -> Vec<String> {
     ]
 }
 
-fn invalid(detail: &str, facts: &RemediationFacts) -> Vec<String> {
+fn invalid(detail: Detail, facts: &RemediationFacts) -> Vec<String> {
     match detail {
-        "placeholder" => vec![
+        Detail::Placeholder => vec![
             "Replace the placeholder with a real access token: the request sent template text \
              (such as `<TOKEN>`, `${TOKEN}` or `your_access_token_here`) instead of a token."
                 .into(),
@@ -114,28 +115,28 @@ fn invalid(detail: &str, facts: &RemediationFacts) -> Vec<String> {
              is sent as empty text, `null` or `undefined`."
                 .into(),
         ],
-        "token_has_whitespace" => vec![
+        Detail::TokenHasWhitespace => vec![
             "Remove the spaces or line breaks inside the token: copy it again in one piece, or \
              trim it when reading it from a file or an environment variable."
                 .into(),
             "Send the `access_token` value of the token response exactly as received.".into(),
         ],
-        "token_truncated" => vec![
+        Detail::TokenTruncated => vec![
             "Send the whole token: it was cut short. Check length limits where it is stored \
              (database columns, environment variables, log-based copies)."
                 .into(),
             "Send the `access_token` value of the token response exactly as received.".into(),
         ],
-        "signature_invalid" | "alg_none" => signature_steps(),
-        "wrong_environment" => environment_steps(facts),
-        "token_revoked" => vec![
+        Detail::SignatureInvalid | Detail::AlgNone => signature_steps(),
+        Detail::WrongEnvironment => environment_steps(facts),
+        Detail::TokenRevoked => vec![
             "Request a new access token: this one was revoked (a logout, or revoked by hand in \
              the admin portal)."
                 .into(),
             "Drop the cached token when a 401 arrives, so the next call fetches a fresh one."
                 .into(),
         ],
-        "not_a_jwt" | "jwt_malformed" | "claim_invalid" => vec![
+        Detail::NotAJwt | Detail::JwtMalformed | Detail::ClaimInvalid => vec![
             "Send the `access_token` value of the token response, unchanged: not the refresh \
              token, the ID token, the client secret or an authorization code."
                 .into(),
@@ -187,9 +188,9 @@ fn environment_steps(facts: &RemediationFacts) -> Vec<String> {
     ]
 }
 
-fn missing(detail: &str, facts: &RemediationFacts) -> Vec<String> {
+fn missing(detail: Detail, facts: &RemediationFacts) -> Vec<String> {
     match detail {
-        "wrong_header_name" => vec![format!(
+        Detail::WrongHeaderName => vec![format!(
             "Send the token in the `Authorization` header, not in `{}`: \
              `Authorization: Bearer <access token>`.",
             facts
@@ -198,24 +199,24 @@ fn missing(detail: &str, facts: &RemediationFacts) -> Vec<String> {
                 .map(shorten)
                 .unwrap_or_else(|| "Authentication".into())
         )],
-        "no_scheme" => vec![
+        Detail::NoScheme => vec![
             "Put the scheme before the token: `Authorization: Bearer <access token>`, not the \
              bare token."
                 .into(),
         ],
-        "scheme_case" => vec![
+        Detail::SchemeCase => vec![
             "Write the scheme as `Bearer` with a capital B: this server does not accept \
              `bearer`."
                 .into(),
         ],
-        "wrong_scheme" => vec![scheme_step(facts)],
-        "empty_credentials" => vec![
+        Detail::WrongScheme => vec![scheme_step(facts)],
+        Detail::EmptyCredentials => vec![
             "Fill in the credentials: they were sent empty (such as `Basic Og==` or `Bearer` \
              with nothing after it)."
                 .into(),
             "Check that the variables holding them are set in this environment.".into(),
         ],
-        "client_credentials_missing" => vec![
+        Detail::ClientCredentialsMissing => vec![
             "Send the client's credentials to the token endpoint: `client_id` and \
              `client_secret` as HTTP Basic (`Authorization: Basic` of `client_id:client_secret`) \
              or in the form body."
@@ -224,8 +225,8 @@ fn missing(detail: &str, facts: &RemediationFacts) -> Vec<String> {
              counts as none."
                 .into(),
         ],
-        "cors_preflight" => cors_steps(),
-        "dropped_on_redirect" => vec![
+        Detail::CorsPreflight => cors_steps(),
+        Detail::DroppedOnRedirect => vec![
             "Call the final URL directly: `curl -L` drops a custom `Authorization` header when \
              a redirect leads to another host."
                 .into(),
@@ -298,7 +299,7 @@ fn scope(facts: &RemediationFacts) -> Vec<String> {
     ]
 }
 
-fn revoked(detail: &str) -> Vec<String> {
+fn revoked(detail: Detail) -> Vec<String> {
     let status = format!(
         "Check the client application's status in {APPLICATIONS_PAGE}: if it is Revoked or \
          Suspended, create new credentials and update the application's configuration."
@@ -306,7 +307,7 @@ fn revoked(detail: &str) -> Vec<String> {
     let hygiene = "Never hard-code or commit secrets; keep them in a secret store, rotate them \
                    regularly, and keep separate credentials for each environment.";
     match detail {
-        "client_secret_expired" => vec![
+        Detail::ClientSecretExpired => vec![
             format!(
                 "Create a new client secret (or a new key for signing client assertions) in \
                  {APPLICATIONS_PAGE}: the current one has expired. Update the application's \
@@ -315,7 +316,7 @@ fn revoked(detail: &str) -> Vec<String> {
             "Rotate secrets before they expire: note the expiry date of the new one.".into(),
             hygiene.into(),
         ],
-        "refresh_grant_revoked" => vec![
+        Detail::RefreshGrantRevoked => vec![
             "Get a new grant: sign in again, or run the `client_credentials` grant; this \
              refresh token was revoked, reused or its session ended."
                 .into(),
@@ -323,7 +324,7 @@ fn revoked(detail: &str) -> Vec<String> {
              stops working."
                 .into(),
         ],
-        "credential_revoked" => vec![status, hygiene.into()],
+        Detail::CredentialRevoked => vec![status, hygiene.into()],
         _ => vec![
             "Check that the client id and secret (or API key, or password) are current and \
              belong to this environment: the server refused them."
@@ -334,7 +335,7 @@ fn revoked(detail: &str) -> Vec<String> {
     }
 }
 
-fn skew(detail: &str, facts: &RemediationFacts) -> Vec<String> {
+fn skew(detail: Detail, facts: &RemediationFacts) -> Vec<String> {
     let ntp = "Synchronize the system clock with NTP: on Linux `timedatectl set-ntp true` (check \
                with `timedatectl status` or `ntpdate -q pool.ntp.org`), on Windows \
                `w32tm /resync`.";
@@ -344,26 +345,30 @@ fn skew(detail: &str, facts: &RemediationFacts) -> Vec<String> {
             duration(skew),
             if skew > 0 { "ahead of" } else { "behind" },
             match detail {
-                "client_clock_behind" =>
+                Detail::ClientClockBehind =>
                     ": the token had expired by the server's time when it \
                                           was sent",
-                "nbf_in_future" | "iat_in_future" =>
+                Detail::NbfInFuture | Detail::IatInFuture =>
                     ": the token's start time lies in the \
                                                       future for the server",
                 _ => "",
             }
         ),
-        ("nbf_in_future" | "iat_in_future", _) => "The token's start time (`nbf` or `iat`) lies \
+        (Detail::NbfInFuture | Detail::IatInFuture, _) => {
+            "The token's start time (`nbf` or `iat`) lies \
             in the future by the server's clock: the clocks of the machines involved disagree."
-            .into(),
-        ("client_clock_behind", _) => "Your clock is behind the server's: the token had expired \
+                .into()
+        }
+        (Detail::ClientClockBehind, _) => {
+            "Your clock is behind the server's: the token had expired \
             by the server's time when it was sent."
-            .into(),
+                .into()
+        }
         _ => "The server says the request's time is outside its window: the clocks of the \
               machines involved disagree."
             .into(),
     };
-    let third = if detail == "client_clock_behind" {
+    let third = if detail == Detail::ClientClockBehind {
         format!(
             "Decide when to refresh from `expires_in` (seconds from receipt), not by comparing \
              `exp` with the local clock, and keep a {REFRESH_MARGIN_SECONDS} s margin."
@@ -376,7 +381,7 @@ fn skew(detail: &str, facts: &RemediationFacts) -> Vec<String> {
     vec![first, ntp.into(), third]
 }
 
-fn unknown(detail: &str, facts: &RemediationFacts) -> Vec<String> {
+fn unknown(detail: Detail, facts: &RemediationFacts) -> Vec<String> {
     let curl = format!(
         "Run the call again with `curl -v -H \"Authorization: Bearer $TOKEN\" {}` and keep the \
          whole output (request headers, status line, response headers).",
@@ -391,7 +396,7 @@ fn unknown(detail: &str, facts: &RemediationFacts) -> Vec<String> {
     let date = "Include the response's `Date` header, so the token's `exp`, `nbf` and `iat` can \
                 be compared with the server's time.";
     match detail {
-        "credential_redacted" => vec![
+        Detail::CredentialRedacted => vec![
             format!("{har} This export removed the Authorization header."),
             "For gateway or server logs that mask credentials (Caddy, Kong, Traefik redact \
              `Authorization`), reproduce the call with `curl -v` instead, or log the token's \
@@ -399,9 +404,9 @@ fn unknown(detail: &str, facts: &RemediationFacts) -> Vec<String> {
                 .into(),
             curl,
         ],
-        "credential_not_recorded" => vec![curl, har.into()],
-        "no_server_time" => vec![date.into(), curl],
-        "dpop_nonce_required" => vec![
+        Detail::CredentialNotRecorded => vec![curl, har.into()],
+        Detail::NoServerTime => vec![date.into(), curl],
+        Detail::DpopNonceRequired => vec![
             "Retry with a new DPoP proof carrying the nonce from the `DPoP-Nonce` response \
              header: this 401 is the normal DPoP nonce exchange."
                 .into(),
@@ -409,7 +414,7 @@ fn unknown(detail: &str, facts: &RemediationFacts) -> Vec<String> {
              synchronized clock)."
                 .into(),
         ],
-        "interaction_required" => vec![
+        Detail::InteractionRequired => vec![
             "Sign in interactively once (multi-factor authentication or consent is required), \
              then retry."
                 .into(),
@@ -481,18 +486,12 @@ mod tests {
     #[test]
     fn every_cause_and_detail_gets_one_to_three_steps() {
         for facts in [RemediationFacts::default(), full_facts()] {
-            for cause in Cause::ALL {
-                let details: Vec<&str> = super::super::details::of_cause(cause).collect();
-                for detail in details.iter().chain(&["some_future_code"]) {
-                    let steps = steps(cause, detail, &facts);
-                    assert!(
-                        (1..=3).contains(&steps.len()),
-                        "{cause} {detail}: {steps:?}"
-                    );
-                    for step in &steps {
-                        assert!(step.len() > 20, "{cause} {detail}: {step:?}");
-                        assert!(!step.contains("  "), "{cause} {detail}: {step:?}");
-                    }
+            for detail in Detail::ALL {
+                let steps = steps(detail, &facts);
+                assert!((1..=3).contains(&steps.len()), "{detail}: {steps:?}");
+                for step in &steps {
+                    assert!(step.len() > 20, "{detail}: {step:?}");
+                    assert!(!step.contains("  "), "{detail}: {step:?}");
                 }
             }
         }
@@ -500,7 +499,7 @@ mod tests {
 
     #[test]
     fn expiry_steps_use_the_numbers() {
-        let steps = steps(Cause::ExpiredToken, "jwt_exp_passed", &full_facts());
+        let steps = steps(Detail::JwtExpPassed, &full_facts());
         assert!(steps[0].contains("2024-03-08T14:05:12Z"), "{}", steps[0]);
         assert!(
             steps[0].contains("18m33s before the request"),
@@ -509,29 +508,25 @@ mod tests {
         );
         assert!(steps[1].contains("55m00s"), "{}", steps[1]);
         assert!(steps[1].contains("300 s"), "{}", steps[1]);
-        let plain = super::steps(
-            Cause::ExpiredToken,
-            "server_says_expired",
-            &Default::default(),
-        );
+        let plain = super::steps(Detail::ServerSaysExpired, &Default::default());
         assert!(plain[1].contains("300 s"), "{}", plain[1]);
     }
 
     #[test]
     fn scope_environment_and_skew_steps_use_the_facts() {
         let facts = full_facts();
-        let scope = steps(Cause::InsufficientScope, "scope_not_granted", &facts);
+        let scope = steps(Detail::ScopeNotGranted, &facts);
         assert!(scope[0].contains("`read`, `devices:read`"), "{}", scope[0]);
         assert!(scope[0].contains("this token has: `write`"), "{}", scope[0]);
         assert!(scope[0].contains("GET /v2/devices"), "{}", scope[0]);
         assert!(scope[1].contains("Settings → API → Applications"));
-        let env = steps(Cause::InvalidToken, "wrong_environment", &facts);
+        let env = steps(Detail::WrongEnvironment, &facts);
         assert!(env[0].contains("auth.staging.example.com") && env[0].contains("api.example.com"));
         assert!(env[1].contains("separate credentials"));
-        let skew = steps(Cause::ClockSkew, "client_clock_behind", &facts);
+        let skew = steps(Detail::ClientClockBehind, &facts);
         assert!(skew[0].contains("7m00s behind"), "{}", skew[0]);
         assert!(skew[1].contains("timedatectl") && skew[1].contains("w32tm /resync"));
-        let header = steps(Cause::MissingAuthorization, "wrong_header_name", &facts);
+        let header = steps(Detail::WrongHeaderName, &facts);
         assert!(
             header[0].contains("not in `Authentication`"),
             "{}",
@@ -541,23 +536,19 @@ mod tests {
 
     #[test]
     fn unknown_steps_say_what_evidence_to_collect() {
-        let steps = steps(Cause::Unknown, "ambiguous_statement", &full_facts());
+        let steps = steps(Detail::AmbiguousStatement, &full_facts());
         let all = steps.join(" ");
         assert!(all.contains("with sensitive data"), "{all}");
         assert!(all.contains("`Date`"), "{all}");
         assert!(all.contains("curl -v"), "{all}");
         assert!(all.contains("/v2/organizations/current"), "{all}");
-        let redacted = super::steps(Cause::Unknown, "credential_redacted", &Default::default());
+        let redacted = super::steps(Detail::CredentialRedacted, &Default::default());
         assert!(redacted[0].contains("with sensitive data"));
     }
 
     #[test]
     fn cors_preflight_steps_are_for_the_api_owner() {
-        let steps = steps(
-            Cause::MissingAuthorization,
-            "cors_preflight",
-            &Default::default(),
-        );
+        let steps = steps(Detail::CorsPreflight, &Default::default());
         assert!(steps.iter().all(|s| s.starts_with("For the API owner")));
         assert!(steps[0].contains("OPTIONS"));
     }
@@ -565,11 +556,11 @@ mod tests {
     #[test]
     fn revoked_steps_point_to_the_admin_portal() {
         for detail in [
-            "credential_revoked",
-            "credentials_rejected",
-            "client_secret_expired",
+            Detail::CredentialRevoked,
+            Detail::CredentialsRejected,
+            Detail::ClientSecretExpired,
         ] {
-            let all = steps(Cause::RevokedCredentials, detail, &Default::default()).join(" ");
+            let all = steps(detail, &Default::default()).join(" ");
             assert!(
                 all.contains("Settings → API → Applications"),
                 "{detail}: {all}"
@@ -585,10 +576,10 @@ mod tests {
             required_scopes: (0..10).map(|i| format!("s{i}")).collect(),
             ..Default::default()
         };
-        let env = steps(Cause::InvalidToken, "wrong_environment", &facts);
+        let env = steps(Detail::WrongEnvironment, &facts);
         assert!(!env[0].contains('\u{1b}'));
         assert!(env[0].contains('…') && env[0].len() < 300, "{}", env[0]);
-        let scope = steps(Cause::InsufficientScope, "scope_not_granted", &facts);
+        let scope = steps(Detail::ScopeNotGranted, &facts);
         assert!(
             scope[0].contains("and 4 more") && !scope[0].contains("`s6`"),
             "{}",

@@ -102,7 +102,7 @@ pub fn parse(value: &str) -> Vec<Challenge> {
 }
 
 /// The schemes of the IANA "HTTP Authentication Scheme" registry and the ones servers use in
-/// practice. A challenge whose scheme is not here is a custom scheme (issue 4: then a
+/// practice. A challenge whose scheme is not here is a custom scheme (then a
 /// session cookie or an API-key header counts as the request's credential).
 const HTTP_AUTH_SCHEMES: &[&str] = &[
     "basic",

@@ -10,6 +10,7 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{Map, Value};
 
+use why401_model::details::Detail;
 use why401_model::finding::Claims;
 use why401_model::time::format_seconds;
 
@@ -39,7 +40,7 @@ impl Part {
     }
 }
 
-/// What is wrong with a token's form (the decision issue's rule 6).
+/// What is wrong with a token's form (rule 6 decides on it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Damage {
     /// Template text instead of a token: `your_access_token_here`, `<TOKEN>`, `${TOKEN}`,
@@ -58,13 +59,15 @@ pub enum Damage {
 }
 
 impl Damage {
-    /// The decision issue's `detail` code for this damage.
-    pub fn detail(self) -> &'static str {
+    /// The detail code for this damage.
+    pub fn detail(self) -> Detail {
         match self {
-            Damage::Placeholder => "placeholder",
-            Damage::Whitespace => "token_has_whitespace",
-            Damage::Truncated(_) => "token_truncated",
-            Damage::BadBase64url(_) | Damage::BadJson(_) | Damage::BadStructure => "jwt_malformed",
+            Damage::Placeholder => Detail::Placeholder,
+            Damage::Whitespace => Detail::TokenHasWhitespace,
+            Damage::Truncated(_) => Detail::TokenTruncated,
+            Damage::BadBase64url(_) | Damage::BadJson(_) | Damage::BadStructure => {
+                Detail::JwtMalformed
+            }
         }
     }
 

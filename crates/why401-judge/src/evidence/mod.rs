@@ -1,4 +1,4 @@
-//! The evidence of a 401 (issue 4): everything the capture says about it, read exactly and
+//! The evidence of a 401: everything the capture says about it, read exactly and
 //! safely, for the decision rules to use and the finding to show.
 //!
 //! One entry point, [`gather`], reads an exchange with an [`EvidenceContext`] (profile, keys,
@@ -120,7 +120,7 @@ pub struct Evidence {
     /// Index of the challenge matching the credential's scheme, else 0.
     pub chosen_challenge: Option<usize>,
     pub credentials: Credentials,
-    /// "The credential of the request" (issue 4).
+    /// The credential of the request: the one the rules judge.
     pub chosen: Chosen,
     /// What the server said: challenge, headers, body, log.
     pub statements: Vec<Statement>,
@@ -256,7 +256,7 @@ fn choose_challenge(challenges: &[Challenge], credential: Option<&Credential>) -
 }
 
 /// A token endpoint: the profile's `token_endpoint`, else a form body with `grant_type=`,
-/// else a path ending in `/token` (the decision issue's rule 1).
+/// else a path ending in `/token` (rule 1 reads it).
 pub fn is_token_endpoint(request: &Request, profile: Option<&Profile>) -> bool {
     if profile.is_some_and(|p| p.is_token_endpoint(&request.url)) {
         return true;

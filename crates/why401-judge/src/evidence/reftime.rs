@@ -1,4 +1,4 @@
-//! The reference time of a 401 (issue 4, "Times") and the leeway band claims are judged in.
+//! The reference time of a 401 and the leeway band claims are judged in.
 //!
 //! The reference is the first of: (1) a current time the server states in its own message;
 //! (2) the response `Date`; (3) a server log timestamp (then a `timestamp` the server wrote in
@@ -166,8 +166,8 @@ fn client_time(exchange: &Exchange) -> Option<ReferenceTime> {
     }
 }
 
-/// Server clock minus client clock in seconds, when both are known with a date: the
-/// decision issue's rule 8 client-clock test needs it. `None` unless `reference` is a
+/// Server clock minus client clock in seconds, when both are known with a date: rule 8's
+/// client-clock test needs it. `None` unless `reference` is a
 /// server clock and the client time has a date and an offset.
 pub fn client_offset_seconds(exchange: &Exchange, reference: &ReferenceTime) -> Option<i64> {
     if !reference.source.is_server_clock() {
@@ -351,11 +351,32 @@ pub struct Stated {
 /// One time value after a marker: quoted up to the quote, else up to `,` `;` `. ` or the end.
 const VALUE: &str = r"\s*'?(?P<t>[^',;\r\n]+?)'?(?:[,;'\r\n]|\.\s|\.?\s*$)";
 
-fn marker(words: &str) -> Regex {
-    Regex::new(&format!("(?i){words}{VALUE}")).expect("a literal pattern") // ok: built from literals
+/// The wordings before a stated time, as data: kind, pattern, example, source.
+const MARKERS: &str = include_str!("reftime/stated_times.tsv");
+
+/// The rows of `stated_times.tsv`: (kind, pattern, example, source).
+fn marker_rows() -> impl Iterator<Item = [&'static str; 4]> {
+    MARKERS
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| match l.split('\t').collect::<Vec<_>>()[..] {
+            [kind, pattern, example, source] => Some([kind, pattern, example, source]),
+            _ => None,
+        })
 }
 
-static CURRENT: LazyLock<Regex> = LazyLock::new(|| marker(r"current time(?P<utc>\s*\(utc\))?\s*:"));
+/// One regex for every marker of a kind, followed by the time value.
+fn marker(kind: &str) -> Regex {
+    let patterns: Vec<&str> = marker_rows()
+        .filter(|[k, ..]| *k == kind)
+        .map(|[_, pattern, ..]| pattern)
+        .collect();
+    let words = patterns.join("|");
+    // The table is embedded; a test builds every kind's regex and reads every row's example.
+    Regex::new(&format!("(?i)(?:{words}){VALUE}")).expect("a constant pattern")
+}
+
+static CURRENT: LazyLock<Regex> = LazyLock::new(|| marker("current"));
 static SERVER_TIME_XML: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)<ServerTime>\s*([^<]+?)\s*</ServerTime>").expect("a literal pattern") // ok: literal
 });
@@ -367,16 +388,8 @@ static SIGV4: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("a literal pattern") // ok: literal
 });
-static VALID_FROM: LazyLock<Regex> = LazyLock::new(|| {
-    marker(
-        r"(?:valid from|validfrom(?P<utc>\s*\(utc\))?\s*:|must not be accepted before|early by \d+ milliseconds before)",
-    )
-});
-static EXPIRY: LazyLock<Regex> = LazyLock::new(|| {
-    marker(
-        r"(?:expiry time of assertion|validto(?P<utc>\s*\(utc\))?\s*:|jwt expired(?: \d+ milliseconds ago)? at)",
-    )
-});
+static VALID_FROM: LazyLock<Regex> = LazyLock::new(|| marker("valid_from"));
+static EXPIRY: LazyLock<Regex> = LazyLock::new(|| marker("expiry"));
 
 /// The server's current time stated in a message: `Current time: ...` (JJWT, Entra ID),
 /// IdentityModel `Current time (UTC): '...'`, SigV4 `... is now earlier than ... (Z - 5
@@ -503,3 +516,35 @@ pub fn parse_loose(text: &str) -> Option<Stated> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod marker_table_tests {
+    use super::*;
+
+    #[test]
+    fn every_row_of_the_marker_table_reads_a_time_from_its_example() {
+        let lines = MARKERS
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .count();
+        assert_eq!(marker_rows().count(), lines, "a row without four columns");
+        for [kind, pattern, example, source] in marker_rows() {
+            assert!(!source.trim().is_empty(), "{pattern}: no source");
+            let re = match kind {
+                "current" => &CURRENT,
+                "valid_from" => &VALID_FROM,
+                "expiry" => &EXPIRY,
+                other => panic!("{pattern}: unknown kind {other}"),
+            };
+            let alone = Regex::new(&format!("(?i){pattern}{VALUE}")).expect("row pattern");
+            assert!(
+                alone.is_match(example),
+                "{pattern} does not match {example:?}"
+            );
+            assert!(
+                capture(re, example).is_some(),
+                "{kind}: no time in {example:?}"
+            );
+        }
+    }
+}

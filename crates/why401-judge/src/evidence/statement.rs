@@ -1,8 +1,8 @@
 //! What the server said about a 401, as statements with the field each came from: the
 //! challenge's `error`/`error_description`, OAuth and common API error bodies (`message`,
 //! `error.message`, `detail`, `title`, `errors[].message`...), plain-text and XML bodies, a few
-//! error headers, and the messages a log recorded (`Exchange::server_messages`). The decision
-//! issue's provider table reads these.
+//! error headers, and the messages a log recorded (`Exchange::server_messages`). The provider
+//! table (`why401_model::providers`) reads these.
 
 use std::sync::LazyLock;
 

@@ -97,7 +97,7 @@ fn placeholders() {
     ] {
         let got = inspect(text);
         assert_eq!(got.damage, Some(Damage::Placeholder), "{text}");
-        assert_eq!(got.damage.unwrap().detail(), "placeholder");
+        assert_eq!(got.damage.unwrap().detail().as_str(), "placeholder");
     }
     for real in [
         "ghp_abc123",
@@ -120,7 +120,10 @@ fn whitespace_inside_still_shows_claims() {
     ] {
         let got = inspect(&broken);
         assert_eq!(got.damage, Some(Damage::Whitespace));
-        assert_eq!(got.damage.unwrap().detail(), "token_has_whitespace");
+        assert_eq!(
+            got.damage.unwrap().detail().as_str(),
+            "token_has_whitespace"
+        );
         assert_eq!(got.jwt.unwrap().sub(), Some("client-42"));
     }
     // Leading and trailing whitespace is not damage.
@@ -144,7 +147,7 @@ fn bad_base64url_in_each_part() {
     let sig_bad = format!("{}.{}.{}", parts[0], parts[1], parts[2].replace('A', "%"));
     let got = inspect(&sig_bad).damage.unwrap();
     assert_eq!(got, Damage::BadBase64url(Part::Signature));
-    assert_eq!(got.detail(), "jwt_malformed");
+    assert_eq!(got.detail().as_str(), "jwt_malformed");
 }
 
 #[test]
@@ -172,7 +175,7 @@ fn truncated_payload_signature_and_header_only() {
             Some(Damage::Truncated(Part::Payload)),
             "cut {cut}"
         );
-        assert_eq!(got.damage.unwrap().detail(), "token_truncated");
+        assert_eq!(got.damage.unwrap().detail().as_str(), "token_truncated");
     }
     // Whole payload, no signature part; and an empty signature part.
     let no_sig = format!("{}.{}", parts[0], parts[1]);
