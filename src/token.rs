@@ -11,13 +11,13 @@ use serde::Serialize;
 
 use crate::cli::{TokenArgs, TokenFormatArg};
 use crate::config::evidence_context;
-use crate::evidence::jwt::Damage;
 use crate::evidence::reftime::{TimeCheck, format_duration};
 use crate::evidence::{self, Evidence, EvidenceContext, SignatureStatus};
 use crate::finding::{CredentialKind, CredentialSummary};
 use crate::model::{Exchange, Headers, Location, Request};
 use crate::redact::escape_control;
 use crate::time::format_seconds;
+use why401_model::details::Detail;
 
 /// A pasted token is one line of at most a few kilobytes; more is not a token.
 const MAX_TOKEN_BYTES: u64 = 64 * 1024;
@@ -248,23 +248,30 @@ fn scope_of(evidence: &Evidence) -> Option<Scope> {
 /// Every problem found, in the order the decision rules weigh them.
 fn problems_of(evidence: &Evidence) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let mut add = |code: &'static str, message: String| problems.push(Problem { code, message });
+    let mut add = |detail: Detail, message: String| {
+        problems.push(Problem {
+            code: detail.as_str(),
+            message,
+        })
+    };
     let Some(credential) = evidence.credential() else {
-        add("no_authorization", "no credential was read".into());
+        add(Detail::NoAuthorization, "no credential was read".into());
         return problems;
     };
     if credential.empty {
         add(
-            "empty_credentials",
+            Detail::EmptyCredentials,
             "nothing usable: the value is empty".into(),
         );
     }
     if let Some(damage) = credential.token.as_ref().and_then(|t| t.damage) {
-        add(damage_code(damage), damage.describe());
+        add(damage.detail(), damage.describe());
     }
     match &credential.signature {
-        SignatureStatus::Invalid(_) => add("signature_invalid", credential.signature.describe()),
-        SignatureStatus::AlgNone => add("alg_none", credential.signature.describe()),
+        SignatureStatus::Invalid(_) => {
+            add(Detail::SignatureInvalid, credential.signature.describe())
+        }
+        SignatureStatus::AlgNone => add(Detail::AlgNone, credential.signature.describe()),
         _ => {}
     }
     if let Some(times) = &evidence.claim_times {
@@ -281,7 +288,7 @@ fn problems_of(evidence: &Evidence) -> Vec<Problem> {
         }
     }
     if let Some(wrong) = &evidence.wrong_environment {
-        add("wrong_environment", wrong.evidence.clone());
+        add(Detail::WrongEnvironment, wrong.evidence.clone());
     }
     if let Some(scope) = evidence
         .scope
@@ -289,7 +296,7 @@ fn problems_of(evidence: &Evidence) -> Vec<Problem> {
         .filter(|s| s.satisfied == Some(false))
     {
         add(
-            "scope_not_granted",
+            Detail::ScopeNotGranted,
             format!(
                 "{} {} accepts {}; the token has none of them",
                 scope.rule.method,
@@ -301,27 +308,23 @@ fn problems_of(evidence: &Evidence) -> Vec<Problem> {
     problems
 }
 
-fn damage_code(damage: Damage) -> &'static str {
-    damage.detail()
-}
-
 /// A claim time past the leeway, told against the clock the report names.
-fn time_problem(check: &TimeCheck) -> (&'static str, String) {
+fn time_problem(check: &TimeCheck) -> (Detail, String) {
     let at = format_seconds(&check.at);
     let distance = format_duration(check.delta_seconds);
     match check.claim {
         "exp" => (
-            "jwt_exp_passed",
+            Detail::JwtExpPassed,
             format!("expired {distance} before the clock (exp {at}): get a new token"),
         ),
         "nbf" => (
-            "nbf_in_future",
+            Detail::NbfInFuture,
             format!(
                 "not valid before {at}, {distance} after the clock: one of the two clocks is wrong"
             ),
         ),
         _ => (
-            "iat_in_future",
+            Detail::IatInFuture,
             format!("issued at {at}, {distance} after the clock: one of the two clocks is wrong"),
         ),
     }
