@@ -328,9 +328,9 @@ fn judge_capture(format: Format, creator: Option<&str>, exchanges: Vec<Exchange>
         include_403: false,
         explain: true,
     };
-    let mut judge = SourceJudge::new(&context, format);
+    let mut judge = SourceJudge::new(&context);
     let mut stats = InputStats::new(Arc::from("capture"), format);
-    stats.creator = creator.map(str::to_owned);
+    stats.strips_credentials = creator == Some("WebInspector");
     let mut findings = Vec::new();
     for (i, mut exchange) in exchanges.into_iter().enumerate() {
         exchange.origin.index = i as u64;

@@ -11,6 +11,7 @@
 mod body;
 mod entry;
 mod lenient;
+mod sanitized;
 mod scan;
 
 use std::io::BufRead;
@@ -235,7 +236,7 @@ impl Document<'_> {
         if let Ok(creator) = serde_json::from_slice::<Creator>(&self.scratch)
             && let Some(name) = creator.name.non_empty()
         {
-            sink.stats.creator = Some(name.to_owned());
+            sink.stats.strips_credentials = sanitized::strips_credentials(name);
         }
         Ok(())
     }
@@ -544,12 +545,12 @@ mod tests {
     fn creator_after_entries_and_unknown_fields() {
         let text = format!(
             r#"{{"x":[1,{{"y":"}}"}}],"log":{{"version":"1.2","pages":[{{"id":"p"}}],
-               "entries":[{OK},{OK}],"comment":null,"creator":{{"name":"Fiddler","version":"4"}}}}}}"#
+               "entries":[{OK},{OK}],"comment":null,"creator":{{"name":"WebInspector","version":"4"}}}}}}"#
         );
         let out = read_har(text.as_bytes());
         assert!(out.fatal.is_none(), "{:?}", out.fatal);
         assert_eq!(out.exchanges.len(), 2);
-        assert_eq!(out.stats.creator.as_deref(), Some("Fiddler"));
+        assert!(out.stats.strips_credentials);
     }
 
     #[test]
@@ -658,7 +659,7 @@ mod tests {
         assert!(whole.fatal.is_none());
         assert_eq!(whole.exchanges.len(), 2);
         assert_eq!(whole.exchanges[1].request.url, "a\"bé");
-        assert_eq!(whole.stats.creator.as_deref(), Some("c"));
+        assert!(!whole.stats.strips_credentials);
         for cut in 0..bytes.len() - 1 {
             let out = read_har(&bytes[..cut]);
             assert!(out.fatal.is_some(), "cut at {cut}");
