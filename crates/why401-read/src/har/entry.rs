@@ -360,6 +360,24 @@ mod tests {
     }
 
     #[test]
+    fn a_declared_headers_size_past_the_headers_shown_is_noted() {
+        let removed = exchange(
+            r#"{"request":{"method":"GET","url":"https://x/a","httpVersion":"HTTP/1.1","headersSize":400,
+                "headers":[{"name":"Host","value":"x"}]},"response":{"status":401}}"#,
+        );
+        assert!(removed.notes.contains(&ExchangeNote::RequestHeadersRemoved));
+        assert!(
+            removed
+                .notes
+                .contains(&ExchangeNote::ExportMayStripCredentials)
+        );
+        let unknown = exchange(
+            r#"{"request":{"method":"GET","url":"https://x/a","httpVersion":"HTTP/1.1","headersSize":-1},"response":{"status":401}}"#,
+        );
+        assert!(!unknown.notes.contains(&ExchangeNote::RequestHeadersRemoved));
+    }
+
+    #[test]
     fn fiddler_empty_post_data_is_no_body() {
         let ex = exchange(
             r#"{"request":{"method":"GET","url":"u","postData":{"text":"","mimeType":""}},"response":{"status":200}}"#,
