@@ -254,7 +254,7 @@ pub fn read_and_judge(
     context: &Context,
     keep_findings: bool,
 ) -> SourceOutput {
-    let mut judge = SourceJudge::new(context, format);
+    let mut judge = SourceJudge::new(context);
     let mut findings = FindingStore::new(keep_findings);
     let mut ready = Vec::new();
     let mut stats = {

@@ -174,8 +174,6 @@ pub struct Request {
     pub body_recorded: bool,
     /// `application/x-www-form-urlencoded` parameters of the body, decoded.
     pub form: Vec<(String, String)>,
-    /// HAR `headersSize` when the exporter gave one (sanitized-export detection).
-    pub headers_size: Option<u64>,
 }
 
 impl Request {
@@ -297,6 +295,12 @@ pub enum ExchangeNote {
     /// The request came from a login command (`docker login`, `helm registry login`): it sent
     /// the username and password typed at its prompt, which the input does not show.
     LoginCommand,
+    /// The capture says the request's headers were longer than the headers it shows: the
+    /// exporter removed some of them.
+    RequestHeadersRemoved,
+    /// The exchange comes from an export whose exporter may remove credential headers, and
+    /// which exporter wrote it may be told only at the end of the source.
+    ExportMayStripCredentials,
 }
 
 /// One HTTP exchange: the unit every stage works on.

@@ -84,9 +84,10 @@ pub struct InputStats {
     /// The input could not be read as a whole (exit status 2).
     #[serde(skip)]
     pub failed: bool,
-    /// HAR `log.creator.name` (sanitized-export detection).
+    /// The exporter that wrote this input removes credential headers (`Authorization`,
+    /// `Cookie`) unless its user asks for them: a request without them may have had them.
     #[serde(skip)]
-    pub creator: Option<String>,
+    pub strips_credentials: bool,
     /// The earliest and latest exchange times seen (client time, else server time).
     #[serde(skip)]
     pub span: Option<(DateTime<Utc>, DateTime<Utc>)>,
@@ -104,7 +105,7 @@ impl InputStats {
             errors: Vec::new(),
             notes: Vec::new(),
             failed: false,
-            creator: None,
+            strips_credentials: false,
             span: None,
         }
     }

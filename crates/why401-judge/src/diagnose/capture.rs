@@ -10,7 +10,7 @@ use super::rules::{EarlierSuccess, Prior, Refusal};
 use crate::evidence::credential::{self, LongLived, Place};
 use crate::evidence::{Evidence, EvidenceContext, Fingerprint};
 use why401_model::details::Detail;
-use why401_model::exchange::{Exchange, Request};
+use why401_model::exchange::{Exchange, ExchangeNote, Request};
 use why401_model::finding::{Cause, Timeline};
 use why401_model::providers::{self, Verdict};
 use why401_model::time::format_millis;
@@ -53,7 +53,10 @@ struct TokenRefusal {
 pub struct SanitizedSigns {
     pub credential_header_seen: bool,
     pub marker_seen: bool,
-    pub headers_size_exceeds: bool,
+    /// An exchange's export may have removed its credential headers.
+    pub export_may_strip: bool,
+    /// An exchange's export removed some of its request headers.
+    pub headers_removed: bool,
     pub challenge_implies_token: bool,
     /// (host, first path segment) answered 2xx/3xx, and those challenged with a scheme.
     pub succeeded_areas: HashSet<(String, String)>,
@@ -62,9 +65,12 @@ pub struct SanitizedSigns {
 }
 
 impl SanitizedSigns {
-    /// A Chromium export that deleted the credentials, by the signs such an export leaves.
-    pub fn chromium_sanitized(&self, creator: Option<&str>) -> Option<bool> {
-        if creator != Some("WebInspector") || self.credential_header_seen {
+    /// Whether an export whose exporter strips credential headers did strip them: `None`
+    /// when the exporter keeps them or a request shows one; `Some(true)` when a sign shows
+    /// a credential was sent (an authenticated area answered, headers were removed, or a
+    /// challenge implies a token).
+    pub fn stripped_by_exporter(&self, exporter_strips: bool) -> Option<bool> {
+        if !exporter_strips || self.credential_header_seen {
             return None;
         }
         let auth_area_succeeded = self.profile_auth_success
@@ -73,7 +79,7 @@ impl SanitizedSigns {
                 .intersection(&self.challenged_areas)
                 .next()
                 .is_some();
-        Some(auth_area_succeeded || self.headers_size_exceeds || self.challenge_implies_token)
+        Some(auth_area_succeeded || self.headers_removed || self.challenge_implies_token)
     }
 }
 
@@ -198,8 +204,12 @@ impl History {
         }) {
             signs.marker_seen = true;
         }
-        if headers_size_exceeds(exchange) {
-            signs.headers_size_exceeds = true;
+        for note in &exchange.notes {
+            match note {
+                ExchangeNote::ExportMayStripCredentials => signs.export_may_strip = true,
+                ExchangeNote::RequestHeadersRemoved => signs.headers_removed = true,
+                _ => {}
+            }
         }
         let status = exchange.status().unwrap_or(0);
         let area = area(exchange);
@@ -461,27 +471,6 @@ fn quick_fingerprint(
         *last = Some((value.to_owned(), fingerprint));
     }
     fingerprint
-}
-
-/// HTTP/1.1 `headersSize` larger than the headers that remain: some were deleted.
-fn headers_size_exceeds(exchange: &Exchange) -> bool {
-    let request = &exchange.request;
-    let Some(size) = request.headers_size else {
-        return false;
-    };
-    if !request.http_version.eq_ignore_ascii_case("http/1.1") {
-        return false;
-    }
-    let path = crate::evidence::profile::url_path(&request.url);
-    let request_line = request.method.len() + 1 + path.len() + " HTTP/1.1\r\n".len();
-    let remaining: usize = request
-        .headers
-        .iter()
-        .map(|h| h.name.len() + 2 + h.value.len() + 2)
-        .sum::<usize>()
-        + request_line
-        + 2;
-    size as usize > remaining + 16
 }
 
 /// (host, first path segment): an area of an API that shares its authentication.

@@ -14,7 +14,7 @@ use capture::{History, LOOK_AHEAD, carries_credential, exchange_time, request_ke
 use rules::{Decision, Input, Prior};
 use why401_model::exchange::{Exchange, ExchangeNote};
 use why401_model::finding::{Cause, Confidence, Explain, Finding, Timeline};
-use why401_model::input::{Format, InputStats};
+use why401_model::input::InputStats;
 use why401_model::time::format_millis;
 use why401_redact::{KnownSecrets, clip, printable_method, printable_version, redact_url};
 
@@ -44,7 +44,6 @@ struct Pending {
 /// Judges one source's exchanges in order.
 pub struct SourceJudge<'a> {
     context: &'a Context,
-    format: Format,
     history: History,
     pending: VecDeque<Pending>,
     /// 401s seen: a "possibly sanitized" note matters only where a 401 was.
@@ -52,10 +51,9 @@ pub struct SourceJudge<'a> {
 }
 
 impl<'a> SourceJudge<'a> {
-    pub fn new(context: &'a Context, format: Format) -> SourceJudge<'a> {
+    pub fn new(context: &'a Context) -> SourceJudge<'a> {
         SourceJudge {
             context,
-            format,
             history: History::default(),
             pending: VecDeque::new(),
             unauthorized: 0,
@@ -126,10 +124,11 @@ impl<'a> SourceJudge<'a> {
         }
     }
 
-    /// Emits the held 401s whose look-ahead has passed (all of them at the end). In a HAR
-    /// that may still turn out sanitized, nothing is emitted before the end.
+    /// Emits the held 401s whose look-ahead has passed (all of them at the end). In an
+    /// export that may still turn out sanitized, nothing is emitted before the end.
     fn release(&mut self, findings: &mut Vec<Finding>, all: bool) {
-        let hold = !all && self.format == Format::Har && !self.history.signs.credential_header_seen;
+        let signs = &self.history.signs;
+        let hold = !all && signs.export_may_strip && !signs.credential_header_seen;
         while let Some(front) = self.pending.front() {
             if hold || (!all && front.left > 0) {
                 break;
@@ -144,7 +143,7 @@ impl<'a> SourceJudge<'a> {
     fn note_sanitized(&self, stats: &mut InputStats) -> bool {
         const ADVICE: &str = "Authorization and Cookie headers were removed by the exporter; in Chrome or Edge DevTools enable Settings → Preferences → Network → \"Allow to generate HAR with sensitive data\" and use \"Export HAR (with sensitive data)\"";
         let signs = &self.history.signs;
-        match signs.chromium_sanitized(stats.creator.as_deref()) {
+        match signs.stripped_by_exporter(stats.strips_credentials) {
             Some(true) => {
                 stats.note("sanitized_export", ADVICE);
                 return true;
@@ -382,10 +381,10 @@ mod known_secret_tests {
             explain: true,
             ..Context::default()
         };
-        let mut judge = SourceJudge::new(&context, Format::Http);
+        let mut judge = SourceJudge::new(&context);
         let mut findings = Vec::new();
         judge.push(exchange, &mut findings);
-        let mut stats = InputStats::new("t".into(), Format::Http);
+        let mut stats = InputStats::new("t".into(), why401_model::input::Format::Http);
         judge.finish(&mut stats, &mut findings);
 
         assert_eq!(findings.len(), 1);

@@ -10,6 +10,7 @@ use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use serde::Deserialize;
 
 use super::lenient::{HeaderList, Number, ObjectOr, ParamList, Text};
+use super::sanitized;
 use why401_model::exchange::{
     BODY_LIMIT, Body, ClientTime, Exchange, ExchangeNote, Location, Request, Response,
 };
@@ -19,14 +20,14 @@ use why401_model::exchange::{
 pub struct RawEntry<'a> {
     #[serde(rename = "startedDateTime", borrow)]
     started: Text<'a>,
-    #[serde(borrow)]
-    request: ObjectOr<RawRequest<'a>>,
-    #[serde(borrow)]
-    response: ObjectOr<RawResponse<'a>>,
     #[serde(rename = "_error", borrow)]
     error: Text<'a>,
     #[serde(rename = "_failureText", borrow)]
     failure_text: Text<'a>,
+    #[serde(borrow)]
+    request: ObjectOr<RawRequest<'a>>,
+    #[serde(borrow)]
+    response: ObjectOr<RawResponse<'a>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -103,15 +104,16 @@ impl<'a> RawEntry<'a> {
 
     /// The exchange at `entries[n]`, or `None` when the entry has no `request` object.
     pub fn into_exchange(self, n: u64) -> Option<Exchange> {
-        let request = self.request.0?.into_request();
-        let mut exchange = Exchange::new(Location::Entry(n), request);
+        let request = self.request.0?;
+        let headers_size = request.headers_size();
+        let mut exchange = Exchange::new(Location::Entry(n), request.into_request());
+        sanitized::note_removals(&mut exchange, headers_size);
         exchange.client_time = self
             .started
             .non_empty()
             .and_then(why401_model::time::parse_iso)
             .map(|stamp| ClientTime::Instant(stamp.at));
-        let entry_failed =
-            self.error.non_empty().is_some() || self.failure_text.non_empty().is_some();
+        let entry_failed = reports_failure(&self.error, &self.failure_text);
         if let Some(response) = self.response.0 {
             match response.into_response() {
                 Some(response) if !entry_failed => exchange.response = Some(response),
@@ -126,6 +128,14 @@ impl<'a> RawEntry<'a> {
 }
 
 impl RawRequest<'_> {
+    /// `headersSize`, when the exporter gave a whole number of bytes (-1 is "unknown").
+    fn headers_size(&self) -> Option<u64> {
+        self.headers_size
+            .0
+            .filter(|size| *size >= 0.0 && size.fract() == 0.0)
+            .map(|size| size as u64)
+    }
+
     fn into_request(self) -> Request {
         let mut request = Request::recorded(self.method.as_str(), self.url.as_str());
         request.http_version = self.http_version.as_str().to_owned();
@@ -133,16 +143,16 @@ impl RawRequest<'_> {
         if request.url.is_empty() {
             request.url = url_from_pseudo_headers(&request).unwrap_or_default();
         }
-        request.headers_size = self
-            .headers_size
-            .0
-            .filter(|size| *size >= 0.0 && size.fract() == 0.0)
-            .map(|size| size as u64);
         if let Some(post) = self.post_data.0 {
             post.store_into(&mut request);
         }
         request
     }
+}
+
+/// An `_error` (Chromium) or `_failureText` (Playwright) says the request failed.
+fn reports_failure(error: &Text, failure_text: &Text) -> bool {
+    error.non_empty().is_some() || failure_text.non_empty().is_some()
 }
 
 /// HTTP/2 exports can leave `url` empty; `:scheme`, `:authority` and `:path` rebuild it.
@@ -180,7 +190,7 @@ impl RawResponse<'_> {
     /// The response, or `None` when it says the request failed (status 0 or -1, `_error`,
     /// `_failureText`): a failed request never counts as a 401.
     fn into_response(self) -> Option<Response> {
-        if self.error.non_empty().is_some() || self.failure_text.non_empty().is_some() {
+        if reports_failure(&self.error, &self.failure_text) {
             return None;
         }
         let status =
@@ -277,7 +287,7 @@ mod tests {
                 "response":{"status":0,"httpVersion":"","headers":[],"_error":"net::ERR_INTERNET_DISCONNECTED"}}"#,
         );
         assert!(ex.response.is_none());
-        assert_eq!(ex.notes, vec![ExchangeNote::Failed]);
+        assert!(ex.notes.contains(&ExchangeNote::Failed));
         assert_eq!(ex.origin.location, Location::Entry(3));
     }
 
@@ -290,11 +300,11 @@ mod tests {
         ] {
             let ex = exchange(text);
             assert!(ex.response.is_none(), "{text}");
-            assert_eq!(ex.notes, vec![ExchangeNote::Failed], "{text}");
+            assert!(ex.notes.contains(&ExchangeNote::Failed), "{text}");
         }
         let no_response = exchange(r#"{"request":{"method":"GET","url":"u"}}"#);
         assert!(no_response.response.is_none());
-        assert!(no_response.notes.is_empty());
+        assert!(!no_response.notes.contains(&ExchangeNote::Failed));
     }
 
     #[test]
@@ -331,7 +341,7 @@ mod tests {
                 "response":{"status":"401","headers":[{"name":"Date","value":"Tue, 28 Jun 2016 20:42:05 GMT"}]}}"#,
         );
         assert_eq!(ex.request.url, "https://auth.example.com/oauth/token");
-        assert_eq!(ex.request.headers_size, Some(120));
+        assert!(!ex.notes.contains(&ExchangeNote::RequestHeadersRemoved));
         assert_eq!(
             ex.request.form_param("grant_type"),
             Some("client_credentials")
@@ -347,6 +357,24 @@ mod tests {
             why401_model::time::format_millis(&ex.server_time.unwrap().at),
             "2016-06-28T20:42:05.000Z"
         );
+    }
+
+    #[test]
+    fn a_declared_headers_size_past_the_headers_shown_is_noted() {
+        let removed = exchange(
+            r#"{"request":{"method":"GET","url":"https://x/a","httpVersion":"HTTP/1.1","headersSize":400,
+                "headers":[{"name":"Host","value":"x"}]},"response":{"status":401}}"#,
+        );
+        assert!(removed.notes.contains(&ExchangeNote::RequestHeadersRemoved));
+        assert!(
+            removed
+                .notes
+                .contains(&ExchangeNote::ExportMayStripCredentials)
+        );
+        let unknown = exchange(
+            r#"{"request":{"method":"GET","url":"https://x/a","httpVersion":"HTTP/1.1","headersSize":-1},"response":{"status":401}}"#,
+        );
+        assert!(!unknown.notes.contains(&ExchangeNote::RequestHeadersRemoved));
     }
 
     #[test]

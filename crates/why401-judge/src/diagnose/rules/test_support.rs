@@ -330,9 +330,9 @@ pub(crate) fn judge_capture(
         include_403: false,
         explain: true,
     };
-    let mut judge = SourceJudge::new(&context, format);
+    let mut judge = SourceJudge::new(&context);
     let mut stats = InputStats::new(Arc::from("capture"), format);
-    stats.creator = creator.map(str::to_owned);
+    stats.strips_credentials = creator == Some("WebInspector");
     let mut findings = Vec::new();
     for (i, mut exchange) in exchanges.into_iter().enumerate() {
         exchange.origin.index = i as u64;
