@@ -5,12 +5,14 @@
 mod escape;
 pub mod fingerprint;
 mod known;
+mod prefixes;
 mod scrub;
 mod url;
 
 pub use escape::{clip, escape_control, printable_method, printable_version};
 pub use fingerprint::Fingerprint;
 pub use known::KnownSecrets;
+pub use prefixes::{MIN_TOKEN_REST, TokenPrefix, token_prefix, token_prefixes};
 pub use scrub::{scrub, scrub_secrets, secret_mark};
 pub use url::redact_url;
 pub use why401_model::secret_names::is_secret_param;

@@ -45,39 +45,54 @@ static SECRET_PATTERNS: LazyLock<Vec<(Check, Regex)>> = LazyLock::new(|| {
         // "access_token": "…", "accessToken": "…", password=…, Cookie: …
         (
             Check::Always,
-            r#"(?i)(?P<keep>"?\b(?:access[_-]?token|refresh[_-]?token|id[_-]?token|client[_-]?secret|client[_-]?assertion|password|passwd|api[_-]?key|x-api-key|secret|session[_-]?(?:id)?|cookie|set-cookie|authorization|code|assertion|subject[_-]?token|token)"?\s*[:=]\s*"?)(?P<secret>(?:(?:bearer|basic|token|dpop|digest|negotiate|ntlm|apikey|ssws)\s+)?[^"&\s,;}]+)"#,
+            r#"(?i)(?P<keep>"?\b(?:access[_-]?token|refresh[_-]?token|id[_-]?token|client[_-]?secret|client[_-]?assertion|password|passwd|api[_-]?key|x-api-key|secret|session[_-]?(?:id)?|cookie|set-cookie|authorization|code|assertion|subject[_-]?token|token)"?\s*[:=]\s*"?)(?P<secret>(?:(?:bearer|basic|token|dpop|digest|negotiate|ntlm|apikey|ssws)\s+)?[^"&\s,;}]+)"#
+                .to_owned(),
         ),
         // Bearer abc…, Basic dXNl…
         (
             Check::Scheme,
-            r"(?i)(?P<keep>\b(?:bearer|basic|token|dpop|apikey|ssws|negotiate|ntlm)\s+)(?P<secret>[A-Za-z0-9._~+/=-]{6,})",
+            r"(?i)(?P<keep>\b(?:bearer|basic|token|dpop|apikey|ssws|negotiate|ntlm)\s+)(?P<secret>[A-Za-z0-9._~+/=-]{6,})"
+                .to_owned(),
         ),
         // Invalid API key 7c4a…, wrong password pw1, token t0k is malformed
         (
             Check::Named,
-            r#"(?i)(?P<keep>\b(?:api[ _-]?key|access[ _-]?key|secret[ _-]?key|private[ _-]?key|(?:access|refresh|id)?[ _-]?token|password|passwd|secret|credentials?|session)(?:\s*:\s*|\s+)['"]?)(?P<secret>[A-Za-z0-9._~+/=-]{3,})"#,
+            r#"(?i)(?P<keep>\b(?:api[ _-]?key|access[ _-]?key|secret[ _-]?key|private[ _-]?key|(?:access|refresh|id)?[ _-]?token|password|passwd|secret|credentials?|session)(?:\s*:\s*|\s+)['"]?)(?P<secret>[A-Za-z0-9._~+/=-]{3,})"#
+                .to_owned(),
         ),
         // JWT-like
         (
             Check::Always,
-            r"(?P<keep>)(?P<secret>\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?)",
+            r"(?P<keep>)(?P<secret>\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?)"
+                .to_owned(),
         ),
-        // personal and service token prefixes
-        (
-            Check::Always,
-            r"(?P<keep>)(?P<secret>\b(?:ghp|gho|ghu|ghs|ghr|github_pat|glpat|sk_live|sk_test|rk_live|xoxb|xoxp|xoxa|AKIA|ASIA)[_-][A-Za-z0-9_-]{8,})",
-        ),
+        // personal and service token prefixes (token_prefixes.tsv)
+        (Check::Always, prefixed_token_pattern()),
         // The end of a clipped text: what is left of a token cut by `clip` is too short for
         // the patterns above, yet still part of a secret.
         (
             Check::Clipped,
-            r"(?P<keep>)(?P<secret>[A-Za-z0-9_\-+/=.~]{6,})…",
+            r"(?P<keep>)(?P<secret>[A-Za-z0-9_\-+/=.~]{6,})…"
+                .to_owned(),
         ),
     ]
-    .iter()
-    .filter_map(|(check, p)| Regex::new(p).ok().map(|r| (*check, r)))
+    .into_iter()
+    .filter_map(|(check, p)| Regex::new(&p).ok().map(|r| (check, r)))
     .collect()
 });
+
+/// A token that starts with a prefix of the table and has enough after it.
+fn prefixed_token_pattern() -> String {
+    let prefixes: Vec<String> = crate::token_prefixes()
+        .iter()
+        .map(|p| regex::escape(p.prefix))
+        .collect();
+    format!(
+        r"(?P<keep>)(?P<secret>\b(?:{})[A-Za-z0-9_-]{{{},}})",
+        prefixes.join("|"),
+        crate::MIN_TOKEN_REST
+    )
+}
 
 /// Long strings that look random (mixed letters and digits, 24+ characters).
 const OPAQUE_PATTERN: &str = r"[A-Za-z0-9_\-+/=.~]{24,}";

@@ -1,6 +1,6 @@
 //! URLs as printed: secret query values, passwords and tokens in paths or users hidden.
 
-use crate::is_secret_param;
+use crate::{is_secret_param, token_prefix};
 
 /// The URL with every secret query value replaced by `REDACTED` (fragment dropped), the
 /// userinfo's password dropped, and path segments, query values or a user that are tokens (a
@@ -62,33 +62,10 @@ fn redact_base(url: &str) -> String {
     format!("{prefix}{authority}{}", path.join("/"))
 }
 
-/// Personal and service token prefixes (`ghp_…`, `glpat-…`, `sk_live_…`).
-const TOKEN_PREFIXES: &[&str] = &[
-    "ghp",
-    "gho",
-    "ghu",
-    "ghs",
-    "ghr",
-    "github_pat",
-    "glpat",
-    "sk_live",
-    "sk_test",
-    "rk_live",
-    "xoxb",
-    "xoxp",
-    "xoxa",
-];
-
 /// A URL path segment or user that is a token: a JWT or a prefixed personal token.
 fn token_segment(segment: &str) -> bool {
     let jwt = segment.starts_with("eyJ") && segment.contains('.');
-    let prefixed = TOKEN_PREFIXES.iter().any(|prefix| {
-        segment
-            .strip_prefix(prefix)
-            .and_then(|rest| rest.strip_prefix(['_', '-']))
-            .is_some_and(|rest| rest.len() >= 8)
-    });
-    jwt || prefixed
+    jwt || token_prefix(segment.as_bytes()).is_some()
 }
 
 #[cfg(test)]

@@ -495,7 +495,7 @@ fn basic(place: Place, encoded: &str) -> Credential {
     };
     c.empty = user.is_empty() && password.is_empty();
     c.password_empty = password.is_empty();
-    if let Some(prefix) = personal_token_prefix_bytes(user) {
+    if let Some(prefix) = why401_redact::token_prefix(user) {
         // Stripe-style: the key is the user name; never print it.
         c.long_lived = Some(LongLived::PersonalToken(prefix));
     } else if !user.is_empty() && (!password.is_empty() || looks_like_a_name(user)) {
@@ -715,44 +715,10 @@ pub fn is_api_key_header(name: &str) -> bool {
     API_KEY_HEADERS.contains(&name.to_ascii_lowercase().as_str())
 }
 
-/// Prefixes of long-lived personal, service and API tokens.
-const PERSONAL_TOKEN_PREFIXES: &[&str] = &[
-    "github_pat_",
-    "ghp_",
-    "gho_",
-    "ghr_",
-    "glpat-",
-    "gldt-",
-    "glsa_",
-    "xoxb-",
-    "xoxp-",
-    "xoxa-",
-    "xapp-",
-    "sk_live_",
-    "sk_test_",
-    "rk_live_",
-    "rk_test_",
-    "sk-proj-",
-    "sk-ant-",
-    "npm_",
-    "pypi-",
-    "dop_v1_",
-    "hf_",
-    "shpat_",
-    "AKIA",
-    "AIza",
-];
-
-/// The personal-token prefix a value starts with.
+/// The prefix of `token_prefixes.tsv` (why401-redact) a value starts with: a long-lived
+/// personal, service or API token.
 pub fn personal_token_prefix(value: &str) -> Option<&'static str> {
-    personal_token_prefix_bytes(value.as_bytes())
-}
-
-fn personal_token_prefix_bytes(value: &[u8]) -> Option<&'static str> {
-    PERSONAL_TOKEN_PREFIXES
-        .iter()
-        .find(|p| value.starts_with(p.as_bytes()) && value.len() > p.len() + 8)
-        .copied()
+    why401_redact::token_prefix(value.as_bytes())
 }
 
 /// Words exporters and loggers put where a secret was.
