@@ -7,24 +7,24 @@
 //! API-key headers and session cookies. A [`Credential`] keeps no secret: Basic passwords are
 //! hashed into the fingerprint and dropped, tokens are decoded and dropped.
 
-use base64::Engine as _;
-use base64::alphabet;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-
 use super::challenge::{self, Challenge};
 use super::fingerprint::Fingerprint;
-use super::jwt::{self, Damage, DecodedJwt, TokenInspection};
-use super::keys::{KeySet, NotChecked, SignatureStatus, signature_status};
-use why401_model::exchange::{Request, parse_form};
+use super::jwt::{Damage, DecodedJwt, TokenInspection};
+use super::keys::{KeySet, NotChecked, SignatureStatus};
+use why401_model::exchange::Request;
 use why401_model::finding::{CredentialKind, CredentialSummary};
 
-/// Basic credentials as clients send them: standard alphabet, padding optional.
-const BASE64_LENIENT: GeneralPurpose = GeneralPurpose::new(
-    &alphabet::STANDARD,
-    GeneralPurposeConfig::new()
-        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
-        .with_decode_allow_trailing_bits(true),
-);
+mod names;
+mod parse;
+mod token_response;
+
+use names::printable;
+pub use names::{
+    is_api_key_header, is_redacted, is_wrong_authorization_name, personal_token_prefix,
+    query_params,
+};
+use parse::*;
+pub use token_response::{ClientAuth, TokenResponse, client_auth, read_token_response};
 
 /// Where a credential was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,8 +62,8 @@ impl Place {
     }
 }
 
-/// Why a credential counts as long-lived (refused long-lived credentials are
-/// `revoked_credentials` in the decision issue).
+/// Why a credential counts as long-lived: one that is refused, not being able to expire, was
+/// revoked (`revoked_credentials`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LongLived {
     /// A user name and password (Basic, Digest, a `password` grant).
@@ -197,7 +197,7 @@ pub struct Credentials {
     pub multiple_authorization: bool,
 }
 
-/// "The credential of the request" (issue 4), chosen by [`Credentials::choose`].
+/// The one credential of a request the server judges, chosen by [`Credentials::choose`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Chosen {
     /// `Credentials::all[i]`.
@@ -239,7 +239,7 @@ impl Credentials {
         self.all.iter().find(|c| c.is_user_login())
     }
 
-    /// The credential the server asks for (issue 4). When a challenge names an HTTP
+    /// The credential the server asks for. When a challenge names an HTTP
     /// authentication scheme: `Authorization`, or for Bearer an `access_token` query or form
     /// parameter, or (at a token endpoint) the client's form credentials. With no challenge
     /// or a custom scheme, also an API-key header or parameter, or a session cookie.
@@ -373,478 +373,6 @@ fn read_form(request: &Request, keys: Option<&KeySet>, out: &mut Credentials) {
             _ => param_credential(place, name, value, keys),
         };
         out.all.extend(credential);
-    }
-}
-
-// --- Authorization ---------------------------------------------------------------------------
-
-/// Schemes written in one registered case; another case is `scheme_case_differs`.
-const CANONICAL_SCHEMES: &[&str] = &["Bearer", "Basic", "DPoP", "Digest", "Negotiate", "NTLM"];
-
-/// Schemes whose tokens are static keys (long-lived).
-const STATIC_TOKEN_SCHEMES: &[&str] = &["token", "ssws", "apikey", "api-key", "key"];
-
-/// Every scheme recognised when written alone (`Authorization: Bearer`).
-const KNOWN_SCHEMES: &[&str] = &[
-    "bearer",
-    "basic",
-    "dpop",
-    "digest",
-    "negotiate",
-    "ntlm",
-    "token",
-    "ssws",
-    "apikey",
-    "api-key",
-    "key",
-    "jwt",
-    "oauth",
-    "kerberos",
-    "aws4-hmac-sha256",
-];
-
-/// An `Authorization` value (or a wrong header's) split into scheme and credentials.
-fn authorization(place: Place, value: &str, keys: Option<&KeySet>) -> Credential {
-    let value = value.trim();
-    let (scheme, rest) = split_scheme(value);
-    let lower = scheme.map(|s| s.trim_end_matches(':').to_ascii_lowercase());
-    let mut c = match lower.as_deref() {
-        Some("basic") => basic(place, rest),
-        Some("digest") => digest(place, value),
-        Some("negotiate" | "ntlm" | "kerberos") => opaque(place, rest),
-        Some("aws4-hmac-sha256") => {
-            let mut c = opaque(place, rest);
-            c.kind = CredentialKind::ApiKey;
-            c.long_lived = Some(LongLived::ApiKey);
-            c
-        }
-        Some(s) if is_static_scheme(s) => {
-            let mut c = api_key(place, rest, keys);
-            // A known token prefix says more than the scheme does.
-            if !matches!(c.long_lived, Some(LongLived::PersonalToken(_))) {
-                let written = scheme.unwrap_or(s).trim_end_matches(':');
-                c.long_lived = Some(LongLived::Scheme(written.to_owned()));
-            }
-            c
-        }
-        _ => token_credential(place, rest, keys),
-    };
-    c.scheme = scheme.map(str::to_owned);
-    c.no_scheme = scheme.is_none() && !value.is_empty();
-    c.scheme_case_differs = scheme.is_some_and(|s| {
-        CANONICAL_SCHEMES
-            .iter()
-            .any(|k| k.eq_ignore_ascii_case(s) && *k != s)
-    });
-    if value.is_empty() {
-        c.kind = CredentialKind::None;
-        c.empty = true;
-    }
-    c
-}
-
-/// `Bearer abc` → (`Bearer`, `abc`); `Bearer` → (`Bearer`, ``); `abc` → (none, `abc`). A first
-/// word that cannot be a scheme (has a `.`, starts like a JWT, too long) makes the whole
-/// value the credential.
-fn split_scheme(value: &str) -> (Option<&str>, &str) {
-    let (first, rest) = match value.split_once(char::is_whitespace) {
-        Some((first, rest)) => (first, rest.trim()),
-        None => (value, ""),
-    };
-    let bare = first.trim_end_matches(':');
-    let known = KNOWN_SCHEMES.contains(&bare.to_ascii_lowercase().as_str());
-    let looks_like_scheme = !bare.is_empty()
-        && bare.len() <= 32
-        && !bare.starts_with("eyJ")
-        && bare
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_!#$%&'*+^`|~".contains(&b));
-    if known || (!rest.is_empty() && looks_like_scheme) {
-        (Some(first), rest)
-    } else {
-        (None, value)
-    }
-}
-
-fn is_static_scheme(lower: &str) -> bool {
-    STATIC_TOKEN_SCHEMES.contains(&lower)
-        || (!KNOWN_SCHEMES.contains(&lower) && (lower.contains("key") || lower.contains("token")))
-}
-
-/// Basic: decode, keep the user (unless it is itself a key), hash `user:password`, drop it.
-fn basic(place: Place, encoded: &str) -> Credential {
-    let mut c = Credential::new(place, CredentialKind::Basic);
-    c.long_lived = Some(LongLived::StaticPassword);
-    if encoded.is_empty() {
-        c.empty = true;
-        return c;
-    }
-    if is_redacted(encoded) {
-        c.kind = CredentialKind::Redacted;
-        return c;
-    }
-    let Ok(decoded) = BASE64_LENIENT.decode(encoded) else {
-        // Not base64: the value as sent is all there is to fingerprint.
-        c.fingerprint = Some(Fingerprint::of_str(encoded));
-        return c;
-    };
-    c.fingerprint = Some(Fingerprint::of(&decoded));
-    let (user, password) = match decoded.iter().position(|&b| b == b':') {
-        Some(i) => (&decoded[..i], &decoded[i + 1..]),
-        None => (&decoded[..], &[][..]),
-    };
-    c.empty = user.is_empty() && password.is_empty();
-    c.password_empty = password.is_empty();
-    if let Some(prefix) = why401_redact::token_prefix(user) {
-        // Stripe-style: the key is the user name; never print it.
-        c.long_lived = Some(LongLived::PersonalToken(prefix));
-    } else if !user.is_empty() && (!password.is_empty() || looks_like_a_name(user)) {
-        // With an empty password the "user" may be the secret (an API key sent as `key:`).
-        c.user = std::str::from_utf8(user).ok().map(printable);
-    }
-    c
-}
-
-/// A user name rather than a key: short, and not a long run of letters mixed with digits.
-fn looks_like_a_name(user: &[u8]) -> bool {
-    let digits = user.iter().any(u8::is_ascii_digit);
-    let letters = user.iter().any(u8::is_ascii_alphabetic);
-    user.len() <= 32 && !(user.len() >= 12 && digits && letters)
-}
-
-/// Digest: the user from the `username` parameter; the response changes every request, so
-/// the fingerprint names this request only.
-fn digest(place: Place, value: &str) -> Credential {
-    let mut c = Credential::new(place, CredentialKind::Basic);
-    c.long_lived = Some(LongLived::StaticPassword);
-    let parsed = challenge::parse(value);
-    if let Some(first) = parsed.first() {
-        c.user = first.param("username").map(printable);
-        c.empty = first.params.is_empty() && first.token68.is_none();
-    }
-    c.fingerprint = Some(Fingerprint::of_str(value));
-    c
-}
-
-fn opaque(place: Place, value: &str) -> Credential {
-    let mut c = Credential::new(place, CredentialKind::Opaque);
-    if value.is_empty() {
-        c.kind = CredentialKind::None;
-        c.empty = true;
-    } else if is_redacted(value) {
-        c.kind = CredentialKind::Redacted;
-    } else {
-        c.fingerprint = Some(Fingerprint::of_str(value));
-    }
-    c
-}
-
-// --- Tokens, keys, cookies ---------------------------------------------------------------
-
-/// A token value: form, claims, signature, fingerprint; kind `jwt` or `opaque`.
-fn token_credential(place: Place, value: &str, keys: Option<&KeySet>) -> Credential {
-    let value = value.trim();
-    let mut c = Credential::new(place, CredentialKind::Opaque);
-    if value.is_empty() {
-        c.kind = CredentialKind::None;
-        c.empty = true;
-        return c;
-    }
-    if is_redacted(value) {
-        c.kind = CredentialKind::Redacted;
-        // A JWT whose signature alone was masked still shows its claims.
-        let mut inspection = jwt::inspect(value);
-        if inspection.jwt.is_some() {
-            inspection.damage = None;
-            c.token = Some(inspection);
-        }
-        return c;
-    }
-    let inspection = jwt::inspect(value);
-    c.kind = if inspection.is_jwt {
-        CredentialKind::Jwt
-    } else {
-        CredentialKind::Opaque
-    };
-    c.signature = signature_status(value, &inspection, keys);
-    c.fingerprint = Some(Fingerprint::of_str(value));
-    c.long_lived = personal_token_prefix(value).map(LongLived::PersonalToken);
-    c.token = Some(inspection);
-    c
-}
-
-/// An API key (header, parameter or static scheme): kind `api_key` unless it is a JWT.
-fn api_key(place: Place, value: &str, keys: Option<&KeySet>) -> Credential {
-    let mut c = token_credential(place, value, keys);
-    if c.kind == CredentialKind::Opaque {
-        c.kind = CredentialKind::ApiKey;
-        c.long_lived = c.long_lived.or(Some(LongLived::ApiKey));
-    }
-    c
-}
-
-/// An API-key header; a known scheme before the value (`X-Access-Token: Bearer ...`) is read
-/// as a scheme, not as part of the key.
-fn api_key_header(name: &str, value: &str, keys: Option<&KeySet>) -> Credential {
-    let value = value.trim();
-    let (scheme, rest) = match split_scheme(value) {
-        (Some(s), rest) if KNOWN_SCHEMES.contains(&s.to_ascii_lowercase().as_str()) => {
-            (Some(s), rest)
-        }
-        _ => (None, value),
-    };
-    let mut c = api_key(Place::ApiKeyHeader(name.to_owned()), rest, keys);
-    c.scheme = scheme.map(str::to_owned);
-    c
-}
-
-/// A form pair like `client_id` + `client_secret` or `username` + `password`: kind `basic`,
-/// fingerprinted as `id:secret` so it matches the same pair sent as Basic.
-fn secret_pair(place: Place, id: Option<&str>, secret: &str, why: LongLived) -> Credential {
-    let mut c = Credential::new(place, CredentialKind::Basic);
-    c.long_lived = Some(why);
-    c.user = id.filter(|u| !u.is_empty()).map(printable);
-    if is_redacted(secret) {
-        c.kind = CredentialKind::Redacted;
-        return c;
-    }
-    c.empty = secret.is_empty();
-    c.password_empty = secret.is_empty();
-    if !secret.is_empty() {
-        let pair = format!("{}:{secret}", id.unwrap_or_default());
-        c.fingerprint = Some(Fingerprint::of_str(&pair));
-    }
-    c
-}
-
-/// Query and form parameters that carry credentials; others are not credentials.
-fn param_credential(
-    place: Place,
-    name: &str,
-    value: &str,
-    keys: Option<&KeySet>,
-) -> Option<Credential> {
-    match name.to_ascii_lowercase().as_str() {
-        "access_token" | "token" | "auth_token" | "jwt" => {
-            Some(token_credential(place, value, keys))
-        }
-        "api_key" | "apikey" | "api-key" | "key" | "private_token" => {
-            Some(api_key(place, value, keys))
-        }
-        _ => None,
-    }
-}
-
-/// Session cookies of a `Cookie` header; analytics and CSRF cookies are not credentials.
-fn cookies(header: &str, keys: Option<&KeySet>) -> Vec<Credential> {
-    header
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .filter(|(name, _)| is_session_cookie(name))
-        .map(|(name, value)| {
-            let mut c = token_credential(Place::Cookie(name.to_owned()), value, keys);
-            if !matches!(c.kind, CredentialKind::Redacted | CredentialKind::None) {
-                c.kind = CredentialKind::Cookie;
-            }
-            c.long_lived = None;
-            c
-        })
-        .collect()
-}
-
-fn is_session_cookie(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    if lower.contains("csrf") || lower.contains("xsrf") {
-        return false;
-    }
-    [
-        "sess", "sid", "auth", "token", "jwt", "login", "remember", "identity", "connect.",
-    ]
-    .iter()
-    .any(|k| lower.contains(k))
-}
-
-// --- Names and markers -----------------------------------------------------------------------
-
-/// Header names people use by mistake for `Authorization` (compared lower-case, also with a
-/// stray trailing colon or space: `Authorization:` recorded as a name).
-const WRONG_AUTHORIZATION_NAMES: &[&str] = &[
-    "authentication",
-    "authorisation",
-    "authorizaton",
-    "autorization",
-    "authorzation",
-    "x-authorization",
-    "x-authentication",
-    "authorization-token",
-    "bearer",
-    "auth",
-];
-
-pub fn is_wrong_authorization_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    let trimmed = lower.trim_end_matches([':', ' ']);
-    (trimmed == "authorization" && trimmed != lower) || WRONG_AUTHORIZATION_NAMES.contains(&trimmed)
-}
-
-/// Headers that carry API keys or static tokens (compared lower-case).
-const API_KEY_HEADERS: &[&str] = &[
-    "x-api-key",
-    "apikey",
-    "api-key",
-    "api_key",
-    "x-apikey",
-    "x-api-token",
-    "x-auth-token",
-    "x-access-token",
-    "x-auth-key",
-    "x-token",
-    "private-token",
-    "x-gitlab-token",
-    "ocp-apim-subscription-key",
-    "x-functions-key",
-    "x-goog-api-key",
-    "x-rapidapi-key",
-    "x-shopify-access-token",
-    "x-vault-token",
-    "dd-api-key",
-    "x-dd-api-key",
-];
-
-pub fn is_api_key_header(name: &str) -> bool {
-    API_KEY_HEADERS.contains(&name.to_ascii_lowercase().as_str())
-}
-
-/// The prefix of `token_prefixes.tsv` (why401-redact) a value starts with: a long-lived
-/// personal, service or API token.
-pub fn personal_token_prefix(value: &str) -> Option<&'static str> {
-    why401_redact::token_prefix(value.as_bytes())
-}
-
-/// Words exporters and loggers put where a secret was.
-const REDACTION_WORDS: &[&str] = &[
-    "redacted",
-    "sanitized",
-    "filtered",
-    "masked",
-    "removed",
-    "hidden",
-    "omitted",
-    "scrubbed",
-    "censored",
-    "obfuscated",
-];
-
-/// A value an exporter or logger masked: `REDACTED`, `[REDACTED]`, `<redacted>`,
-/// `[sanitized]`, `redacted:64`, `****`, `abcd****wxyz`, `eyJ...`, a `.redacted` signature.
-pub fn is_redacted(value: &str) -> bool {
-    let lower = value.trim().to_ascii_lowercase();
-    let word = lower.trim_matches(|c: char| "[]<>(){}*_-\"' ".contains(c));
-    let word = word.split_once(':').map_or(word, |(w, n)| {
-        if n.bytes().all(|b| b.is_ascii_digit()) {
-            w
-        } else {
-            word
-        }
-    });
-    REDACTION_WORDS.contains(&word)
-        || lower.contains("***")
-        || lower.contains("...")
-        || lower.contains('…')
-        || lower.ends_with(".redacted")
-        || lower.ends_with(".[redacted]")
-        || (!lower.is_empty() && lower.bytes().all(|b| b == b'*'))
-}
-
-/// Text from a capture made safe to print: control characters escaped, at most 64 chars.
-fn printable(text: &str) -> String {
-    why401_redact::escape_control(&why401_redact::clip(text, 64))
-}
-
-/// The query parameters of a URL, decoded.
-pub fn query_params(url: &str) -> Vec<(String, String)> {
-    let without_fragment = url.split('#').next().unwrap_or(url);
-    match without_fragment.split_once('?') {
-        Some((_, query)) => parse_form(query),
-        None => Vec::new(),
-    }
-}
-
-// --- Token responses and client authentication ----------------------------------------------
-
-/// Fingerprints and facts of a token endpoint's success response, to connect it with the
-/// requests that later send the token.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TokenResponse {
-    pub access_token: Option<Fingerprint>,
-    pub refresh_token: Option<Fingerprint>,
-    pub id_token: Option<Fingerprint>,
-    pub token_type: Option<String>,
-    pub expires_in: Option<i64>,
-    pub scope: Option<Vec<String>>,
-}
-
-/// Reads a token response body (`{"access_token": ..., "expires_in": ...}`); `None` when the
-/// body is not one.
-pub fn read_token_response(body: &str) -> Option<TokenResponse> {
-    let doc: serde_json::Value = serde_json::from_str(body.trim()).ok()?;
-    let text = |name: &str| doc.get(name).and_then(serde_json::Value::as_str);
-    let fp = |name: &str| {
-        text(name)
-            .filter(|v| !v.is_empty())
-            .map(Fingerprint::of_str)
-    };
-    let response = TokenResponse {
-        access_token: fp("access_token"),
-        refresh_token: fp("refresh_token"),
-        id_token: fp("id_token"),
-        token_type: text("token_type").map(printable),
-        expires_in: doc.get("expires_in").and_then(|v| {
-            v.as_i64()
-                .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
-        }),
-        scope: text("scope").map(|s| s.split_whitespace().map(str::to_owned).collect()),
-    };
-    (response.access_token.is_some() || response.refresh_token.is_some()).then_some(response)
-}
-
-/// How a request at a token endpoint authenticated the client (the decision issue's rules 1
-/// and 3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClientAuth {
-    /// Basic, `client_secret` or `client_assertion` with a value.
-    Present,
-    /// Sent but empty (`Basic Og==`, `client_secret=`).
-    Empty,
-    /// Shown absent: headers recorded without `Authorization`, and the body recorded
-    /// without `client_secret`/`client_assertion` or no body at all.
-    ShownAbsent,
-    /// The capture cannot show it (headers or body not recorded, a value redacted).
-    NotShown,
-}
-
-/// Reads the client authentication of a (token endpoint) request.
-pub fn client_auth(request: &Request, credentials: &Credentials) -> ClientAuth {
-    let client = |c: &&Credential| {
-        c.place == Place::Authorization
-            || c.place.is_param("client_secret")
-            || c.place.is_param("client_assertion")
-    };
-    let sent: Vec<&Credential> = credentials.all.iter().filter(client).collect();
-    if sent.iter().any(|c| c.is_redacted()) {
-        return ClientAuth::NotShown;
-    }
-    if sent.iter().any(|c| !c.empty) {
-        return ClientAuth::Present;
-    }
-    if !sent.is_empty() {
-        return ClientAuth::Empty;
-    }
-    // `body_recorded` is true for a request recorded without a body too.
-    if credentials.recorded() && request.body_recorded {
-        ClientAuth::ShownAbsent
-    } else {
-        ClientAuth::NotShown
     }
 }
 
