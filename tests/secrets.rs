@@ -974,3 +974,99 @@ fn the_leak_check_finds_what_it_looks_for() {
     assert!(leak(&short, "pw1").is_some());
     assert!(leak(&short, "upw12 and xpw1").is_none());
 }
+
+/// Tokens of prefixes a URL path may hold (`/hooks/npm_…`): (what it is, value).
+const PATH_TOKENS: &[(&str, &str)] = &[
+    ("an npm token", "npm_Q7vLk2mX9pR4tW8yB3nC6dF1gH5jK0sZ2aE4"),
+    (
+        "a PyPI token",
+        "pypi-AgEIcHlwaS5vcmcCJGQ3NzE4YjQ2LWIxNTgtNDc",
+    ),
+    (
+        "a Hugging Face token",
+        "hf_Rt5Yu8Io2Pa4Sd6Fg9Hj1Kl3Zx7Cv0Bn",
+    ),
+    (
+        "a DigitalOcean token",
+        "dop_v1_4f9c2a7e1b8d3f6a0c5e9b2d7f1a4c8e6b3d0f9a2c7e5b1d8f4a6c3e0b9d2f7a",
+    ),
+    (
+        "a Grafana token",
+        "glsa_Wq3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz2Xc_4f9c2a7e",
+    ),
+    ("a GitHub token", "ghp_Mn4Bv6Cx8Zl1Kj3Hg5Fd7Sa9Po2Iu4Yt6Re8"),
+];
+
+/// A curl `-v` transcript of a 401 to a URL whose path holds `token`.
+fn path_token_transcript(dir: &Path, n: usize, token: &str) -> PathBuf {
+    let text = format!(
+        "$ curl -v -X POST https://hooks.example.com/hooks/{token}/deliver\n\
+         * Connected to hooks.example.com (203.0.113.20) port 443\n\
+         > POST /hooks/{token}/deliver HTTP/1.1\n\
+         > Host: hooks.example.com\n\
+         > User-Agent: curl/8.5.0\n\
+         > Accept: */*\n\
+         > \n\
+         < HTTP/1.1 401 Unauthorized\n\
+         < Content-Type: application/json\n\
+         < WWW-Authenticate: Bearer realm=\"hooks\"\n\
+         < \n\
+         {{\"error\": \"unknown hook\"}}\n"
+    );
+    let path = dir.join(format!("path-token-{n}.txt"));
+    std::fs::write(&path, text).expect("write transcript");
+    path
+}
+
+#[test]
+fn tokens_in_url_paths_are_never_printed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files: Vec<PathBuf> = PATH_TOKENS
+        .iter()
+        .enumerate()
+        .map(|(n, (_, token))| path_token_transcript(dir.path(), n, token))
+        .collect();
+    let formats: &[&[&str]] = &[
+        &["--color", "never"],
+        &["-v", "--color", "never"],
+        &["--explain", "1", "--color", "never"],
+        &["-f", "json"],
+        &["-f", "jsonl"],
+        &["-f", "csv"],
+        &["-f", "markdown"],
+    ];
+    let mut findings = 0;
+    let mut leaks = Vec::new();
+    for format in formats {
+        let output = why401()
+            .args(["analyze", "--no-progress"])
+            .args(&files)
+            .args(*format)
+            .output()
+            .expect("runs");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if format.contains(&"json") {
+            let document: Value = serde_json::from_str(&stdout).expect("JSON report");
+            findings = document["findings"].as_array().expect("findings").len();
+        }
+        for (what, value) in PATH_TOKENS {
+            let secret = Secret {
+                what: (*what).to_owned(),
+                value: (*value).to_owned(),
+            };
+            for text in [&stdout, &stderr] {
+                if let Some(context) = leak(&secret, text) {
+                    leaks.push(format!("{what} in {format:?}: …{context}…"));
+                }
+            }
+        }
+    }
+    assert_eq!(findings, PATH_TOKENS.len(), "every capture yields its 401");
+    assert!(
+        leaks.is_empty(),
+        "{} leak(s):\n{}",
+        leaks.len(),
+        leaks.join("\n")
+    );
+}

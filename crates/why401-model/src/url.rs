@@ -7,17 +7,27 @@ pub fn after_scheme(url: &str) -> Option<&str> {
         .or_else(|| url.strip_prefix("//"))
 }
 
-/// The host of an absolute (or scheme-relative `//host/…`) URL, without port or user info.
-pub fn host_of(url: &str) -> Option<&str> {
-    let rest = after_scheme(url)?;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let authority = authority.rsplit('@').next()?;
-    let host = if let Some(v6) = authority.strip_prefix('[') {
+/// The host of an absolute (or scheme-relative `//host/…`) URL in the one form hosts are
+/// compared and printed in: see [`normal_host`]. `None` for a path alone or an empty host.
+pub fn host_of(url: &str) -> Option<String> {
+    normal_host(after_scheme(url)?)
+}
+
+/// The host of an authority as written in a URL, a `Host` header or a profile
+/// (`User@API.Example.com.:8443`, `[::1]:8080`): lower case (host names are case-insensitive,
+/// RFC 3986 §3.2.2), without user info or port, an IPv6 address without its brackets, and a
+/// fully qualified name without its trailing dot (`example.com.` is `example.com`).
+/// Whatever follows the authority (`/path`, `?query`, `#fragment`) is ignored.
+pub fn normal_host(authority: &str) -> Option<String> {
+    let authority = authority.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit('@').next()?;
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
         v6.split(']').next()?
     } else {
-        authority.split(':').next()?
+        host_port.split(':').next()?
     };
-    (!host.is_empty()).then_some(host)
+    let host = host.strip_suffix('.').unwrap_or(host);
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
 /// The path of a URL with id-like segments (digits, UUIDs, 8+ hex, `prefix_` plus
@@ -65,13 +75,37 @@ mod tests {
 
     #[test]
     fn hosts() {
+        let host = |url| host_of(url);
         assert_eq!(
-            host_of("https://api.example.com:8443/v2?x=1"),
+            host("https://api.example.com:8443/v2?x=1").as_deref(),
             Some("api.example.com")
         );
-        assert_eq!(host_of("http://u@h/x"), Some("h"));
-        assert_eq!(host_of("/v2/devices"), None);
-        assert_eq!(host_of("//api.example.com/v2"), Some("api.example.com"));
+        assert_eq!(host("http://u@h/x").as_deref(), Some("h"));
+        assert_eq!(host("/v2/devices"), None);
+        assert_eq!(
+            host("//api.example.com/v2").as_deref(),
+            Some("api.example.com")
+        );
+    }
+
+    #[test]
+    fn one_form_of_a_host() {
+        for url in [
+            "https://API.Example.com/x",
+            "https://api.example.com.:443/x",
+            "https://u:p@api.example.com:8443?q",
+            "//Api.Example.COM#f",
+        ] {
+            assert_eq!(host_of(url).as_deref(), Some("api.example.com"), "{url}");
+        }
+        assert_eq!(host_of("http://[::1]:8080/").as_deref(), Some("::1"));
+        assert_eq!(host_of("http://[FE80::1]/").as_deref(), Some("fe80::1"));
+        assert_eq!(
+            normal_host("API.example.com:8443").as_deref(),
+            Some("api.example.com")
+        );
+        assert_eq!(host_of("https:///x"), None);
+        assert_eq!(host_of("https://u@:80/x"), None);
     }
 
     #[test]

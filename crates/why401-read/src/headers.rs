@@ -342,20 +342,33 @@ pub fn split_origin(url: &str) -> Option<(&str, &str)> {
     Some((&url[..split], &url[split..]))
 }
 
-/// The host (with any non-default port) of an absolute URL, lower-cased.
+/// The host of an absolute URL (in the form of [`why401_model::url::host_of`], an IPv6
+/// address in brackets) with its port unless it is the scheme's default: what an origin and
+/// a `Host` header compare.
 pub fn url_host(url: &str) -> Option<String> {
     let (origin, _) = split_origin(url)?;
     let (scheme, authority) = origin.split_once("://")?;
-    let authority = authority.rsplit('@').next().unwrap_or(authority);
-    let lower = authority.to_ascii_lowercase();
+    let host = why401_model::url::host_of(origin)?;
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host
+    };
+    let host_port = authority.rsplit('@').next().unwrap_or(authority);
+    let after_host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split_once(']').map_or("", |(_, rest)| rest),
+        None => host_port.find(':').map_or("", |at| &host_port[at..]),
+    };
+    let port = after_host.strip_prefix(':').unwrap_or("");
     let default_port = match scheme.to_ascii_lowercase().as_str() {
-        "https" => ":443",
-        "http" => ":80",
+        "https" => "443",
+        "http" => "80",
         _ => "",
     };
-    Some(match lower.strip_suffix(default_port) {
-        Some(host) if !default_port.is_empty() => host.to_owned(),
-        _ => lower,
+    Some(if port.is_empty() || port == default_port {
+        host
+    } else {
+        format!("{host}:{port}")
     })
 }
 

@@ -81,7 +81,7 @@ impl Summary {
             self.inferred += 1;
         }
         if let Some(host) = host_of(&finding.url) {
-            *self.by_host.entry(host.to_owned()).or_default() += 1;
+            *self.by_host.entry(host).or_default() += 1;
         }
         if let Some(fp) = fingerprint_of(finding) {
             *self.by_fingerprint.entry(fp.to_owned()).or_default() += 1;
@@ -114,7 +114,7 @@ impl Filters {
             return false;
         }
         if let Some(pattern) = &self.host
-            && !host_of(&finding.url).is_some_and(|h| wildcard_match(pattern, h))
+            && !host_of(&finding.url).is_some_and(|h| wildcard_match(pattern, &h))
         {
             return false;
         }
@@ -378,7 +378,7 @@ fn group_key(finding: &Finding) -> GroupKey {
         cause: finding.cause,
         resolved_later: finding.resolved_later,
         detail: finding.detail.clone(),
-        host: host_of(&finding.url).unwrap_or("").to_owned(),
+        host: host_of(&finding.url).unwrap_or_default(),
         endpoint: format!("{} {}", finding.method, endpoint_pattern(&finding.url)),
         fingerprint: fingerprint_of(finding).unwrap_or("").to_owned(),
     }

@@ -220,7 +220,7 @@ impl History {
             if let Some(profile) = &ctx.profile {
                 let host = why401_model::url::host_of(&request.url);
                 signs.profile_auth_success |= profile
-                    .scope_rule(&request.method, &request.url, host)
+                    .scope_rule(&request.method, &request.url, host.as_deref())
                     .is_some();
             }
         }
@@ -476,7 +476,7 @@ fn quick_fingerprint(
 /// (host, first path segment): an area of an API that shares its authentication.
 fn area(exchange: &Exchange) -> Option<(String, String)> {
     let url = &exchange.request.url;
-    let host = why401_model::url::host_of(url)?.to_ascii_lowercase();
+    let host = why401_model::url::host_of(url)?;
     let path = crate::evidence::profile::url_path(url);
     let first = path
         .trim_start_matches('/')
@@ -490,9 +490,7 @@ fn area(exchange: &Exchange) -> Option<(String, String)> {
 /// Method, host and path (ids kept): what "the same request" means for handshakes.
 pub fn request_key(exchange: &Exchange) -> String {
     let url = &exchange.request.url;
-    let host = why401_model::url::host_of(url)
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let host = why401_model::url::host_of(url).unwrap_or_default();
     let path = crate::evidence::profile::url_path(url);
     format!(
         "{} {} {}",
@@ -505,9 +503,7 @@ pub fn request_key(exchange: &Exchange) -> String {
 /// Method, host and endpoint pattern: "the same endpoint" for revocation.
 fn endpoint_key(exchange: &Exchange) -> String {
     let url = &exchange.request.url;
-    let host = why401_model::url::host_of(url)
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let host = why401_model::url::host_of(url).unwrap_or_default();
     format!(
         "{} {} {}",
         exchange.request.method.to_ascii_uppercase(),

@@ -383,18 +383,8 @@ fn base_domain(host: &str) -> String {
 
 // --- URLs ---------------------------------------------------------------------------------
 
-/// The host of an absolute URL, lower-case, without userinfo or port; `None` for a path.
-pub fn url_host(url: &str) -> Option<String> {
-    let rest = after_scheme(url)?;
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = if let Some(v6) = host_port.strip_prefix('[') {
-        v6.split(']').next().unwrap_or(v6)
-    } else {
-        host_port.split(':').next().unwrap_or(host_port)
-    };
-    (!host.is_empty()).then(|| host.to_ascii_lowercase())
-}
+/// The host of an absolute URL, in the one form hosts are compared in.
+pub use why401_model::url::host_of as url_host;
 
 /// The path of a URL (absolute or a path alone), without query or fragment.
 pub fn url_path(url: &str) -> &str {

@@ -1,3 +1,4 @@
+use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::json;
 
