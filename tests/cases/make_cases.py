@@ -968,7 +968,7 @@ def har_cases():
                   "opaque token: its expiry 13:00:00Z comes from its issuance at [0] (Date "
                   "12:00:00Z + expires_in 3600), 1h00m10s before Date 14:00:10Z; bare "
                   "invalid_token; expires_in_passed is the README's code for an expiry known "
-                  "from issuance (issue 6 Issuance)")),
+                  "from its issuance (a token response's expires_in)")),
     ])
 
     # --- a token that worked, then failed before its exp -----------------------------------
@@ -1823,7 +1823,7 @@ def http_cases():
           rbody=json.dumps({"message": "Invalid authentication credentials"}),
           label=L("revoked_credentials", "credentials_rejected",
                   "Kong key-auth 'Invalid authentication credentials': an API key refused "
-                  "(issue 5 verdict)")))])
+                  "(a long-lived credential merely refused)")))])
 
     # --- -H @file: the credential is not shown ------------------------------------------
     d = t("2024-04-04T15:10:09Z")
@@ -2848,7 +2848,7 @@ def ticket_cases():
 
 
 PROFILE = """\
-# The reference API (reference-api.md) as a why401 profile, in the shape issue 4 defines.
+# The reference API (reference-api.md) as a why401 profile (see the README's profile section).
 # Used by the labelled cases under tests/cases/with-profile/.
 leeway = 60
 
