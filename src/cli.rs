@@ -209,6 +209,13 @@ pub struct AnalyzeArgs {
     #[arg(long = "include-403")]
     pub include_403: bool,
 
+    /// Print the identity claim (`sub`) of tokens. Reports leave it out by default: it names
+    /// a person or a client.
+    ///
+    /// Example: why401 analyze --show-identity session.har
+    #[arg(long)]
+    pub show_identity: bool,
+
     /// Exit 1 only when a 401 of one of these causes is found (comma-separated ids).
     ///
     /// Example: --fail-on expired_token,revoked_credentials

@@ -44,6 +44,8 @@ pub struct Config {
     pub filters: Filters,
     /// With `--fail-on`: only 401s of these causes make the exit status 1.
     pub fail_on: Option<Vec<Cause>>,
+    /// Print identity claims (`sub`) of tokens; hidden by default.
+    pub show_identity: bool,
     pub limits: Limits,
     pub context: Context,
 }
@@ -82,6 +84,7 @@ impl Config {
             presentation,
             filters,
             fail_on: causes(&args.fail_on, "--fail-on")?,
+            show_identity: args.show_identity,
             limits,
             context,
             inputs: args.inputs,

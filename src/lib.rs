@@ -120,7 +120,10 @@ impl RunState {
         writer: &mut dyn Writer,
     ) -> anyhow::Result<()> {
         writer.input(&output.stats)?;
-        for finding in output.findings.drain() {
+        for mut finding in output.findings.drain() {
+            if !config.show_identity {
+                hide_identity(&mut finding);
+            }
             self.summary.add_finding(&finding);
             if finding.status == 401
                 && config
@@ -151,6 +154,13 @@ impl RunState {
         } else {
             Outcome::Clean
         }
+    }
+}
+
+/// Identity claims name a person or a client: no report carries them unless asked.
+fn hide_identity(finding: &mut finding::Finding) {
+    if let Some(claims) = finding.credential.as_mut().and_then(|c| c.claims.as_mut()) {
+        claims.sub = None;
     }
 }
 

@@ -1070,3 +1070,36 @@ fn tokens_in_url_paths_are_never_printed() {
         leaks.join("\n")
     );
 }
+
+/// The identity claim of the samples' tokens (a client id the reference platform issues).
+const SAMPLE_SUBJECT: &str = "user_51c0e2";
+
+#[test]
+fn identity_claims_are_in_no_format_unless_asked() {
+    for format in ["text", "json", "jsonl", "csv", "markdown"] {
+        for extra in [&[][..], &["-v"][..], &["--explain", "1"][..]] {
+            let output = why401()
+                .args(["analyze", "--no-progress", "-f", format, "samples/"])
+                .args(extra)
+                .output()
+                .expect("runs");
+            let printed = String::from_utf8_lossy(&output.stdout);
+            assert!(
+                !printed.contains(SAMPLE_SUBJECT),
+                "{format} {extra:?} prints the subject"
+            );
+        }
+    }
+    let output = why401()
+        .args([
+            "analyze",
+            "--no-progress",
+            "-f",
+            "json",
+            "--show-identity",
+            "samples/",
+        ])
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&output.stdout).contains(SAMPLE_SUBJECT));
+}
