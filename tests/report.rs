@@ -13,6 +13,7 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -931,4 +932,81 @@ fn stated_401s_are_not_marked_inferred() {
         "every sample states its status"
     );
     assert!(!samples(&[]).contains("inferred"));
+}
+
+// --- one set of numbers ----------------------------------------------------------------------
+
+/// Every cause's count as each format states it, for `analyze` on `inputs`.
+fn counts_in_every_format(inputs: &[&str]) -> Vec<(&'static str, BTreeMap<String, u64>)> {
+    let stdout = |format: &str| {
+        let output = run(&[&["analyze", "--no-progress", "-f", format], inputs].concat());
+        String::from_utf8(output.stdout).expect("UTF-8 report")
+    };
+    let from_json = |summary: &Value| -> BTreeMap<String, u64> {
+        let causes = summary["by_cause"].as_object().expect("by_cause");
+        causes
+            .iter()
+            .map(|(c, n)| (c.clone(), n.as_u64().expect("count")))
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    };
+    let json = parse_json(&stdout("json"));
+    let jsonl_summary = stdout("jsonl")
+        .lines()
+        .map(parse_json)
+        .find(|line| line["type"] == "summary")
+        .expect("a summary line");
+    let mut csv = BTreeMap::new();
+    let csv_text = stdout("csv");
+    let mut rows = csv::Reader::from_reader(csv_text.as_bytes());
+    for row in rows.records() {
+        let row = row.expect("a CSV row");
+        if &row[6] == "401" {
+            *csv.entry(row[7].to_owned()).or_default() += 1;
+        }
+    }
+    let text_chart = chart_counts(&stdout("text"), |line| {
+        let mut words = line.split_whitespace();
+        Some((words.next()?.to_owned(), words.next()?.parse().ok()?))
+    });
+    let markdown_table = chart_counts(&stdout("markdown"), |line| {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        let cause = cells.get(1)?.strip_prefix('`')?.strip_suffix('`')?;
+        Some((cause.to_owned(), cells.get(2)?.parse().ok()?))
+    });
+    vec![
+        ("json", from_json(&json["summary"])),
+        ("jsonl", from_json(&jsonl_summary)),
+        ("csv", csv),
+        ("text", text_chart),
+        ("markdown", markdown_table),
+    ]
+}
+
+/// The lines of a report that name a cause id first, read by `parse`; zero counts left out.
+fn chart_counts(
+    report: &str,
+    parse: impl Fn(&str) -> Option<(String, u64)>,
+) -> BTreeMap<String, u64> {
+    let ids: Vec<&str> = CAUSES.to_vec();
+    report
+        .lines()
+        .filter_map(|line| parse(line.trim()))
+        .filter(|(cause, n)| ids.contains(&cause.as_str()) && *n > 0)
+        .collect()
+}
+
+#[test]
+fn every_format_counts_every_cause_the_same() {
+    for inputs in [
+        &["samples/"][..],
+        &["tests/cases/har", "tests/cases/curl", "tests/cases/jsonl"][..],
+    ] {
+        let counts = counts_in_every_format(inputs);
+        let (_, reference) = &counts[0];
+        assert!(!reference.is_empty(), "{inputs:?}: no 401 counted");
+        for (format, found) in &counts {
+            assert_eq!(found, reference, "{format} on {inputs:?}");
+        }
+    }
 }

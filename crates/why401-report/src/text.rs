@@ -51,9 +51,14 @@ pub fn write(out: &mut dyn Write, view: &View, how: &Presentation) -> io::Result
         return explain(out, view, n, style);
     }
     write_header(out, view, style)?;
+    // The chart counts every 401 shown, handshakes resolved later included, so its lines add
+    // up to the header's count as every other format's do.
+    let every_cause = view.findings.by_cause_all();
+    if !every_cause.is_empty() {
+        write_chart(out, &every_cause, style)?;
+    }
     let problems = view.findings.by_cause(false);
     if !problems.is_empty() {
-        write_chart(out, &problems, style)?;
         for (cause, count, groups) in &problems {
             write_cause_block(out, *cause, *count, groups, style)?;
         }
@@ -119,6 +124,9 @@ fn write_header(out: &mut dyn Write, view: &View, style: Style) -> io::Result<()
 /// `N unauthorized (401)`, and how many of them were inferred when some were.
 pub fn unauthorized_text(summary: &super::Summary) -> String {
     let mut text = format!("{} unauthorized (401)", summary.unauthorized);
+    if summary.resolved_later > 0 {
+        text.push_str(&format!(", {} resolved later", summary.resolved_later));
+    }
     if summary.inferred > 0 {
         text.push_str(&format!(", {} inferred", summary.inferred));
     }
