@@ -1,6 +1,7 @@
 //! Writers of the report. They take the run's results and write one format; the engine knows
 //! nothing about printing. Filters narrow the findings shown, never the summary's counts.
 
+pub mod claims;
 pub mod csv;
 pub mod json;
 pub mod markdown;

@@ -296,6 +296,9 @@ fn write_every_finding(
             f.detail,
             f.confidence.as_str()
         )?;
+        if let Some(token) = crate::claims::token_summary(f) {
+            writeln!(out, "       token: {}", escape_control(&token))?;
+        }
         for line in &f.evidence {
             writeln!(out, "       - {}", escape_control(line))?;
         }
@@ -445,6 +448,7 @@ fn explain(out: &mut dyn Write, view: &View, n: usize, style: Style) -> io::Resu
     }
     if let Some(e) = &f.explain {
         list(out, "credentials", &e.credentials)?;
+        list(out, "token", &crate::claims::token_lines(f))?;
         list(out, "challenges", &e.challenges)?;
         if let Some(body) = &e.body_excerpt {
             writeln!(out, "{}", field("body", body))?;

@@ -327,16 +327,7 @@ pub fn check_claims(
     }
 }
 
-/// `18m33s`, `2h05m`, `3d04h`, `45s`.
-pub fn format_duration(seconds: i64) -> String {
-    let s = seconds.abs();
-    match s {
-        0..60 => format!("{s}s"),
-        60..3600 => format!("{}m{:02}s", s / 60, s % 60),
-        3600..86400 => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
-        _ => format!("{}d{:02}h", s / 86400, (s % 86400) / 3600),
-    }
-}
+pub use why401_model::time::format_duration;
 
 // --- Times servers state in their messages ---------------------------------------------------
 
