@@ -78,15 +78,14 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
     if config.warnings {
         warn_about_inputs(&run.inputs);
     }
-    if let Some(n) = config
-        .presentation
-        .explain
-        .filter(|&n| n == 0 || n > run.shown)
-    {
-        anyhow::bail!(
-            "--explain {n}: the report numbers its findings #1 to #{} (see them with -v)",
-            run.shown
-        );
+    if let Some(n) = config.presentation.explain.filter(|_| !run.explained) {
+        if n == 0 || n as u64 > run.numbered {
+            anyhow::bail!(
+                "--explain {n}: the report numbers its findings #1 to #{} (see them with -v)",
+                run.numbered
+            );
+        }
+        anyhow::bail!("--explain {n}: finding #{n} is left out by the filters");
     }
     writer.finish(&run.inputs, &run.summary, &run.timelines)?;
     drop(writer);
@@ -108,8 +107,10 @@ struct RunState {
     failed: bool,
     /// A 401 counted for the exit status (of the `--fail-on` causes).
     failing: bool,
-    /// Findings the filters kept: the numbers `-v` and `--explain` use.
-    shown: usize,
+    /// Findings numbered so far (every one, before filters): `#N` of `-v` and `--explain`.
+    numbered: u64,
+    /// `--explain N` found finding `#N` among those the filters kept.
+    explained: bool,
 }
 
 impl RunState {
@@ -121,6 +122,8 @@ impl RunState {
     ) -> anyhow::Result<()> {
         writer.input(&output.stats)?;
         for mut finding in output.findings.drain() {
+            self.numbered += 1;
+            finding.number = self.numbered;
             if !config.show_identity {
                 hide_identity(&mut finding);
             }
@@ -134,7 +137,7 @@ impl RunState {
                 self.failing = true;
             }
             if config.filters.keeps(&finding) {
-                self.shown += 1;
+                self.explained |= config.presentation.explain == Some(finding.number as usize);
                 writer.finding(&finding)?;
             }
         }

@@ -29,7 +29,7 @@ const SAMPLES: [&str; 5] = [
     "samples/",
 ];
 
-const CSV_HEADER: &str = "source,index,location,time,method,url,status,cause,detail,confidence,evidence,token_kind,token_fingerprint,challenge_error,challenge_description,request_id,resolved_later,remediation,status_inferred";
+const CSV_HEADER: &str = "source,index,location,time,method,url,status,cause,detail,confidence,evidence,token_kind,token_fingerprint,challenge_error,challenge_description,request_id,resolved_later,remediation,status_inferred,number,token_alg,token_iss,token_aud,token_exp,token_iat,token_scope";
 
 const CAUSES: [&str; 7] = [
     "expired_token",
@@ -254,7 +254,21 @@ fn expected_row(f: &Value) -> Vec<String> {
         text_of(&f["resolved_later"]),
         neutralized(&joined(&f["remediation"])),
         text_of(&f["status_inferred"]),
+        text_of(&f["number"]),
+        text(&f["credential"]["claims"]["alg"]),
+        text(&f["credential"]["claims"]["iss"]),
+        text(&f["credential"]["claims"]["aud"]),
+        text_of(&f["credential"]["claims"]["exp"]),
+        text_of(&f["credential"]["claims"]["iat"]),
+        neutralized(&words(&f["credential"]["claims"]["scope"])),
     ]
+}
+
+/// A JSON array of strings as one space-separated cell (a claim's scopes).
+fn words(value: &Value) -> String {
+    value.as_array().map_or(String::new(), |items| {
+        items.iter().map(text_of).collect::<Vec<_>>().join(" ")
+    })
 }
 
 /// Runs `-f csv` and `-f json` with the same arguments (in `dir`) and checks the CSV is the
@@ -1009,4 +1023,50 @@ fn every_format_counts_every_cause_the_same() {
             assert_eq!(found, reference, "{format} on {inputs:?}");
         }
     }
+}
+
+#[test]
+fn finding_numbers_stay_the_same_whatever_the_filters() {
+    let all = samples_json(&[]);
+    let number_of = |f: &Value| {
+        (
+            f["source"].as_str().unwrap().to_owned(),
+            f["index"].as_u64().unwrap(),
+            f["number"].as_u64().unwrap(),
+        )
+    };
+    let numbered: Vec<_> = findings(&all).iter().map(&number_of).collect();
+    let expected: Vec<u64> = (1..=numbered.len() as u64).collect();
+    assert_eq!(numbered.iter().map(|n| n.2).collect::<Vec<_>>(), expected);
+    let filtered = samples_json(&["--cause", "invalid_token"]);
+    let kept = findings(&filtered);
+    assert!(!kept.is_empty() && kept.len() < numbered.len());
+    for f in kept {
+        assert!(numbered.contains(&number_of(f)), "{f}");
+    }
+    // -v and --explain use the same numbers under the filter.
+    let (_, _, first) = number_of(&kept[0]);
+    let verbose = samples(&["-v", "--color", "never", "--cause", "invalid_token"]);
+    assert!(verbose.contains(&format!("  #{first} ")), "{verbose}");
+    let explained = samples(&["--explain", &first.to_string(), "--cause", "invalid_token"]);
+    assert!(
+        explained.starts_with(&format!("Finding #{first}\n")),
+        "{explained}"
+    );
+    let hidden = numbered
+        .iter()
+        .find(|n| !kept.iter().any(|f| number_of(f) == **n))
+        .unwrap();
+    let output = run(&[
+        &SAMPLES[..],
+        &[
+            "--cause",
+            "invalid_token",
+            "--explain",
+            &hidden.2.to_string(),
+        ],
+    ]
+    .concat());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("left out by the filters"));
 }

@@ -153,6 +153,10 @@ pub struct ChallengeSummary {
 /// One finding: a 401 and why.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Finding {
+    /// `#N`: the finding's place in the whole report, before any filter narrows it (1-based;
+    /// 0 until the run numbers it). `-v` and `--explain N` use it.
+    #[serde(default)]
+    pub number: u64,
     pub source: Arc<str>,
     pub index: u64,
     pub location: String,

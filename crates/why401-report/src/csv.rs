@@ -7,7 +7,7 @@ use super::{Summary, Writer, printable};
 use why401_model::finding::{Finding, Timeline};
 use why401_model::input::InputStats;
 
-pub const HEADER: [&str; 19] = [
+pub const HEADER: [&str; 26] = [
     "source",
     "index",
     "location",
@@ -27,6 +27,13 @@ pub const HEADER: [&str; 19] = [
     "resolved_later",
     "remediation",
     "status_inferred",
+    "number",
+    "token_alg",
+    "token_iss",
+    "token_aud",
+    "token_exp",
+    "token_iat",
+    "token_scope",
 ];
 
 /// One row per finding, written as they come.
@@ -91,6 +98,36 @@ fn row(f: &Finding) -> Vec<String> {
         f.resolved_later.to_string(),
         cell(&f.remediation.join(" | ")),
         f.status_inferred.to_string(),
+        f.number.to_string(),
+    ]
+    .into_iter()
+    .chain(claim_cells(f))
+    .collect()
+}
+
+/// `token_alg` … `token_scope`: the claims a review sorts by, empty without a JWT.
+fn claim_cells(f: &Finding) -> [String; 6] {
+    let Some(claims) = f.credential.as_ref().and_then(|c| c.claims.as_ref()) else {
+        return Default::default();
+    };
+    let text = |value: &Option<String>| value.as_deref().map(cell).unwrap_or_default();
+    let aud = match &claims.aud {
+        Some(serde_json::Value::String(aud)) => cell(aud),
+        Some(other) => cell(&other.to_string()),
+        None => String::new(),
+    };
+    let scope = claims
+        .scope
+        .as_ref()
+        .map(|s| cell(&s.join(" ")))
+        .unwrap_or_default();
+    [
+        text(&claims.alg),
+        text(&claims.iss),
+        aud,
+        text(&claims.exp),
+        text(&claims.iat),
+        scope,
     ]
 }
 

@@ -61,23 +61,17 @@ impl Writer for Json<'_> {
 pub struct OneFinding<'w> {
     out: &'w mut dyn Write,
     wanted: usize,
-    seen: usize,
 }
 
 impl<'w> OneFinding<'w> {
     pub fn new(out: &'w mut dyn Write, wanted: usize) -> OneFinding<'w> {
-        OneFinding {
-            out,
-            wanted,
-            seen: 0,
-        }
+        OneFinding { out, wanted }
     }
 }
 
 impl Writer for OneFinding<'_> {
     fn finding(&mut self, finding: &Finding) -> io::Result<()> {
-        self.seen += 1;
-        if self.seen != self.wanted {
+        if finding.number as usize != self.wanted {
             return Ok(());
         }
         serde_json::to_writer_pretty(&mut *self.out, &*printable(finding))?;

@@ -190,7 +190,7 @@ impl Aggregate {
 
     pub fn add(&mut self, finding: &Finding, keep_listing: bool) {
         self.shown += 1;
-        if self.explain == Some(self.shown as usize) {
+        if self.explain == Some(finding.number as usize) {
             self.explained = Some(finding.clone());
         }
         if keep_listing && self.listed.len() < self.max_detail {

@@ -282,11 +282,11 @@ fn write_every_finding(
 ) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "{}", style.bold("Every finding:"))?;
-    for (i, f) in view.findings.listed.iter().enumerate() {
+    for f in &view.findings.listed {
         writeln!(
             out,
             "  #{} {} {}  {} {}  {} → {}/{} ({})",
-            i + 1,
+            f.number,
             escape_control(&f.source),
             escape_control(&f.location),
             escape_control(&f.method),

@@ -330,6 +330,7 @@ pub use why401_redact::{scrub, secret_mark};
 pub fn base_finding(exchange: &Exchange) -> Finding {
     let time = exchange_time(exchange).map(|t| format_millis(&t));
     Finding {
+        number: 0,
         source: exchange.origin.source.clone(),
         index: exchange.origin.index,
         location: exchange.origin.location.to_string(),
