@@ -175,7 +175,7 @@ impl Profile {
         let invalid = |span: Option<std::ops::Range<usize>>, message: &str| ProfileError::Invalid {
             path: path.to_owned(),
             line: line_of(text, span.map_or(0, |s| s.start)),
-            message: why401_redact::escape_control(&why401_redact::clip(message, 200)),
+            message: why401_redact::escape_control(&why401_redact::clip(&one_line(message), 200)),
         };
         let raw: RawProfile = toml::from_str(text).map_err(|e| invalid(e.span(), e.message()))?;
         let base = path.parent().unwrap_or(Path::new(""));
@@ -423,6 +423,17 @@ fn normalize_host(host: &str) -> String {
 
 fn printable(text: &str) -> String {
     why401_redact::escape_control(&why401_redact::clip(text, 80))
+}
+
+/// A parser's message on one line: a TOML error spreads over several, which would print as
+/// literal `\n` once escaped.
+fn one_line(message: &str) -> String {
+    message
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 #[cfg(test)]

@@ -129,7 +129,7 @@ fn clean(value: &str) -> Option<String> {
         && value.len() <= 128
         && value
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_.:/=+".contains(&b));
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:/=+@".contains(&b));
     ok.then(|| value.to_owned())
 }
 
@@ -232,6 +232,14 @@ mod tests {
         client.request.headers.push("X-Correlation-ID", "client-42");
         assert_eq!(id(&client), pair("client-42", "header x-correlation-id"));
         assert_eq!(id(&exchange(&[], None)), None);
+    }
+
+    #[test]
+    fn ids_may_start_with_any_printable_id_character() {
+        for value in ["+abc123", "@abc123", "=abc123", "-abc123"] {
+            let found = id(&exchange(&[("x-request-id", value)], None));
+            assert_eq!(found.map(|(v, _)| v).as_deref(), Some(value));
+        }
     }
 
     #[test]

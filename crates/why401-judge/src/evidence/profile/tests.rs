@@ -341,3 +341,11 @@ fn urls_and_hosts() {
     r.headers.push("Host", "api.example.com:443");
     assert_eq!(request_host(&r), Some("api.example.com".into()));
 }
+
+#[test]
+fn a_parser_message_over_several_lines_is_told_on_one() {
+    assert_eq!(
+        super::one_line("invalid table header\nexpected `.`, `]`\n"),
+        "invalid table header; expected `.`, `]`"
+    );
+}
