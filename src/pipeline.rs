@@ -194,7 +194,14 @@ fn analyze_text(
     let source: Arc<str> = Arc::from(name);
     let blank = peeked.prefix.iter().all(u8::is_ascii_whitespace);
     let Some(format) = format else {
-        return not_a_capture(source, explicit, peeked.prefix.is_empty());
+        let kind = if peeked.prefix.is_empty() {
+            Unread::Empty
+        } else if looks_like_text(&peeked.prefix) {
+            Unread::Text
+        } else {
+            Unread::Binary
+        };
+        return not_a_capture(source, explicit, kind);
     };
     let mut reader = peeked.reader;
     let mut output = read_and_judge(
@@ -207,7 +214,7 @@ fn analyze_text(
     // An input that already failed says why; one that read fine but found nothing must say so.
     if output.stats.exchanges == 0 && !blank && !output.stats.failed {
         if quiet_text_in_walk(&output.stats, explicit) {
-            return not_a_capture(output.stats.source, false, false);
+            return not_a_capture(output.stats.source, false, Unread::Text);
         }
         nothing_read(&mut output.stats, explicit, options.forced_format.is_some());
     }
@@ -310,15 +317,26 @@ fn looks_like_text(prefix: &[u8]) -> bool {
     !text.trim().is_empty() && !prefix.contains(&0) && replaced * 20 <= text.chars().count()
 }
 
-fn not_a_capture(source: Arc<str>, explicit: bool, empty: bool) -> SourceOutput {
+/// What an input that no reader took holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unread {
+    Empty,
+    /// Text in no known format: a reader may be forced on it.
+    Text,
+    /// Binary data: no reader can read it, so no `--input-format` advice.
+    Binary,
+}
+
+fn not_a_capture(source: Arc<str>, explicit: bool, kind: Unread) -> SourceOutput {
     let mut stats = InputStats::new(source, Format::Text);
     if explicit {
-        let message = if empty {
-            "the input is empty".to_owned()
-        } else {
-            "not a HAR file, curl transcript, raw HTTP or JSON log; \
-             use --input-format to read it as one"
-                .to_owned()
+        let message = match kind {
+            Unread::Empty => "the input is empty",
+            Unread::Binary => "binary data, not a capture (a HAR, transcript, log or ticket text)",
+            Unread::Text => {
+                "not a HAR file, curl transcript, raw HTTP or JSON log; \
+                 use --input-format to read it as one"
+            }
         };
         stats.fail(Location::Whole, message);
     } else {

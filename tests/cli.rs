@@ -70,6 +70,10 @@ fn empty_and_binary_files_are_clear_errors() {
     );
     let binary_entry = input(&report, binary.to_str().unwrap());
     assert_eq!(binary_entry["errors_total"], 1);
+    // No reader can read binary data: no advice to force one.
+    let message = binary_entry["errors"][0]["message"].as_str().unwrap();
+    assert!(message.starts_with("binary data"), "{message}");
+    assert!(!message.contains("--input-format"), "{message}");
 }
 
 #[test]
