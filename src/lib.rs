@@ -121,6 +121,7 @@ impl RunState {
         writer: &mut dyn Writer,
     ) -> anyhow::Result<()> {
         writer.input(&output.stats)?;
+        let mut shown_credentials = std::collections::HashSet::new();
         for mut finding in output.findings.drain() {
             self.numbered += 1;
             finding.number = self.numbered;
@@ -137,13 +138,27 @@ impl RunState {
                 self.failing = true;
             }
             if config.filters.keeps(&finding) {
+                if let Some(fp) = report::fingerprint_of(&finding) {
+                    shown_credentials.insert(fp.to_owned());
+                }
                 self.explained |= config.presentation.explain == Some(finding.number as usize);
                 writer.finding(&finding)?;
             }
         }
         self.summary.add_input(&output.stats);
         self.failed |= output.stats.failed;
-        self.timelines.extend(output.timelines);
+        // A filtered report shows the timelines of the credentials its findings show.
+        let narrows = config.filters.narrows();
+        self.timelines.extend(
+            output
+                .timelines
+                .into_iter()
+                .filter(|t| !narrows || shown_credentials.contains(&t.fingerprint))
+                .map(|t| finding::Timeline {
+                    source: Some(output.stats.source.clone()),
+                    ..t
+                }),
+        );
         self.inputs.push(output.stats);
         Ok(())
     }

@@ -1070,3 +1070,15 @@ fn finding_numbers_stay_the_same_whatever_the_filters() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("left out by the filters"));
 }
+
+#[test]
+fn filters_narrow_the_timelines_and_each_names_its_source() {
+    let all = samples(&["--color", "never"]);
+    assert!(all.contains("Credential timelines:"));
+    assert!(all.contains("  fp_23d63912a6b3  samples/chrome-devices.har  seen from"));
+    let none = samples(&["--color", "never", "--cause", "clock_skew"]);
+    assert!(!none.contains("Credential timelines:"), "{none}");
+    let expired = samples(&["--color", "never", "--cause", "expired_token"]);
+    assert!(expired.contains("fp_23d63912a6b3"));
+    assert!(!expired.contains("fp_236e859dea1b"), "{expired}");
+}

@@ -204,6 +204,9 @@ pub struct Explain {
 /// One credential's life in a source: when it was seen, worked and failed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Timeline {
+    /// The source the credential was seen in (a timeline never spans sources).
+    #[serde(default)]
+    pub source: Option<Arc<str>>,
     pub fingerprint: String,
     pub first_seen: Option<String>,
     pub last_success: Option<String>,

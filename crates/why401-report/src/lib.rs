@@ -108,6 +108,13 @@ pub struct Filters {
 }
 
 impl Filters {
+    /// Whether any filter is set (a report without one shows every timeline).
+    pub fn narrows(&self) -> bool {
+        self.causes.is_some() || self.host.is_some() || self.since.is_some() || self.until.is_some()
+    }
+}
+
+impl Filters {
     pub fn keeps(&self, finding: &Finding) -> bool {
         if let Some(causes) = &self.causes
             && !causes.contains(&finding.cause)

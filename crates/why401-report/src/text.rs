@@ -269,7 +269,8 @@ fn write_timelines(out: &mut dyn Write, view: &View, style: Style) -> io::Result
         if let Some(exp) = &t.expiry {
             parts.push(format!("expires {exp}"));
         }
-        writeln!(out, "  {}  {}", t.fingerprint, parts.join(", "))?;
+        let source = t.source.as_deref().map(escape_control).unwrap_or_default();
+        writeln!(out, "  {}  {}  {}", t.fingerprint, source, parts.join(", "))?;
     }
     Ok(())
 }

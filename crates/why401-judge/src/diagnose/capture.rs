@@ -352,6 +352,7 @@ impl History {
                 (
                     l.first_seen,
                     Timeline {
+                        source: None,
                         fingerprint: fp,
                         first_seen: l.first_seen.map(|t| format_millis(&t)),
                         last_success: l.last_success.as_ref().map(|(t, _, _)| format_millis(t)),
