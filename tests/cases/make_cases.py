@@ -1926,6 +1926,34 @@ def http_cases():
                   "rules 2-3: AADSTS700024 states its own times (valid from 09:06:02Z, 4m32s "
                   "after the stated current time): clock_skew; rule 3 (invalid_client) loses")))])
 
+    # --- signatures masked by the customer: the claims are judged, the signature cannot be --
+    masked = [
+        ("masked-signature-expired.txt", "REDACTED", "2024-03-14T09:00:00Z",
+         "2024-03-14T10:30:00Z", "p-mask-exp",
+         L("expired_token", "jwt_exp_passed",
+           "signature masked as .REDACTED; its claims still show exp 10:00:00Z, 30m before "
+           "Date: not credential_redacted")),
+        ("masked-signature-valid.txt", "<signature removed>", "2024-03-14T10:00:00Z",
+         "2024-03-14T10:30:00Z", "p-mask-ok",
+         L("unknown", "credential_redacted",
+           "signature masked as .<signature removed> (its space is no whitespace damage); the "
+           "claims pass at Date, so what was refused is in the masked part")),
+        ("empty-signature-expired.txt", "", "2024-03-14T09:00:00Z",
+         "2024-03-14T10:30:00Z", "p-mask-empty",
+         L("expired_token", "jwt_exp_passed",
+           "RS256 token pasted as header.payload. (signature left out, not alg none): exp "
+           "10:00:00Z is 30m before Date; not token_truncated")),
+    ]
+    for name, mask, issued, date, seed, label in masked:
+        signed = jwt(claims(iat=t(issued)))
+        tok = signed[:signed.rindex(".") + 1] + mask
+        d = t(date)
+        h, b = api_401(d, seed, 'Bearer realm="Example API", error="invalid_token"')
+        http_file(name, [(
+            f"curl -i -H 'Authorization: Bearer {tok}' https://api.example.com/v2/devices",
+            X("GET", "https://api.example.com/v2/devices", 401, resp=h, rbody=b, date=d,
+              reason="", label=label))])
+
 
 def jsonl_cases():
     # --- Kong file-log: Authorization redacted by default -----------------------------------

@@ -52,6 +52,8 @@ pub struct RemediationFacts {
     pub endpoint: Option<String>,
     /// A URL to test a token with (`GET /v2/organizations/current` on the platform).
     pub probe_url: Option<String>,
+    /// Only the token's signature was masked: its header and claims were read.
+    pub signature_masked: bool,
 }
 
 /// One to three steps for the customer (for `cors_preflight`, for the API owner).
@@ -396,6 +398,16 @@ fn unknown(detail: Detail, facts: &RemediationFacts) -> Vec<String> {
     let date = "Include the response's `Date` header, so the token's `exp`, `nbf` and `iat` can \
                 be compared with the server's time.";
     match detail {
+        Detail::CredentialRedacted if facts.signature_masked => vec![
+            "The token's claims pass at the server's time, so check its signature: run \
+             `why401 token --jwks <the issuer's JWKS file>` on the whole token where it may be \
+             seen (it reads the token from stdin and never prints it)."
+                .into(),
+            "A token signed by another issuer or tenant, or with a rotated key, is refused this \
+             way: get a new token from the issuer the API trusts."
+                .into(),
+            curl,
+        ],
         Detail::CredentialRedacted => vec![
             format!("{har} This export removed the Authorization header."),
             "For gateway or server logs that mask credentials (Caddy, Kong, Traefik redact \
@@ -480,7 +492,21 @@ mod tests {
             offered_schemes: vec!["Bearer".into()],
             endpoint: Some("GET /v2/devices".into()),
             probe_url: Some("https://api.example.com/v2/organizations/current".into()),
+            signature_masked: false,
         }
+    }
+
+    #[test]
+    fn a_masked_signature_asks_for_the_signature_check_not_a_new_export() {
+        let facts = RemediationFacts {
+            signature_masked: true,
+            ..Default::default()
+        };
+        let masked = steps(Detail::CredentialRedacted, &facts);
+        assert!(masked[0].contains("why401 token --jwks"), "{masked:?}");
+        assert!(!masked.iter().any(|s| s.contains("Export the HAR")));
+        let removed = steps(Detail::CredentialRedacted, &RemediationFacts::default());
+        assert!(removed[0].contains("removed the Authorization header"));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{Map, Value};
 
+use super::credential::is_redacted;
 use why401_model::details::Detail;
 use why401_model::finding::Claims;
 use why401_model::time::format_seconds;
@@ -219,6 +220,10 @@ pub struct TokenInspection {
     pub damage: Option<Damage>,
     /// Header and claims, when readable (also when a later part is damaged).
     pub jwt: Option<DecodedJwt>,
+    /// The header and payload are intact but the signature was visibly masked (`REDACTED`,
+    /// `***`, `xxxxx`, `<signature removed>`, empty): the claims can be judged, the signature
+    /// cannot.
+    pub signature_masked: bool,
 }
 
 impl TokenInspection {
@@ -228,7 +233,10 @@ impl TokenInspection {
 
     /// An intact JWS that a key could verify.
     pub fn is_verifiable(&self) -> bool {
-        self.is_jwt && self.damage.is_none() && self.jwt.as_ref().is_some_and(|j| !j.encrypted)
+        self.is_jwt
+            && self.damage.is_none()
+            && !self.signature_masked
+            && self.jwt.as_ref().is_some_and(|j| !j.encrypted)
     }
 }
 
@@ -241,6 +249,10 @@ pub fn inspect(token: &str) -> TokenInspection {
             ..TokenInspection::default()
         };
     }
+    // Before the whitespace check: a space inside `<signature removed>` is not damage.
+    if let Some(masked) = inspect_masked(token) {
+        return masked;
+    }
     if token.contains(char::is_whitespace) {
         // Read what the token would be without the whitespace, to show its claims.
         let joined: String = token.split_whitespace().collect();
@@ -249,6 +261,46 @@ pub fn inspect(token: &str) -> TokenInspection {
         return inner;
     }
     inspect_compact(token)
+}
+
+/// A signed JWT whose header and payload decode and whose third part is a mask. An `alg:
+/// none` token is unsigned: its empty third part is not a mask.
+fn inspect_masked(token: &str) -> Option<TokenInspection> {
+    let mut parts = token.splitn(3, '.');
+    let (header, payload, signature) = (parts.next()?, parts.next()?, parts.next()?);
+    if !is_signature_mask(signature) {
+        return None;
+    }
+    let jwt = DecodedJwt {
+        header: decode_object(header).ok()?,
+        claims: Some(decode_object(payload).ok()?),
+        encrypted: false,
+    };
+    if jwt.is_alg_none() {
+        return None;
+    }
+    Some(TokenInspection {
+        is_jwt: true,
+        damage: None,
+        jwt: Some(jwt),
+        signature_masked: true,
+    })
+}
+
+/// A signature part that shows it was masked, not cut: empty, a redaction marker
+/// (`REDACTED`, `[redacted]`, `***`, `...`), a run of `x`, or text in brackets
+/// (`<signature removed>`). A base64url part cut short is not a mask: its length says so.
+fn is_signature_mask(signature: &str) -> bool {
+    let wrapped = [('<', '>'), ('[', ']'), ('(', ')'), ('{', '}')]
+        .iter()
+        .any(|&(open, close)| {
+            signature.len() > 2 && signature.starts_with(open) && signature.ends_with(close)
+        });
+    signature.is_empty()
+        || wrapped
+        || (signature.len() >= 3 && signature.bytes().all(|b| b == b'x' || b == b'X'))
+        || signature.bytes().all(|b| b == b'.' || b == b'*')
+        || is_redacted(signature)
 }
 
 fn inspect_compact(token: &str) -> TokenInspection {

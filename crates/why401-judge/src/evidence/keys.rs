@@ -228,6 +228,8 @@ pub enum NotChecked {
     Encrypted,
     /// An algorithm jsonwebtoken does not implement.
     UnsupportedAlgorithm,
+    /// The capture masked the signature (`REDACTED`, `***`, empty...); the claims still show.
+    Masked,
 }
 
 impl SignatureStatus {
@@ -270,6 +272,9 @@ impl SignatureStatus {
             SignatureStatus::NotChecked(NotChecked::UnsupportedAlgorithm) => {
                 "the signature was not checked (algorithm not supported)".into()
             }
+            SignatureStatus::NotChecked(NotChecked::Masked) => {
+                "the signature is not checkable (masked in the capture); the header and claims are read as sent".into()
+            }
         }
     }
 }
@@ -289,6 +294,9 @@ pub fn signature_status(
     };
     if jwt.encrypted {
         return SignatureStatus::NotChecked(NotChecked::Encrypted);
+    }
+    if inspection.signature_masked {
+        return SignatureStatus::NotChecked(NotChecked::Masked);
     }
     if !inspection.is_verifiable() {
         return SignatureStatus::NotChecked(NotChecked::NotVerifiable);

@@ -25,6 +25,7 @@ use chrono::{DateTime, Utc};
 
 use super::remediation::RemediationFacts;
 use crate::evidence::Evidence;
+use crate::evidence::keys::{NotChecked, SignatureStatus};
 use why401_model::details::Detail;
 use why401_model::exchange::Exchange;
 use why401_model::finding::{Cause, Confidence};
@@ -319,6 +320,9 @@ fn remediation_facts(input: &Input) -> RemediationFacts {
     }
     facts.header_name = ev.credentials.wrong_header().map(|c| c.place.label());
     facts.offered_schemes = r05_shape::offered_schemes(ev);
+    facts.signature_masked = ev
+        .credential()
+        .is_some_and(|c| c.signature == SignatureStatus::NotChecked(NotChecked::Masked));
     facts.endpoint = Some(format!(
         "{} {}",
         input.exchange.request.method,

@@ -3,6 +3,7 @@
 
 use crate::evidence::Chosen;
 use crate::evidence::credential::LongLived;
+use crate::evidence::keys::{NotChecked, SignatureStatus};
 use why401_model::details::Detail;
 use why401_model::exchange::ExchangeNote;
 use why401_model::finding::{Cause, Confidence};
@@ -13,11 +14,26 @@ use super::{Input, RuleVerdict, verdict};
 
 pub(super) fn rule12_otherwise(input: &Input) -> Option<RuleVerdict> {
     Some(
-        ruled_out(input)
+        masked_signature(input)
+            .or_else(|| ruled_out(input))
             .or_else(|| login_refused(input))
             .or_else(|| challenge_without_error(input))
             .unwrap_or_else(|| unknown_verdict(input)),
     )
+}
+
+/// A JWT whose signature the capture masked, and whose claims decided nothing (rules 8 to 10
+/// judge them first): what the server refused is in the part that cannot be read.
+fn masked_signature(input: &Input) -> Option<RuleVerdict> {
+    let credential = input.evidence.credential()?;
+    if credential.signature != SignatureStatus::NotChecked(NotChecked::Masked) {
+        return None;
+    }
+    let line = format!(
+        "the {} token's signature was masked in the capture and its claims decide nothing, so the credential cannot be judged",
+        credential.place.label()
+    );
+    Some(verdict(Detail::CredentialRedacted, Confidence::Low, line))
 }
 
 /// A login command's request refused without another statement: the username and password

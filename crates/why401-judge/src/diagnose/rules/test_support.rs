@@ -99,6 +99,23 @@ pub(crate) fn staging_claims(scope: &str, exp: i64) -> Value {
     )
 }
 
+/// The forms in which captures mask a JWT's signature (the third part).
+pub(crate) const SIGNATURE_MASKS: &[&str] = &[
+    "REDACTED",
+    "xxxxx",
+    "***",
+    "",
+    "<signature removed>",
+    "[redacted]",
+    "..",
+];
+
+/// `token` with its signature replaced by `mask`.
+pub(crate) fn mask_signature(token: &str, mask: &str) -> String {
+    let head = token.rsplit_once('.').map_or(token, |(head, _)| head);
+    format!("{head}.{mask}")
+}
+
 pub(crate) fn b64(value: &Value) -> String {
     URL_SAFE_NO_PAD.encode(value.to_string())
 }

@@ -193,17 +193,25 @@ pub(super) fn token_credential(place: Place, value: &str, keys: Option<&KeySet>)
         c.empty = true;
         return c;
     }
+    let inspection = jwt::inspect(value);
+    if inspection.signature_masked {
+        // A JWT whose signature alone was masked: its claims are judged; no fingerprint, since
+        // the mask hides what tells one token from another.
+        c.kind = CredentialKind::Jwt;
+        c.signature = signature_status(value, &inspection, keys);
+        c.token = Some(inspection);
+        return c;
+    }
     if is_redacted(value) {
         c.kind = CredentialKind::Redacted;
-        // A JWT whose signature alone was masked still shows its claims.
-        let mut inspection = jwt::inspect(value);
+        // A token masked elsewhere than its signature may still show its header.
+        let mut inspection = inspection;
         if inspection.jwt.is_some() {
             inspection.damage = None;
             c.token = Some(inspection);
         }
         return c;
     }
-    let inspection = jwt::inspect(value);
     c.kind = if inspection.is_jwt {
         CredentialKind::Jwt
     } else {

@@ -349,13 +349,23 @@ fn redaction_markers() {
         assert_eq!(c.kind, CredentialKind::Redacted, "{value}");
         assert_eq!(c.fingerprint, None, "{value}");
     }
-    // A JWT whose signature alone is masked still shows its claims.
+    // A JWT whose signature alone is masked is a JWT: its claims show, its signature is not
+    // checkable, and it has no fingerprint.
     let t = jwt();
     let head = t.rsplit_once('.').unwrap().0;
-    let c = only(&[("Authorization", &format!("Bearer {head}.redacted"))]);
-    assert_eq!(c.kind, CredentialKind::Redacted);
-    assert_eq!(c.jwt().unwrap().sub(), Some("client-42"));
-    assert_eq!(c.damage(), None);
+    for mask in ["redacted", "", "<signature removed>", "xxxxx", "***", ".."] {
+        let c = only(&[("Authorization", &format!("Bearer {head}.{mask}"))]);
+        assert_eq!(c.kind, CredentialKind::Jwt, "{mask:?}");
+        assert_eq!(c.jwt().unwrap().sub(), Some("client-42"), "{mask:?}");
+        assert_eq!(c.damage(), None, "{mask:?}");
+        assert_eq!(c.fingerprint, None, "{mask:?}");
+        assert_eq!(
+            c.signature,
+            SignatureStatus::NotChecked(NotChecked::Masked),
+            "{mask:?}"
+        );
+        assert!(c.signature.describe().contains("not checkable (masked"));
+    }
     assert!(!is_redacted("2YotnFZFEjr1zCsicMWpAA"));
     assert!(!is_redacted(&t));
 }

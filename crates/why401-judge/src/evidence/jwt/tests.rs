@@ -177,14 +177,10 @@ fn truncated_payload_signature_and_header_only() {
         );
         assert_eq!(got.damage.unwrap().detail().as_str(), "token_truncated");
     }
-    // Whole payload, no signature part; and an empty signature part.
+    // Whole payload, no signature part (an empty third part is a mask: see below).
     let no_sig = format!("{}.{}", parts[0], parts[1]);
     assert_eq!(
         inspect(&no_sig).damage,
-        Some(Damage::Truncated(Part::Signature))
-    );
-    assert_eq!(
-        inspect(&format!("{no_sig}.")).damage,
         Some(Damage::Truncated(Part::Signature))
     );
     // RS256 signature cut short (342 expected).
@@ -197,6 +193,59 @@ fn truncated_payload_signature_and_header_only() {
         inspect(parts[0]).damage,
         Some(Damage::Truncated(Part::Payload))
     );
+}
+
+#[test]
+fn masked_signatures_keep_the_claims_without_damage() {
+    let t = rs256();
+    let head = t.rsplit_once('.').unwrap().0;
+    for mask in [
+        "REDACTED",
+        "xxxxx",
+        "XXX",
+        "***",
+        "",
+        "<signature removed>",
+        "[redacted]",
+        "..",
+        "(masked)",
+        "abcd****wxyz",
+    ] {
+        let got = inspect(&format!("{head}.{mask}"));
+        assert!(got.is_jwt, "{mask:?}");
+        assert!(got.signature_masked, "{mask:?}");
+        assert_eq!(got.damage, None, "{mask:?}");
+        assert!(!got.is_verifiable(), "{mask:?}");
+        assert_eq!(got.jwt.unwrap().sub(), Some("client-42"), "{mask:?}");
+    }
+}
+
+#[test]
+fn cut_damaged_and_unsigned_tokens_are_not_masks() {
+    let t = rs256();
+    let (head, signature) = t.rsplit_once('.').unwrap();
+    // A base64url signature cut short stays truncated.
+    for cut in [&signature[..5], &signature[..300]] {
+        let got = inspect(&format!("{head}.{cut}"));
+        assert!(!got.signature_masked);
+        assert_eq!(got.damage, Some(Damage::Truncated(Part::Signature)));
+    }
+    // alg none: the empty third part is the unsigned token's, not a mask.
+    let unsigned = inspect(&token(&json!({"alg": "none"}), &claims(), ""));
+    assert!(!unsigned.signature_masked);
+    assert!(unsigned.alg_none());
+    // A space in the payload is whitespace damage even beside a masked signature.
+    let (header, payload) = head.split_once('.').unwrap();
+    let spaced = format!("{header}.{} {}.REDACTED", &payload[..8], &payload[8..]);
+    let got = inspect(&spaced);
+    assert!(!got.signature_masked);
+    assert_eq!(got.damage, Some(Damage::Whitespace));
+    // A payload that is not JSON is not a JWT whose signature alone was masked.
+    assert!(!inspect(&format!("{header}.bm90anNvbg.REDACTED")).signature_masked);
+    // A signature that is neither base64url nor a mask stays malformed.
+    let got = inspect(&format!("{head}.abc$def"));
+    assert!(!got.signature_masked);
+    assert_eq!(got.damage, Some(Damage::BadBase64url(Part::Signature)));
 }
 
 #[test]

@@ -117,3 +117,32 @@ fn pair_8_9_time_beats_environment() {
     assert_decided(&d, "8", Cause::ExpiredToken, "jwt_exp_passed");
     assert_also_fired(&d, "9", Cause::InvalidToken, "wrong_environment");
 }
+
+#[test]
+fn rule8_masked_signature_is_judged_by_its_claims() {
+    for mask in SIGNATURE_MASKS {
+        let token = mask_signature(&jwt(&claims(NOW - 1800)), mask);
+        for ctx in [plain(), keyed()] {
+            let e = get(API)
+                .bearer(&token)
+                .challenge(BEARER_REALM)
+                .date(NOW)
+                .done();
+            let d = judge_in(e, &ctx);
+            assert_decided(&d, "8", Cause::ExpiredToken, "jwt_exp_passed");
+            assert_not_fired(&d, "4");
+            assert_not_fired(&d, "6");
+            assert_not_fired(&d, "7");
+        }
+    }
+    // nbf in the future, signature masked: clock skew as usual.
+    let early = json!({"iss": "https://auth.example.com/", "aud": "https://api.example.com", "iat": NOW - 10, "nbf": NOW + 600, "exp": NOW + 3600});
+    let d = judge(
+        get(API)
+            .bearer(&mask_signature(&jwt(&early), "REDACTED"))
+            .challenge(BEARER_REALM)
+            .date(NOW)
+            .done(),
+    );
+    assert_decided(&d, "8", Cause::ClockSkew, "nbf_in_future");
+}

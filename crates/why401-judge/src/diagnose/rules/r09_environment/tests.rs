@@ -30,3 +30,17 @@ fn pair_9_10_environment_beats_scope() {
     assert_decided(&d, "9", Cause::InvalidToken, "wrong_environment");
     assert_also_fired(&d, "10", Cause::InsufficientScope, "scope_not_granted");
 }
+
+#[test]
+fn rule9_masked_signature_of_another_environment() {
+    let token = mask_signature(&jwt(&staging_claims("read", NOW + 1800)), "[redacted]");
+    let d = judge_in(
+        get(API)
+            .bearer(&token)
+            .challenge(BEARER_REALM)
+            .date(NOW)
+            .done(),
+        &profiled(),
+    );
+    assert_decided(&d, "9", Cause::InvalidToken, "wrong_environment");
+}

@@ -153,3 +153,55 @@ fn rule12_unknown_ambiguous_statement() {
     assert_decided(&d, "12", Cause::Unknown, "ambiguous_statement");
     assert_evidence_mentions(&d, "Invalid or expired token");
 }
+
+#[test]
+fn masked_signature_whose_claims_pass_is_credential_redacted() {
+    for mask in SIGNATURE_MASKS {
+        let d = judge(
+            get(API)
+                .bearer(&mask_signature(&jwt(&claims(NOW + 1800)), mask))
+                .challenge(r#"Bearer realm="Example API", error="invalid_token""#)
+                .date(NOW)
+                .done(),
+        );
+        assert_decided(&d, "12", Cause::Unknown, "credential_redacted");
+        assert_eq!(d.confidence, Confidence::Low);
+        assert_evidence_mentions(&d, "signature was masked in the capture");
+        assert_not_fired(&d, "4");
+        assert_not_fired(&d, "6");
+    }
+}
+
+#[test]
+fn cut_or_unsigned_tokens_are_not_masked_signatures() {
+    let token = jwt(&claims(NOW - 1800));
+    let (head, signature) = token.rsplit_once('.').unwrap();
+    let d = judge(
+        get(API)
+            .bearer(&format!("{head}.{}", &signature[..300]))
+            .challenge(BEARER_REALM)
+            .date(NOW)
+            .done(),
+    );
+    assert_decided(&d, "6", Cause::InvalidToken, "token_truncated");
+    let (header, payload) = head.split_once('.').unwrap();
+    let unsigned = format!("{}.{payload}.", b64(&json!({"alg": "none"})));
+    let d = judge(
+        get(API)
+            .bearer(&unsigned)
+            .challenge(BEARER_REALM)
+            .date(NOW)
+            .done(),
+    );
+    assert_decided(&d, "7", Cause::InvalidToken, "alg_none");
+    // Whitespace inside the payload is copy-paste damage, mask or not.
+    let spaced = format!("{header}.{} {}.xxxxx", &payload[..8], &payload[8..]);
+    let d = judge(
+        get(API)
+            .bearer(&spaced)
+            .challenge(BEARER_REALM)
+            .date(NOW)
+            .done(),
+    );
+    assert_decided(&d, "6", Cause::InvalidToken, "token_has_whitespace");
+}
