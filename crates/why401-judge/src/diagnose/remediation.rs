@@ -436,19 +436,7 @@ fn unknown(detail: Detail, facts: &RemediationFacts) -> Vec<String> {
 }
 
 /// `18m33s`, `2h05m`, `3d04h`, `45s` (sign dropped: the sentence says which way).
-pub fn duration(seconds: i64) -> String {
-    let s = seconds.unsigned_abs();
-    let (days, hours, minutes, secs) = (s / 86_400, s / 3_600 % 24, s / 60 % 60, s % 60);
-    if days > 0 {
-        format!("{days}d{hours:02}h")
-    } else if hours > 0 {
-        format!("{hours}h{minutes:02}m")
-    } else if minutes > 0 {
-        format!("{minutes}m{secs:02}s")
-    } else {
-        format!("{secs}s")
-    }
-}
+pub use why401_model::time::format_duration as duration;
 
 /// A captured value, shortened, in backquotes.
 fn quote(text: &str) -> String {
