@@ -1082,3 +1082,33 @@ fn filters_narrow_the_timelines_and_each_names_its_source() {
     assert!(expired.contains("fp_23d63912a6b3"));
     assert!(!expired.contains("fp_236e859dea1b"), "{expired}");
 }
+
+#[test]
+fn group_lines_name_their_findings_and_sources() {
+    let report = samples_json(&[]);
+    let text = samples(&["--color", "never"]);
+    // Every finding's number appears in exactly one group line, beside its source.
+    for f in findings(&report) {
+        let number = f["number"].as_u64().expect("number");
+        let source = f["source"].as_str().expect("source");
+        let holds = |line: &&str| {
+            let Some(rest) = line.trim_start().strip_prefix("findings ") else {
+                return false;
+            };
+            let (numbers, sources) = rest.split_once(" in ").expect("numbers in sources");
+            sources.contains(source)
+                && numbers.split(", ").any(|part| {
+                    let bounds: Vec<u64> = part
+                        .split('–')
+                        .map(|n| n.trim_start_matches('#').parse().expect("a number"))
+                        .collect();
+                    bounds[0] <= number && number <= *bounds.last().expect("a bound")
+                })
+        };
+        assert_eq!(
+            text.lines().filter(holds).count(),
+            1,
+            "#{number} of {source} in {text}"
+        );
+    }
+}

@@ -5,6 +5,7 @@ pub mod claims;
 pub mod csv;
 pub mod json;
 pub mod markdown;
+pub mod members;
 pub mod text;
 
 use std::borrow::Cow;
@@ -212,8 +213,10 @@ impl Aggregate {
                 first: None,
                 last: None,
                 sample: room.then(|| finding.clone()),
+                members: members::Members::default(),
             });
         group.count += 1;
+        group.members.add(finding.number, &finding.source);
         if let Some(time) = finding.time.as_deref() {
             if group.first.as_deref().is_none_or(|f| time < f) {
                 group.first = Some(time.to_owned());
@@ -379,6 +382,8 @@ pub struct Group {
     /// The first finding of the group (kept for the first `max_detail` groups): its
     /// evidence and remediation speak for the rest.
     pub sample: Option<Finding>,
+    /// The findings' numbers and sources.
+    pub members: members::Members,
 }
 
 fn group_key(finding: &Finding) -> GroupKey {

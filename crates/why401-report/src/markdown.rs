@@ -32,9 +32,9 @@ pub fn write(out: &mut dyn Write, view: &View, max_detail: usize) -> io::Result<
         writeln!(out, "\n## {} ({})\n", cause.title(), count)?;
         writeln!(
             out,
-            "| count | host | endpoint | credential | detail | first | last |"
+            "| count | host | endpoint | credential | detail | first | last | findings | sources |"
         )?;
-        writeln!(out, "|---:|---|---|---|---|---|---|")?;
+        writeln!(out, "|---:|---|---|---|---|---|---|---|---|")?;
         for (key, g) in &groups {
             if listed >= max_detail {
                 cut = true;
@@ -43,14 +43,16 @@ pub fn write(out: &mut dyn Write, view: &View, max_detail: usize) -> io::Result<
             listed += 1;
             writeln!(
                 out,
-                "| {} | {} | `{}` | {} | {} | {} | {} |",
+                "| {} | {} | `{}` | {} | {} | {} | {} | {} | {} |",
                 g.count,
                 cell(&key.host),
                 code(&key.endpoint),
                 cell(&key.fingerprint),
                 detail_cell(key),
                 g.first.as_deref().unwrap_or(""),
-                g.last.as_deref().unwrap_or("")
+                g.last.as_deref().unwrap_or(""),
+                g.members.numbers(),
+                cell(&g.members.sources())
             )?;
         }
         if let Some(top) = groups.first().and_then(|(_, g)| g.sample.as_ref()) {

@@ -192,6 +192,7 @@ fn write_cause_block(
             style.dim(&key.detail),
             style.dim(&when)
         )?;
+        write_members(out, g, style)?;
         if let Some(first) = g.sample.as_ref().and_then(|s| s.evidence.first()) {
             writeln!(out, "          {}", escape_control(first))?;
         }
@@ -245,8 +246,22 @@ fn write_resolved(out: &mut dyn Write, causes: &[CauseGroups], style: Style) -> 
             escape_control(&place(&key.host, &key.endpoint)),
             style.dim(&key.detail)
         )?;
+        write_members(out, g, style)?;
     }
     Ok(())
+}
+
+/// `findings #3, #7–#9 in samples/a.har`: which findings a group line stands for.
+fn write_members(out: &mut dyn Write, g: &Group, style: Style) -> io::Result<()> {
+    writeln!(
+        out,
+        "          {}",
+        style.dim(&format!(
+            "findings {} in {}",
+            g.members.numbers(),
+            escape_control(&g.members.sources())
+        ))
+    )
 }
 
 fn write_timelines(out: &mut dyn Write, view: &View, style: Style) -> io::Result<()> {
