@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::cli::{TokenArgs, TokenFormatArg};
 use crate::config::evidence_context;
+use crate::evidence::credential::is_known_scheme;
 use crate::evidence::reftime::{TimeCheck, format_duration};
 use crate::evidence::{self, Evidence, EvidenceContext, SignatureStatus};
 use crate::finding::{CredentialKind, CredentialSummary};
@@ -21,9 +22,6 @@ use why401_model::details::Detail;
 
 /// A pasted token is one line of at most a few kilobytes; more is not a token.
 const MAX_TOKEN_BYTES: u64 = 64 * 1024;
-
-/// Schemes a pasted credential may start with; anything else is taken as a bare token.
-const SCHEMES: &[&str] = &["bearer", "basic", "dpop", "token", "jwt", "apikey"];
 
 /// What `token` reports (`-f json` writes it as is).
 #[derive(Debug, Serialize)]
@@ -160,14 +158,15 @@ fn is_header_name(text: &str) -> bool {
         && text.len() <= 64
         && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         && text.chars().any(|c| c.is_ascii_alphabetic())
-        && !SCHEMES.contains(&text.to_ascii_lowercase().as_str())
+        && !is_known_scheme(text)
         && text.contains(|c: char| c == '-' || c.is_ascii_uppercase())
 }
 
 fn starts_with_scheme(value: &str) -> bool {
-    value.split_once(' ').is_some_and(|(first, rest)| {
-        SCHEMES.contains(&first.to_ascii_lowercase().as_str()) && !rest.trim().is_empty()
-    }) || SCHEMES.contains(&value.to_ascii_lowercase().as_str())
+    value
+        .split_once(' ')
+        .is_some_and(|(first, rest)| is_known_scheme(first) && !rest.trim().is_empty())
+        || is_known_scheme(value)
 }
 
 fn report_of(

@@ -77,14 +77,15 @@ pub fn write(out: &mut dyn Write, view: &View, max_detail: usize) -> io::Result<
         writeln!(out, "\n## Credential timelines\n")?;
         writeln!(
             out,
-            "| credential | first seen | last success | first failure | expiry |"
+            "| credential | source | first seen | last success | first failure | expiry |"
         )?;
-        writeln!(out, "|---|---|---|---|---|")?;
+        writeln!(out, "|---|---|---|---|---|---|")?;
         for t in view.timelines {
             writeln!(
                 out,
-                "| {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} |",
                 t.fingerprint,
+                cell(t.source.as_deref().unwrap_or("")),
                 t.first_seen.as_deref().unwrap_or(""),
                 t.last_success.as_deref().unwrap_or(""),
                 t.first_failure.as_deref().unwrap_or(""),

@@ -23,6 +23,7 @@ pub use names::{
     is_api_key_header, is_redacted, is_wrong_authorization_name, personal_token_prefix,
     query_params,
 };
+pub use parse::is_known_scheme;
 use parse::*;
 pub use token_response::{ClientAuth, TokenResponse, client_auth, read_token_response};
 

@@ -46,6 +46,11 @@ pub(super) const KNOWN_SCHEMES: &[&str] = &[
     "aws4-hmac-sha256",
 ];
 
+/// Whether `word` is an authentication scheme the credential reader knows (any case).
+pub fn is_known_scheme(word: &str) -> bool {
+    KNOWN_SCHEMES.contains(&word.to_ascii_lowercase().as_str())
+}
+
 /// An `Authorization` value (or a wrong header's) split into scheme and credentials.
 pub(super) fn authorization(place: Place, value: &str, keys: Option<&KeySet>) -> Credential {
     let value = value.trim();
