@@ -87,6 +87,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         }
         anyhow::bail!("--explain {n}: finding #{n} is left out by the filters");
     }
+    writer.advice(&run.advice.advice());
     writer.finish(&run.inputs, &run.summary, &run.timelines)?;
     drop(writer);
     out.flush()?;
@@ -111,6 +112,8 @@ struct RunState {
     numbered: u64,
     /// `--explain N` found finding `#N` among those the filters kept.
     explained: bool,
+    /// The findings the filters kept, tallied for each cause's advice.
+    advice: diagnose::remediation::group::Tally,
 }
 
 impl RunState {
@@ -142,6 +145,7 @@ impl RunState {
                     shown_credentials.insert(fp.to_owned());
                 }
                 self.explained |= config.presentation.explain == Some(finding.number as usize);
+                self.advice.add(&finding);
                 writer.finding(&finding)?;
             }
         }

@@ -261,7 +261,7 @@ pub fn read_and_judge(
     context: &Context,
     keep_findings: bool,
 ) -> SourceOutput {
-    let mut judge = SourceJudge::new(context);
+    let mut judge = SourceJudge::new(context).reading(format);
     let mut findings = FindingStore::new(keep_findings);
     let mut ready = Vec::new();
     let mut stats = {

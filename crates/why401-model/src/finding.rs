@@ -181,6 +181,9 @@ pub struct Finding {
     /// What `--explain` shows beyond the JSON fields; never serialized.
     #[serde(skip)]
     pub explain: Option<Box<Explain>>,
+    /// What the advice was built from, for a group's advice; never serialized.
+    #[serde(skip)]
+    pub facts: Option<Box<crate::advice::RemediationFacts>>,
 }
 
 /// Everything known about a finding, for `--explain N`. Every text here is already

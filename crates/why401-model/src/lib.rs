@@ -3,6 +3,7 @@
 //! URLs, time, and the tables of knowledge more than one stage reads (provider messages,
 //! detail codes, secret parameter names).
 
+pub mod advice;
 pub mod details;
 pub mod exchange;
 pub mod finding;

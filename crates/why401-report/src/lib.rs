@@ -15,6 +15,7 @@ use std::io::{self, Write};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use why401_model::advice::AdviceLine;
 use why401_model::exchange::Location;
 use why401_model::finding::{Cause, ChallengeSummary, Finding, Timeline};
 use why401_model::input::{Format, InputStats, RecordError};
@@ -169,6 +170,36 @@ pub struct View<'a> {
     pub summary: &'a Summary,
     pub findings: &'a Aggregate,
     pub timelines: &'a [Timeline],
+    /// Each cause's "What to do", true for every finding shown.
+    pub advice: &'a CauseAdvice,
+}
+
+/// Each cause's advice lines, as the judge wrote them for the findings shown.
+pub type CauseAdvice = BTreeMap<Cause, Vec<AdviceLine>>;
+
+impl View<'_> {
+    /// The steps for a cause's section, each a sentence a person reads: a step that holds
+    /// for only some details names them and their findings.
+    pub fn steps(&self, cause: Cause) -> Vec<String> {
+        self.advice
+            .get(&cause)
+            .map(|lines| lines.iter().map(step_text).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// "For `signature_invalid` (#6, #20): Use a token issued by …".
+fn step_text(line: &AdviceLine) -> String {
+    if line.details.is_empty() {
+        return line.text.clone();
+    }
+    let details: Vec<String> = line.details.iter().map(|d| format!("`{d}`")).collect();
+    format!(
+        "For {} ({}): {}",
+        details.join(", "),
+        line.numbers,
+        line.text
+    )
 }
 
 /// The findings as the text and Markdown reports need them, built one finding at a time:
@@ -270,6 +301,8 @@ pub type CauseGroups<'a> = (Cause, u64, Vec<(&'a GroupKey, &'a Group)>);
 /// rest at the end.
 pub trait Writer {
     fn finding(&mut self, finding: &Finding) -> io::Result<()>;
+    /// Each cause's advice for the findings written, before `finish`.
+    fn advice(&mut self, _advice: &CauseAdvice) {}
     fn input(&mut self, _stats: &InputStats) -> io::Result<()> {
         Ok(())
     }
@@ -287,6 +320,7 @@ pub struct ForPeople<'w> {
     how: Presentation,
     markdown: bool,
     aggregate: Aggregate,
+    advice: CauseAdvice,
 }
 
 impl<'w> ForPeople<'w> {
@@ -296,6 +330,7 @@ impl<'w> ForPeople<'w> {
             aggregate: Aggregate::new(&how),
             how,
             markdown,
+            advice: CauseAdvice::new(),
         }
     }
 }
@@ -305,6 +340,10 @@ impl Writer for ForPeople<'_> {
         let listing = self.how.verbose && !self.markdown;
         self.aggregate.add(&printable(finding), listing);
         Ok(())
+    }
+
+    fn advice(&mut self, advice: &CauseAdvice) {
+        self.advice = advice.clone();
     }
 
     fn finish(
@@ -318,6 +357,7 @@ impl Writer for ForPeople<'_> {
             summary,
             findings: &self.aggregate,
             timelines,
+            advice: &self.advice,
         };
         if self.markdown {
             markdown::write(self.out, &view, self.how.max_detail)

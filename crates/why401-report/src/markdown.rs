@@ -55,15 +55,12 @@ pub fn write(out: &mut dyn Write, view: &View, max_detail: usize) -> io::Result<
                 cell(&g.members.sources())
             )?;
         }
-        if let Some(top) = groups.first().and_then(|(_, g)| g.sample.as_ref()) {
-            if let Some(evidence) = top.evidence.first() {
-                writeln!(out, "\nEvidence: {}", cell(evidence))?;
-            }
-            if !top.remediation.is_empty() {
-                writeln!(out, "\n**What to do**\n")?;
-                for (i, step) in top.remediation.iter().enumerate() {
-                    writeln!(out, "{}. {}", i + 1, cell(step))?;
-                }
+        write_evidence(out, &groups)?;
+        let steps = view.steps(cause);
+        if !steps.is_empty() {
+            writeln!(out, "\n**What to do**\n")?;
+            for (i, step) in steps.iter().enumerate() {
+                writeln!(out, "{}. {}", i + 1, cell(step))?;
             }
         }
     }
@@ -118,6 +115,36 @@ pub fn write(out: &mut dyn Write, view: &View, max_detail: usize) -> io::Result<
                     cell(&error.message)
                 )?;
             }
+        }
+    }
+    Ok(())
+}
+
+/// Each group's first evidence line (the groups listed, at most 20): a group of several
+/// names the finding it quotes.
+fn write_evidence(
+    out: &mut dyn Write,
+    groups: &[(&super::GroupKey, &super::Group)],
+) -> io::Result<()> {
+    let lines: Vec<String> = groups
+        .iter()
+        .take(20)
+        .filter_map(|(_, g)| {
+            let sample = g.sample.as_ref()?;
+            let first = sample.evidence.first()?;
+            let numbers = g.members.numbers();
+            let head = if g.count > 1 {
+                format!("{numbers}, quoting #{}", sample.number)
+            } else {
+                numbers
+            };
+            Some(format!("- {head}: {}", cell(first)))
+        })
+        .collect();
+    if !lines.is_empty() {
+        writeln!(out, "\nEvidence:\n")?;
+        for line in lines {
+            writeln!(out, "{line}")?;
         }
     }
     Ok(())

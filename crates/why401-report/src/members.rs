@@ -3,8 +3,7 @@
 
 use std::sync::Arc;
 
-/// Ranges kept per group; past them the text says how many more findings there are.
-const MAX_RANGES: usize = 8;
+use why401_model::advice::Numbers;
 
 /// Sources named per group; past them, counted.
 const MAX_SOURCES: usize = 2;
@@ -12,16 +11,14 @@ const MAX_SOURCES: usize = 2;
 /// The members of one group, added in report order (numbers increase).
 #[derive(Debug, Default, Clone)]
 pub struct Members {
-    ranges: Vec<(u64, u64)>,
-    /// Findings past the kept ranges.
-    more: u64,
+    numbers: Numbers,
     sources: Vec<Arc<str>>,
     source_count: usize,
 }
 
 impl Members {
     pub fn add(&mut self, number: u64, source: &Arc<str>) {
-        self.add_number(number);
+        self.numbers.add(number);
         if self.sources.last() != Some(source) && !self.sources.contains(source) {
             self.source_count += 1;
             if self.sources.len() < MAX_SOURCES {
@@ -30,36 +27,14 @@ impl Members {
         }
     }
 
-    fn add_number(&mut self, number: u64) {
-        if let Some(last) = self.ranges.last_mut()
-            && last.1 + 1 == number
-        {
-            last.1 = number;
-        } else if self.ranges.len() < MAX_RANGES {
-            self.ranges.push((number, number));
-        } else {
-            self.more += 1;
-        }
-    }
-
     /// `#3, #7–#9 and 4 more`.
     pub fn numbers(&self) -> String {
-        let mut text = self
-            .ranges
-            .iter()
-            .map(|&(a, b)| {
-                if a == b {
-                    format!("#{a}")
-                } else {
-                    format!("#{a}–#{b}")
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        if self.more > 0 {
-            text.push_str(&format!(" and {} more", self.more));
-        }
-        text
+        self.numbers.to_string()
+    }
+
+    /// How many findings the group has.
+    pub fn count(&self) -> u64 {
+        self.numbers.count()
     }
 
     /// `samples/a.har`, `samples/a.har, b.log`, or `5 sources: samples/a.har, b.log, …`.
@@ -97,20 +72,6 @@ mod tests {
         assert_eq!(
             (one.numbers(), one.sources()),
             ("#1".to_owned(), "a.har".to_owned())
-        );
-    }
-
-    #[test]
-    fn numbers_past_the_kept_ranges_are_counted() {
-        let source: Arc<str> = "a".into();
-        let mut members = Members::default();
-        for n in (1..=40).step_by(2) {
-            members.add(n, &source);
-        }
-        assert!(
-            members.numbers().ends_with("#15 and 12 more"),
-            "{}",
-            members.numbers()
         );
     }
 }

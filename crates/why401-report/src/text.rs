@@ -60,7 +60,7 @@ pub fn write(out: &mut dyn Write, view: &View, how: &Presentation) -> io::Result
     let problems = view.findings.by_cause(false);
     if !problems.is_empty() {
         for (cause, count, groups) in &problems {
-            write_cause_block(out, *cause, *count, groups, style)?;
+            write_cause_block(out, (*cause, *count, groups), &view.steps(*cause), style)?;
         }
     }
     write_resolved(out, &view.findings.by_cause(true), style)?;
@@ -164,9 +164,8 @@ fn write_chart(out: &mut dyn Write, causes: &[CauseGroups], style: Style) -> io:
 
 fn write_cause_block(
     out: &mut dyn Write,
-    cause: Cause,
-    count: u64,
-    groups: &[(&GroupKey, &Group)],
+    (cause, count, groups): (Cause, u64, &[(&GroupKey, &Group)]),
+    steps: &[String],
     style: Style,
 ) -> io::Result<()> {
     writeln!(out)?;
@@ -193,22 +192,40 @@ fn write_cause_block(
             style.dim(&when)
         )?;
         write_members(out, g, style)?;
-        if let Some(first) = g.sample.as_ref().and_then(|s| s.evidence.first()) {
-            writeln!(out, "          {}", escape_control(first))?;
+        if let Some(sample) = g.sample.as_ref()
+            && let Some(first) = sample.evidence.first()
+        {
+            writeln!(
+                out,
+                "          {}",
+                escape_control(&quoted_evidence(g, sample, first))
+            )?;
         }
     }
     if groups.len() > 20 {
         writeln!(out, "  … and {} more group(s)", groups.len() - 20)?;
     }
-    if let Some(top) = groups.first().and_then(|(_, g)| g.sample.as_ref())
-        && !top.remediation.is_empty()
-    {
+    if !steps.is_empty() {
         writeln!(out, "  {}", style.bold("What to do:"))?;
-        for (i, step) in top.remediation.iter().enumerate() {
+        for (i, step) in steps.iter().enumerate() {
             writeln!(out, "   {}. {}", i + 1, escape_control(step))?;
         }
     }
     Ok(())
+}
+
+/// A group's evidence line: one finding's, so a group of several names the finding it
+/// quotes (`#16: …`).
+fn quoted_evidence(
+    group: &Group,
+    sample: &why401_model::finding::Finding,
+    evidence: &str,
+) -> String {
+    if group.count > 1 {
+        format!("#{}: {evidence}", sample.number)
+    } else {
+        evidence.to_owned()
+    }
 }
 
 /// Host and endpoint of a group; a paste or log that names no host says so rather than
@@ -257,7 +274,8 @@ fn write_members(out: &mut dyn Write, g: &Group, style: Style) -> io::Result<()>
         out,
         "          {}",
         style.dim(&format!(
-            "findings {} in {}",
+            "{} {} in {}",
+            if g.count == 1 { "finding" } else { "findings" },
             g.members.numbers(),
             escape_control(&g.members.sources())
         ))

@@ -12,9 +12,10 @@ use std::collections::VecDeque;
 use crate::evidence::{self, Evidence, EvidenceContext};
 use capture::{History, LOOK_AHEAD, carries_credential, exchange_time, request_key};
 use rules::{Decision, Input, Prior};
+use why401_model::advice::{ApiFacts, SourceKind};
 use why401_model::exchange::{Exchange, ExchangeNote};
 use why401_model::finding::{Cause, Confidence, Explain, Finding, Timeline};
-use why401_model::input::InputStats;
+use why401_model::input::{Format, InputStats};
 use why401_model::time::format_millis;
 use why401_redact::{KnownSecrets, clip, printable_method, printable_version, redact_url};
 
@@ -44,6 +45,8 @@ struct Pending {
 /// Judges one source's exchanges in order.
 pub struct SourceJudge<'a> {
     context: &'a Context,
+    /// What kind of capture the source is, for the advice on collecting a better one.
+    source: SourceKind,
     history: History,
     pending: VecDeque<Pending>,
     /// 401s seen: a "possibly sanitized" note matters only where a 401 was.
@@ -54,10 +57,18 @@ impl<'a> SourceJudge<'a> {
     pub fn new(context: &'a Context) -> SourceJudge<'a> {
         SourceJudge {
             context,
+            source: SourceKind::Unknown,
             history: History::default(),
             pending: VecDeque::new(),
             unauthorized: 0,
         }
+    }
+
+    /// The source's format, for advice that fits it (a HAR is exported again, logs are
+    /// configured, a ticket asks the customer).
+    pub fn reading(mut self, format: Format) -> SourceJudge<'a> {
+        self.source = SourceKind::of(format);
+        self
     }
 
     /// Takes the next exchange of the source; pushes the findings it can already decide.
@@ -134,7 +145,7 @@ impl<'a> SourceJudge<'a> {
                 break;
             }
             if let Some(p) = self.pending.pop_front() {
-                findings.push(judge(p, self.context.explain));
+                findings.push(judge(p, self.context, self.source));
             }
         }
     }
@@ -195,7 +206,7 @@ fn auth_signal(evidence: &Evidence) -> bool {
 }
 
 /// Decides one held 401 and builds its finding.
-fn judge(mut p: Pending, with_explanation: bool) -> Finding {
+fn judge(mut p: Pending, context: &Context, source: SourceKind) -> Finding {
     p.prior.dpop_nonce_answered = p.dpop_nonce && p.resolved_later;
     let input = Input::new(&p.exchange, &p.evidence, &p.prior);
     let mut decision = rules::decide(&input);
@@ -218,7 +229,25 @@ fn judge(mut p: Pending, with_explanation: bool) -> Finding {
             .evidence
             .push("note: the token was sent as an access_token parameter, not in Authorization; judged like a header token".into());
     }
-    finding(&p, decision, with_explanation)
+    decision.facts.source = source;
+    decision.facts.api = api_facts(&p, context);
+    finding(&p, decision, context.explain)
+}
+
+/// The API's own facts for the advice: the profile's `[advice]`, else a known provider's.
+fn api_facts(p: &Pending, context: &Context) -> ApiFacts {
+    let credential = p.evidence.credential();
+    let token_kind = credential.and_then(|c| match &c.long_lived {
+        Some(evidence::credential::LongLived::PersonalToken(kind)) => Some(*kind),
+        _ => None,
+    });
+    let clues = remediation::api::ApiClues {
+        url: &p.exchange.request.url,
+        issuer: credential.and_then(|c| c.jwt()).and_then(|j| j.iss()),
+        token_kind,
+    };
+    let profile = context.evidence.profile.as_ref().map(|p| &p.advice);
+    remediation::api::facts(profile, clues)
 }
 
 fn finding(p: &Pending, decision: Decision, with_explanation: bool) -> Finding {
@@ -254,6 +283,7 @@ fn finding(p: &Pending, decision: Decision, with_explanation: bool) -> Finding {
     finding.request_id = ev.request_id.as_ref().map(|r| hide(&r.value));
     finding.resolved_later = p.resolved_later;
     finding.remediation = remediation;
+    finding.facts = Some(Box::new(decision.facts.clone()));
     if with_explanation {
         finding.explain = Some(Box::new(explain(p, &decision)));
     }
@@ -349,6 +379,7 @@ pub fn base_finding(exchange: &Exchange) -> Finding {
         remediation: Vec::new(),
         status_inferred: exchange.notes.contains(&ExchangeNote::StatusInferred),
         explain: None,
+        facts: None,
     }
 }
 

@@ -17,6 +17,10 @@
 //! token_endpoint = "https://auth.example.com/oauth/token"   # optional
 //! token_format = "jwt"             # optional: "jwt" (default) or "opaque"
 //! strict_scheme_case = true        # optional, default false
+//! [advice]                         # optional: what the customer's advice names for this API
+//! portal = "the admin portal (Settings → API → Applications)"  # where client apps are managed
+//! refresh_margin_seconds = 300     # refresh this long before `exp`
+//! support = "support@example.com" # where to send a request id
 //! ```
 //!
 //! Unknown keys are ignored with a warning; a malformed file is an error naming the line.
@@ -26,7 +30,7 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 use super::jwt::DecodedJwt;
-use file::{RawProfile, environment, line_of, scope_rule, unknown_keys};
+use file::{RawProfile, advice, environment, line_of, scope_rule, unknown_keys};
 use why401_model::exchange::Request;
 
 mod file;
@@ -147,6 +151,18 @@ fn strip_slash(text: &str) -> &str {
     text.strip_suffix('/').unwrap_or(text)
 }
 
+/// `[advice]`: the API's own facts for the customer's advice (none by default: the advice is
+/// then vendor-neutral, or a known provider's).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ApiAdvice {
+    /// Where the API's client applications are managed.
+    pub portal: Option<String>,
+    /// How long before `exp` clients should refresh.
+    pub refresh_margin_seconds: Option<i64>,
+    /// Where to send a request id.
+    pub support: Option<String>,
+}
+
 /// A loaded profile.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Profile {
@@ -157,6 +173,7 @@ pub struct Profile {
     pub leeway: Option<i64>,
     pub scopes: Vec<ScopeRule>,
     pub environments: Vec<Environment>,
+    pub advice: ApiAdvice,
     /// One sentence per unknown key (ignored); the caller prints them as warnings.
     pub warnings: Vec<String>,
 }
@@ -195,12 +212,14 @@ impl Profile {
             .into_iter()
             .map(|e| environment(e).map_err(|(span, m)| invalid(Some(span), &m)))
             .collect::<Result<Vec<_>, _>>()?;
+        let advice = advice(raw.advice).map_err(|(span, m)| invalid(Some(span), &m))?;
         Ok(Profile {
             path: path.to_owned(),
             jwks: raw.jwks.map(|j| base.join(j.into_inner())),
             leeway,
             scopes,
             environments,
+            advice,
             warnings: unknown_keys(text, path),
         })
     }

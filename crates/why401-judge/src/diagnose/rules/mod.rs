@@ -247,13 +247,18 @@ pub fn decide(input: &Input) -> Decision {
     if evidence.is_empty() {
         evidence.push(format!("decided by rule {rule}"));
     }
+    let mut facts = remediation_facts(input);
+    if rule == RuleId::ServerStatement {
+        facts.contradiction =
+            r02_server_statement::contradiction(input, winner.detail).map(|c| c.advice);
+    }
     Decision {
         detail: winner.detail,
         confidence: winner.confidence,
         evidence,
         rule,
         considered,
-        facts: remediation_facts(input),
+        facts,
     }
 }
 

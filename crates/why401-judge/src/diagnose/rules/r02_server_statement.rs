@@ -1,9 +1,10 @@
 //! Rule 2: a server statement naming exactly one cause, or carrying its own times.
 
-use crate::evidence::reftime::{ValidityVerdict, format_duration};
+use crate::evidence::reftime::{Band, TimeCheck, ValidityVerdict, format_duration};
 use why401_model::details::Detail;
 use why401_model::finding::{Cause, Confidence};
 use why401_model::providers::Verdict;
+use why401_model::time::format_seconds;
 
 use super::r08_time::client_clock_behind;
 use super::statements::{quote, statement_detail};
@@ -30,7 +31,78 @@ pub(super) fn rule2_server_statement(input: &Input) -> Option<RuleVerdict> {
             evidence: vec![said, skew],
         });
     }
-    Some(verdict(statement_detail(m)?, Confidence::High, said))
+    let detail = statement_detail(m)?;
+    match contradiction(input, detail) {
+        Some(found) => Some(RuleVerdict {
+            detail,
+            confidence: Confidence::Medium,
+            evidence: vec![said, found.evidence],
+        }),
+        None => Some(verdict(detail, Confidence::High, said)),
+    }
+}
+
+/// The server's statement against the token's claims: it says expired while `exp` is still
+/// ahead of the reference time by more than the leeway, or not yet valid while `nbf` (or
+/// `iat`) is clearly past. The server's cause stands (it refused the token), at medium
+/// confidence: the disagreement points at the validating server's clock, or at a session
+/// ended early and reported as expiry.
+pub(super) struct Contradiction {
+    /// The evidence line, with both times.
+    pub evidence: String,
+    /// The advice step.
+    pub advice: String,
+}
+
+pub(super) fn contradiction(input: &Input, detail: Detail) -> Option<Contradiction> {
+    let ev = input.evidence;
+    let reference = ev.reference.as_ref()?;
+    let times = ev.claim_times.as_ref()?;
+    let (claim, said, meaning, points_at) = match detail.cause() {
+        Cause::ExpiredToken => (
+            times.exp.as_ref().filter(|c| c.band == Band::After)?,
+            "expired",
+            "by its claims it had not expired",
+            "whether the validating server's clock is ahead, or whether the token's session \
+             was ended early (revoked) and reported as expiry",
+        ),
+        Cause::ClockSkew if detail == Detail::NbfInFuture => (
+            [&times.nbf, &times.iat]
+                .into_iter()
+                .flatten()
+                .find(|c| c.band == Band::Before)?,
+            "not yet valid",
+            "by its claims it was already valid",
+            "whether the validating server's clock is behind",
+        ),
+        _ => return None,
+    };
+    let when = |check: &TimeCheck, claim: &str| {
+        format!(
+            "{claim} {} is {} {} {} {}",
+            format_seconds(&check.at),
+            format_duration(check.delta_seconds.abs()),
+            if check.delta_seconds > 0 {
+                "after"
+            } else {
+                "before"
+            },
+            reference.source.describe(),
+            format_seconds(&reference.at)
+        )
+    };
+    Some(Contradiction {
+        evidence: format!(
+            "the server's statement contradicts the token's claims: {} (leeway {}s), so {meaning}; \
+             this points at the validating server's clock, or at a session ended early",
+            when(claim, claim.claim),
+            ev.leeway
+        ),
+        advice: format!(
+            "The server says the token is {said}, but its {}: ask the API provider {points_at}.",
+            when(claim, &format!("`{}`", claim.claim))
+        ),
+    })
 }
 
 /// A statement carrying its own times: valid-from after the stated time → clock skew;

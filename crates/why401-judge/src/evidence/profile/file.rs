@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Environment, ScopeRule, Segment, TokenFormat, normalize_host, printable};
+use super::{ApiAdvice, Environment, ScopeRule, Segment, TokenFormat, normalize_host, printable};
 
 #[derive(Deserialize)]
 pub(super) struct RawProfile {
@@ -16,6 +16,15 @@ pub(super) struct RawProfile {
     pub(super) scopes: Vec<RawScope>,
     #[serde(default)]
     pub(super) environments: Vec<RawEnvironment>,
+    pub(super) advice: Option<RawAdvice>,
+}
+
+/// `[advice]`: what belongs to this API in the customer's advice.
+#[derive(Deserialize)]
+pub(super) struct RawAdvice {
+    portal: Option<String>,
+    refresh_margin_seconds: Option<Spanned<i64>>,
+    support: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -84,6 +93,27 @@ pub(super) fn scope_rule(raw: RawScope, text: &str) -> Result<ScopeRule, SpanErr
     })
 }
 
+pub(super) fn advice(raw: Option<RawAdvice>) -> Result<ApiAdvice, SpanError> {
+    let Some(raw) = raw else {
+        return Ok(ApiAdvice::default());
+    };
+    let refresh_margin_seconds = match raw.refresh_margin_seconds {
+        Some(m) if *m.get_ref() < 0 => {
+            return Err((
+                m.span(),
+                "refresh_margin_seconds must not be negative".into(),
+            ));
+        }
+        m => m.map(Spanned::into_inner),
+    };
+    let text = |t: Option<String>| t.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+    Ok(ApiAdvice {
+        portal: text(raw.portal),
+        refresh_margin_seconds,
+        support: text(raw.support),
+    })
+}
+
 pub(super) fn environment(raw: RawEnvironment) -> Result<Environment, SpanError> {
     let api_host = normalize_host(raw.api_host.get_ref());
     if api_host.is_empty() {
@@ -113,7 +143,8 @@ pub(super) fn environment(raw: RawEnvironment) -> Result<Environment, SpanError>
     })
 }
 
-const TOP_KEYS: &[&str] = &["jwks", "leeway", "scopes", "environments"];
+const TOP_KEYS: &[&str] = &["jwks", "leeway", "scopes", "environments", "advice"];
+const ADVICE_KEYS: &[&str] = &["portal", "refresh_margin_seconds", "support"];
 const SCOPE_KEYS: &[&str] = &["method", "path", "any_of"];
 const ENVIRONMENT_KEYS: &[&str] = &[
     "name",
@@ -138,9 +169,15 @@ pub(super) fn unknown_keys(text: &str, path: &Path) -> Vec<String> {
         let (known, section) = match key.as_str() {
             "scopes" => (SCOPE_KEYS, "[[scopes]]"),
             "environments" => (ENVIRONMENT_KEYS, "[[environments]]"),
+            "advice" => (ADVICE_KEYS, "[advice]"),
             _ => continue,
         };
-        for entry in value.as_array().into_iter().flatten() {
+        // `[[scopes]]` is an array of tables, `[advice]` one table.
+        let entries = value
+            .as_array()
+            .cloned()
+            .unwrap_or_else(|| vec![value.clone()]);
+        for entry in &entries {
             for inner in entry.as_table().into_iter().flat_map(|t| t.keys()) {
                 if !known.contains(&inner.as_str()) {
                     unknown.push((inner.clone(), section.into()));

@@ -349,3 +349,30 @@ fn a_parser_message_over_several_lines_is_told_on_one() {
         "invalid table header; expected `.`, `]`"
     );
 }
+
+#[test]
+fn advice_section_is_read_checked_and_its_unknown_keys_warned() {
+    let p = parse(
+        "[advice]\nportal = \"Settings → API\"\nrefresh_margin_seconds = 300\nsupport = \" help desk \"\ncolour = 1\n",
+    )
+    .unwrap();
+    assert_eq!(
+        p.advice,
+        ApiAdvice {
+            portal: Some("Settings → API".into()),
+            refresh_margin_seconds: Some(300),
+            support: Some("help desk".into()),
+        }
+    );
+    assert_eq!(
+        p.warnings,
+        ["/etc/why401/profile.toml: line 5: unknown key colour in [advice] ignored"]
+    );
+    let err = parse("[advice]\nrefresh_margin_seconds = -1\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "/etc/why401/profile.toml: line 2: refresh_margin_seconds must not be negative"
+    );
+    assert_eq!(parse("leeway = 5\n").unwrap().advice, ApiAdvice::default());
+    assert_eq!(sample().advice.refresh_margin_seconds, Some(300));
+}

@@ -191,3 +191,55 @@ fn pair_2_3_statement_beats_client_refused() {
     assert_decided(&d, "2", Cause::RevokedCredentials, "client_secret_expired");
     assert_also_fired(&d, "3", Cause::RevokedCredentials, "client_refused");
 }
+
+#[test]
+fn rule2_statement_against_the_claims_keeps_the_cause_at_medium_and_says_both_times() {
+    // The server says expired while exp is 30 minutes after its own Date.
+    let token = jwt(&claims(NOW + 1800));
+    let d = judge(
+        get(API)
+            .bearer(&token)
+            .challenge(
+                r#"Bearer error="invalid_token", error_description="The access token expired""#,
+            )
+            .date(NOW)
+            .done(),
+    );
+    assert_decided(&d, "2", Cause::ExpiredToken, "server_says_expired");
+    assert_eq!(d.confidence, Confidence::Medium);
+    assert_evidence_mentions(&d, "contradicts the token's claims");
+    assert_evidence_mentions(&d, "is 30m00s after the server's Date");
+    let advice = d.facts.contradiction.as_deref().unwrap_or("");
+    assert!(advice.contains("30m00s after"), "{advice}");
+    assert!(advice.contains("validating server's clock"), "{advice}");
+
+    // Within the leeway there is nothing to contradict.
+    let near = jwt(&claims(NOW + 30));
+    let d = judge(
+        get(API)
+            .bearer(&near)
+            .challenge(
+                r#"Bearer error="invalid_token", error_description="The access token expired""#,
+            )
+            .date(NOW)
+            .done(),
+    );
+    assert_eq!(d.confidence, Confidence::High);
+    assert_eq!(d.facts.contradiction, None);
+}
+
+#[test]
+fn rule2_not_yet_valid_against_a_past_nbf_is_a_contradiction_too() {
+    let token = jwt(&claims(NOW + 1800));
+    let d = judge(
+        get(API)
+            .bearer(&token)
+            .challenge(r#"Bearer error="invalid_token", error_description="token has invalid claims: token is not valid yet""#)
+            .date(NOW)
+            .done(),
+    );
+    assert_decided(&d, "2", Cause::ClockSkew, "nbf_in_future");
+    assert_eq!(d.confidence, Confidence::Medium);
+    assert_evidence_mentions(&d, "contradicts the token's claims: nbf");
+    assert_evidence_mentions(&d, "before the server's Date");
+}

@@ -1,60 +1,38 @@
 //! What to tell the customer: one to three concrete steps per finding, written for the person
-//! who makes the call, using the evidence's numbers when the decision has them. The advice
-//! follows what the reference platform's support team tells customers (refresh 300 s before
-//! expiry, cache tokens for less than their lifetime, check the application's status in the
-//! admin portal, request the scopes the endpoint needs, sync clocks with NTP, one set of
+//! who makes the call, using the evidence's numbers when the decision has them (refresh before
+//! expiry, cache tokens for less than their lifetime, check the application's status where
+//! it is managed, request the scopes the endpoint needs, sync clocks with NTP, one set of
 //! credentials per environment). `cors_preflight` is addressed to the API owner.
+//!
+//! The advice is vendor-neutral; what belongs to one API (where its applications are managed,
+//! its refresh margin, its support contact) comes from the profile's `[advice]`, or from the
+//! row of a known provider ([`api`]). Advice on collecting better evidence fits the kind of
+//! source ([`collect`]); a group's advice speaks for all its members ([`group`]).
 //!
 //! Facts come from the capture (claims, scopes, environment names). They never hold a secret,
 //! and each is shortened before it is quoted.
-
-use chrono::{DateTime, Utc};
 
 use why401_model::details::Detail;
 use why401_model::finding::Cause;
 use why401_model::time::format_seconds;
 
-/// How long before expiry clients should refresh: the platform advises 5 minutes.
-pub const REFRESH_MARGIN_SECONDS: i64 = 300;
+pub mod api;
+mod collect;
+pub mod group;
 
-/// Where the platform's admin portal lists client applications and their status.
-pub const APPLICATIONS_PAGE: &str = "the admin portal (Settings → API → Applications)";
+pub use why401_model::advice::RemediationFacts;
+
+/// How long before expiry clients should refresh when neither the profile nor a provider
+/// says: a minute covers clock drift and the token request's own latency.
+pub const DEFAULT_REFRESH_MARGIN_SECONDS: i64 = 60;
+
+/// Where client applications are managed, when neither the profile nor a provider says.
+const NEUTRAL_PORTAL: &str = "the API provider's developer portal or admin console";
 
 /// The longest piece of captured text a step quotes.
 const MAX_FACT_CHARS: usize = 64;
 /// The most scopes a step lists.
 const MAX_SCOPES: usize = 6;
-
-/// Numbers and names the evidence found, all optional; a step uses those it has.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RemediationFacts {
-    /// When the credential expired (`exp`, or the time a server message states).
-    pub expired_at: Option<DateTime<Utc>>,
-    /// How long before the request the credential had expired, in seconds.
-    pub seconds_before_request: Option<i64>,
-    /// The client's clock minus the server's, in seconds (positive: the client is ahead).
-    pub skew_seconds: Option<i64>,
-    /// The token's lifetime (`exp - iat`, or `expires_in`), in seconds.
-    pub lifetime_seconds: Option<i64>,
-    /// Scopes the endpoint accepts (any one of them).
-    pub required_scopes: Vec<String>,
-    /// Scopes the token carries.
-    pub granted_scopes: Vec<String>,
-    /// The environment the token was issued for (`staging`, an issuer host...).
-    pub token_environment: Option<String>,
-    /// The environment the request went to.
-    pub request_environment: Option<String>,
-    /// The header that carried the credential when it was not `Authorization`.
-    pub header_name: Option<String>,
-    /// Schemes the server's challenges offer (`Bearer`, `Basic`...).
-    pub offered_schemes: Vec<String>,
-    /// The endpoint, as `METHOD /path`.
-    pub endpoint: Option<String>,
-    /// A URL to test a token with (`GET /v2/organizations/current` on the platform).
-    pub probe_url: Option<String>,
-    /// Only the token's signature was masked: its header and claims were read.
-    pub signature_masked: bool,
-}
 
 /// One to three steps for the customer (for `cors_preflight`, for the API owner).
 pub fn steps(detail: Detail, facts: &RemediationFacts) -> Vec<String> {
@@ -63,48 +41,88 @@ pub fn steps(detail: Detail, facts: &RemediationFacts) -> Vec<String> {
         Cause::InvalidToken => invalid(detail, facts),
         Cause::MissingAuthorization => missing(detail, facts),
         Cause::InsufficientScope => scope(facts),
-        Cause::RevokedCredentials => revoked(detail),
+        Cause::RevokedCredentials => revoked(detail, facts),
         Cause::ClockSkew => skew(detail, facts),
-        Cause::Unknown => unknown(detail, facts),
+        Cause::Unknown => collect::steps(detail, facts),
     };
     steps.into_iter().take(3).collect()
 }
 
 fn expired(facts: &RemediationFacts) -> Vec<String> {
+    let cache = "Cache the token in memory for less than its lifetime, and drop the cached token \
+                 as soon as a 401 arrives.";
+    if let Some(contradiction) = &facts.contradiction {
+        return vec![
+            "Get a new access token and retry once: the server refused this one as expired.".into(),
+            contradiction.clone(),
+            cache.into(),
+        ];
+    }
     let first = match (facts.expired_at, facts.seconds_before_request) {
-        (Some(at), Some(before)) => format!(
+        (Some(at), Some(before)) if before >= 0 => format!(
             "Get a new access token: this one expired at {}, {} before the request.",
             format_seconds(&at),
             duration(before)
-        ),
-        (Some(at), None) => format!(
-            "Get a new access token: this one expired at {}.",
-            format_seconds(&at)
         ),
         _ => "Get a new access token (or refresh token, API key or personal token): the server \
               says this one has expired."
             .to_string(),
     };
-    let refresh = match facts.lifetime_seconds {
-        Some(lifetime) if lifetime > REFRESH_MARGIN_SECONDS => format!(
+    vec![first, refresh_step(facts), cache.into()]
+}
+
+/// Refresh before `exp` by the API's margin (the profile's, else a minute); with a known
+/// lifetime, say when.
+fn refresh_step(facts: &RemediationFacts) -> String {
+    let margin = facts
+        .api
+        .refresh_margin_seconds
+        .unwrap_or(DEFAULT_REFRESH_MARGIN_SECONDS);
+    let whose = if facts.api.refresh_margin_seconds.is_some() {
+        ""
+    } else {
+        ", or the margin your API's documentation asks for"
+    };
+    match facts.lifetime_seconds {
+        Some(lifetime) if lifetime > margin => format!(
             "Refresh before expiry, not after a 401: with a {} lifetime, request the next token \
-             {} after the last one at the latest ({} s before `exp`).",
+             {} after the last one at the latest ({margin} s before `exp`{whose}).",
             duration(lifetime),
-            duration(lifetime - REFRESH_MARGIN_SECONDS),
-            REFRESH_MARGIN_SECONDS
+            duration(lifetime - margin),
         ),
         _ => format!(
             "Refresh before expiry, not after a 401: request the next token when less than \
-             {REFRESH_MARGIN_SECONDS} s (5 minutes) remain before `exp`."
+             {margin} s remain before `exp`{whose}."
         ),
-    };
-    vec![
-        first,
-        refresh,
-        "Cache the token in memory for less than its lifetime, and drop the cached token as soon \
-         as a 401 arrives."
-            .into(),
-    ]
+    }
+}
+
+/// Where the API's client applications are managed: the profile's or provider's words, else
+/// a neutral phrase.
+fn portal(facts: &RemediationFacts) -> String {
+    facts
+        .api
+        .portal
+        .as_deref()
+        .map(own_words)
+        .unwrap_or_else(|| NEUTRAL_PORTAL.into())
+}
+
+/// Where a request id goes: the profile's support contact, else the API provider's support.
+fn support(facts: &RemediationFacts) -> String {
+    facts
+        .api
+        .support
+        .as_deref()
+        .map(own_words)
+        .unwrap_or_else(|| "the API provider's support".into())
+}
+
+/// The profile's and the provider table's words are the tool user's, not captured: they may
+/// be longer than a captured fact, and are still cleaned and clipped.
+fn own_words(text: &str) -> String {
+    let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+    why401_redact::clip(&clean, 120)
 }
 
 fn invalid(detail: Detail, facts: &RemediationFacts) -> Vec<String> {
@@ -151,8 +169,10 @@ fn invalid(detail: Detail, facts: &RemediationFacts) -> Vec<String> {
              claims look valid."
                 .into(),
             format!(
-                "If the new token fails too, check the client application's status in \
-                 {APPLICATIONS_PAGE} and send the response's request id to support."
+                "If the new token fails too, check the client application's status in {} and \
+                 send the response's request id to {}.",
+                portal(facts),
+                support(facts)
             ),
         ],
     }
@@ -296,15 +316,17 @@ fn scope(facts: &RemediationFacts) -> Vec<String> {
         first,
         format!(
             "If the token endpoint leaves the scope out, allow it for the client application \
-             in {APPLICATIONS_PAGE}."
+             in {}.",
+            portal(facts)
         ),
     ]
 }
 
-fn revoked(detail: Detail) -> Vec<String> {
+fn revoked(detail: Detail, facts: &RemediationFacts) -> Vec<String> {
+    let portal = portal(facts);
     let status = format!(
-        "Check the client application's status in {APPLICATIONS_PAGE}: if it is Revoked or \
-         Suspended, create new credentials and update the application's configuration."
+        "Check the client application's status in {portal}: if it is revoked, suspended or \
+         disabled, create new credentials and update the application's configuration."
     );
     let hygiene = "Never hard-code or commit secrets; keep them in a secret store, rotate them \
                    regularly, and keep separate credentials for each environment.";
@@ -312,7 +334,7 @@ fn revoked(detail: Detail) -> Vec<String> {
         Detail::ClientSecretExpired => vec![
             format!(
                 "Create a new client secret (or a new key for signing client assertions) in \
-                 {APPLICATIONS_PAGE}: the current one has expired. Update the application's \
+                 {portal}: the current one has expired. Update the application's \
                  configuration with it."
             ),
             "Rotate secrets before they expire: note the expiry date of the new one.".into(),
@@ -341,6 +363,9 @@ fn skew(detail: Detail, facts: &RemediationFacts) -> Vec<String> {
     let ntp = "Synchronize the system clock with NTP: on Linux `timedatectl set-ntp true` (check \
                with `timedatectl status` or `ntpdate -q pool.ntp.org`), on Windows \
                `w32tm /resync`.";
+    if let Some(contradiction) = &facts.contradiction {
+        return vec![contradiction.clone(), ntp.into()];
+    }
     let first = match (detail, facts.skew_seconds) {
         (_, Some(skew)) if skew != 0 => format!(
             "Your clock is {} {} the server's{}.",
@@ -373,7 +398,11 @@ fn skew(detail: Detail, facts: &RemediationFacts) -> Vec<String> {
     let third = if detail == Detail::ClientClockBehind {
         format!(
             "Decide when to refresh from `expires_in` (seconds from receipt), not by comparing \
-             `exp` with the local clock, and keep a {REFRESH_MARGIN_SECONDS} s margin."
+             `exp` with the local clock, and keep a {} s margin.",
+            facts
+                .api
+                .refresh_margin_seconds
+                .unwrap_or(DEFAULT_REFRESH_MARGIN_SECONDS)
         )
     } else {
         "Create signed tokens and requests with `iat`/`nbf` from a synchronized clock; if your \
@@ -383,67 +412,15 @@ fn skew(detail: Detail, facts: &RemediationFacts) -> Vec<String> {
     vec![first, ntp.into(), third]
 }
 
-fn unknown(detail: Detail, facts: &RemediationFacts) -> Vec<String> {
-    let curl = format!(
-        "Run the call again with `curl -v -H \"Authorization: Bearer $TOKEN\" {}` and keep the \
-         whole output (request headers, status line, response headers).",
-        facts
-            .probe_url
-            .as_deref()
-            .map(shorten)
-            .unwrap_or_else(|| "<same URL>".into())
-    );
-    let har = "Export the HAR again with sensitive data (Chrome DevTools: Network → Export HAR \
-               (with sensitive data); Firefox: Save All As HAR) and share it privately.";
-    let date = "Include the response's `Date` header, so the token's `exp`, `nbf` and `iat` can \
-                be compared with the server's time.";
-    match detail {
-        Detail::CredentialRedacted if facts.signature_masked => vec![
-            "The token's claims pass at the server's time, so check its signature: run \
-             `why401 token --jwks <the issuer's JWKS file>` on the whole token where it may be \
-             seen (it reads the token from stdin and never prints it)."
-                .into(),
-            "A token signed by another issuer or tenant, or with a rotated key, is refused this \
-             way: get a new token from the issuer the API trusts."
-                .into(),
-            curl,
-        ],
-        Detail::CredentialRedacted => vec![
-            format!("{har} This export removed the Authorization header."),
-            "For gateway or server logs that mask credentials (Caddy, Kong, Traefik redact \
-             `Authorization`), reproduce the call with `curl -v` instead, or log the token's \
-             fingerprint rather than the token."
-                .into(),
-            curl,
-        ],
-        Detail::CredentialNotRecorded => vec![curl, har.into()],
-        Detail::NoServerTime => vec![date.into(), curl],
-        Detail::DpopNonceRequired => vec![
-            "Retry with a new DPoP proof carrying the nonce from the `DPoP-Nonce` response \
-             header: this 401 is the normal DPoP nonce exchange."
-                .into(),
-            "If the retry is refused too, check the proof's `htm`, `htu` and `iat` (from a \
-             synchronized clock)."
-                .into(),
-        ],
-        Detail::InteractionRequired => vec![
-            "Sign in interactively once (multi-factor authentication or consent is required), \
-             then retry."
-                .into(),
-        ],
-        _ => vec![har.into(), date.into(), curl],
-    }
-}
-
 /// `18m33s`, `2h05m`, `3d04h`, `45s` (sign dropped: the sentence says which way).
 pub use why401_model::time::format_duration as duration;
 
 /// A captured value, shortened, in backquotes.
-fn quote(text: &str) -> String {
+pub(crate) fn quote(text: &str) -> String {
     format!("`{}`", shorten(text))
 }
 
-fn shorten(text: &str) -> String {
+pub(crate) fn shorten(text: &str) -> String {
     let clean: String = text.chars().filter(|c| !c.is_control()).collect();
     if clean.chars().count() <= MAX_FACT_CHARS {
         return clean;
@@ -462,150 +439,4 @@ fn list(items: &[String]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use why401_model::time::parse_iso;
-
-    fn full_facts() -> RemediationFacts {
-        RemediationFacts {
-            expired_at: parse_iso("2024-03-08T14:05:12Z").map(|s| s.at),
-            seconds_before_request: Some(18 * 60 + 33),
-            skew_seconds: Some(-420),
-            lifetime_seconds: Some(3600),
-            required_scopes: vec!["read".into(), "devices:read".into()],
-            granted_scopes: vec!["write".into()],
-            token_environment: Some("https://auth.staging.example.com".into()),
-            request_environment: Some("https://api.example.com".into()),
-            header_name: Some("Authentication".into()),
-            offered_schemes: vec!["Bearer".into()],
-            endpoint: Some("GET /v2/devices".into()),
-            probe_url: Some("https://api.example.com/v2/organizations/current".into()),
-            signature_masked: false,
-        }
-    }
-
-    #[test]
-    fn a_masked_signature_asks_for_the_signature_check_not_a_new_export() {
-        let facts = RemediationFacts {
-            signature_masked: true,
-            ..Default::default()
-        };
-        let masked = steps(Detail::CredentialRedacted, &facts);
-        assert!(masked[0].contains("why401 token --jwks"), "{masked:?}");
-        assert!(!masked.iter().any(|s| s.contains("Export the HAR")));
-        let removed = steps(Detail::CredentialRedacted, &RemediationFacts::default());
-        assert!(removed[0].contains("removed the Authorization header"));
-    }
-
-    #[test]
-    fn every_cause_and_detail_gets_one_to_three_steps() {
-        for facts in [RemediationFacts::default(), full_facts()] {
-            for detail in Detail::ALL {
-                let steps = steps(detail, &facts);
-                assert!((1..=3).contains(&steps.len()), "{detail}: {steps:?}");
-                for step in &steps {
-                    assert!(step.len() > 20, "{detail}: {step:?}");
-                    assert!(!step.contains("  "), "{detail}: {step:?}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn expiry_steps_use_the_numbers() {
-        let steps = steps(Detail::JwtExpPassed, &full_facts());
-        assert!(steps[0].contains("2024-03-08T14:05:12Z"), "{}", steps[0]);
-        assert!(
-            steps[0].contains("18m33s before the request"),
-            "{}",
-            steps[0]
-        );
-        assert!(steps[1].contains("55m00s"), "{}", steps[1]);
-        assert!(steps[1].contains("300 s"), "{}", steps[1]);
-        let plain = super::steps(Detail::ServerSaysExpired, &Default::default());
-        assert!(plain[1].contains("300 s"), "{}", plain[1]);
-    }
-
-    #[test]
-    fn scope_environment_and_skew_steps_use_the_facts() {
-        let facts = full_facts();
-        let scope = steps(Detail::ScopeNotGranted, &facts);
-        assert!(scope[0].contains("`read`, `devices:read`"), "{}", scope[0]);
-        assert!(scope[0].contains("this token has: `write`"), "{}", scope[0]);
-        assert!(scope[0].contains("GET /v2/devices"), "{}", scope[0]);
-        assert!(scope[1].contains("Settings → API → Applications"));
-        let env = steps(Detail::WrongEnvironment, &facts);
-        assert!(env[0].contains("auth.staging.example.com") && env[0].contains("api.example.com"));
-        assert!(env[1].contains("separate credentials"));
-        let skew = steps(Detail::ClientClockBehind, &facts);
-        assert!(skew[0].contains("7m00s behind"), "{}", skew[0]);
-        assert!(skew[1].contains("timedatectl") && skew[1].contains("w32tm /resync"));
-        let header = steps(Detail::WrongHeaderName, &facts);
-        assert!(
-            header[0].contains("not in `Authentication`"),
-            "{}",
-            header[0]
-        );
-    }
-
-    #[test]
-    fn unknown_steps_say_what_evidence_to_collect() {
-        let steps = steps(Detail::AmbiguousStatement, &full_facts());
-        let all = steps.join(" ");
-        assert!(all.contains("with sensitive data"), "{all}");
-        assert!(all.contains("`Date`"), "{all}");
-        assert!(all.contains("curl -v"), "{all}");
-        assert!(all.contains("/v2/organizations/current"), "{all}");
-        let redacted = super::steps(Detail::CredentialRedacted, &Default::default());
-        assert!(redacted[0].contains("with sensitive data"));
-    }
-
-    #[test]
-    fn cors_preflight_steps_are_for_the_api_owner() {
-        let steps = steps(Detail::CorsPreflight, &Default::default());
-        assert!(steps.iter().all(|s| s.starts_with("For the API owner")));
-        assert!(steps[0].contains("OPTIONS"));
-    }
-
-    #[test]
-    fn revoked_steps_point_to_the_admin_portal() {
-        for detail in [
-            Detail::CredentialRevoked,
-            Detail::CredentialsRejected,
-            Detail::ClientSecretExpired,
-        ] {
-            let all = steps(detail, &Default::default()).join(" ");
-            assert!(
-                all.contains("Settings → API → Applications"),
-                "{detail}: {all}"
-            );
-        }
-    }
-
-    #[test]
-    fn captured_facts_are_shortened_and_cleaned() {
-        let facts = RemediationFacts {
-            token_environment: Some(format!("evil\u{1b}[31m{}", "x".repeat(200))),
-            request_environment: Some("prod".into()),
-            required_scopes: (0..10).map(|i| format!("s{i}")).collect(),
-            ..Default::default()
-        };
-        let env = steps(Detail::WrongEnvironment, &facts);
-        assert!(!env[0].contains('\u{1b}'));
-        assert!(env[0].contains('…') && env[0].len() < 300, "{}", env[0]);
-        let scope = steps(Detail::ScopeNotGranted, &facts);
-        assert!(
-            scope[0].contains("and 4 more") && !scope[0].contains("`s6`"),
-            "{}",
-            scope[0]
-        );
-    }
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(duration(45), "45s");
-        assert_eq!(duration(18 * 60 + 33), "18m33s");
-        assert_eq!(duration(-(2 * 3600 + 5 * 60)), "2h05m");
-        assert_eq!(duration(3 * 86_400 + 4 * 3600), "3d04h");
-    }
-}
+mod tests;
