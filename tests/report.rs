@@ -167,6 +167,14 @@ fn golden_explain_1() {
 }
 
 #[test]
+fn golden_explain_7_markdown() {
+    assert_golden_text(
+        "samples.explain-7.md",
+        &samples(&["--explain", "7", "-f", "markdown"]),
+    );
+}
+
+#[test]
 fn golden_json() {
     assert_golden_json("samples.json", &samples(&["-f", "json"]));
 }

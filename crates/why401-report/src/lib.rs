@@ -3,6 +3,7 @@
 
 pub mod claims;
 pub mod csv;
+pub mod explain;
 pub mod json;
 pub mod markdown;
 pub mod members;
@@ -360,7 +361,7 @@ impl Writer for ForPeople<'_> {
             advice: &self.advice,
         };
         if self.markdown {
-            markdown::write(self.out, &view, self.how.max_detail)
+            markdown::write(self.out, &view, &self.how)
         } else {
             text::write(self.out, &view, &self.how)
         }

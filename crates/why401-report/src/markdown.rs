@@ -3,11 +3,16 @@
 
 use std::io::{self, Write};
 
-use super::View;
+use super::explain::Row;
+use super::{Presentation, View};
 use why401_model::finding::Cause;
 use why401_redact::escape_control;
 
-pub fn write(out: &mut dyn Write, view: &View, max_detail: usize) -> io::Result<()> {
+pub fn write(out: &mut dyn Write, view: &View, how: &Presentation) -> io::Result<()> {
+    if let Some(n) = how.explain {
+        return explain(out, view, n);
+    }
+    let max_detail = how.max_detail;
     let summary = view.summary;
     writeln!(out, "# why401 report\n")?;
     writeln!(
@@ -148,6 +153,36 @@ fn write_evidence(
         }
     }
     Ok(())
+}
+
+/// `--explain N -f markdown`: the finding as a list to paste into a ticket.
+fn explain(out: &mut dyn Write, view: &View, n: usize) -> io::Result<()> {
+    let Some(f) = view.findings.explained.as_ref() else {
+        return super::explain::write_missing(out, view, n);
+    };
+    writeln!(out, "## Finding #{n}\n")?;
+    for row in super::explain::rows(f) {
+        match row {
+            Row::Field(name, value) => writeln!(out, "- **{name}**: {}", inline(&value))?,
+            Row::List(name, items) if items.is_empty() => writeln!(out, "- **{name}**: (none)")?,
+            Row::List(name, items) => {
+                writeln!(out, "- **{name}**:")?;
+                for item in items {
+                    writeln!(out, "  - {}", inline(&item))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Text outside a table: control characters escaped, a line break (which would end the item)
+/// made a space, and `<`/`>` as entities so captured markup is shown, never rendered.
+fn inline(text: &str) -> String {
+    escape_control(text)
+        .replace(['\n', '\r'], " ")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// The detail code, marked when the group is a handshake resolved later.

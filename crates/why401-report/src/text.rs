@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::{CauseGroups, Group, GroupKey, Presentation, View, endpoint_pattern, fingerprint_of};
+use super::explain::Row;
+use super::{CauseGroups, Group, GroupKey, Presentation, View};
 use why401_model::finding::Cause;
 use why401_model::input::InputStats;
 use why401_model::time::format_seconds;
@@ -439,59 +440,18 @@ fn write_unread_inputs(out: &mut dyn Write, view: &View, style: Style) -> io::Re
 /// `--explain N`: finding `#N` (report order, as `-v` numbers them) with everything known.
 fn explain(out: &mut dyn Write, view: &View, n: usize, style: Style) -> io::Result<()> {
     let Some(f) = view.findings.explained.as_ref() else {
-        writeln!(
-            out,
-            "why401: there is no finding #{n}; this report has {} (numbered as -v lists them)",
-            view.findings.shown
-        )?;
-        return Ok(());
+        return crate::explain::write_missing(out, view, n);
     };
-    let field = |name: &str, value: &str| format!("  {:<14}{}", name, escape_control(value));
     writeln!(out, "{}", style.bold(&format!("Finding #{n}")))?;
-    writeln!(
-        out,
-        "{}",
-        field("source", &format!("{} {}", f.source, f.location))
-    )?;
-    writeln!(
-        out,
-        "{}",
-        field("time", f.time.as_deref().unwrap_or("unknown"))
-    )?;
-    let request = f
-        .explain
-        .as_ref()
-        .map(|e| e.request_line.clone())
-        .unwrap_or_else(|| format!("{} {}", f.method, f.url));
-    writeln!(out, "{}", field("request", &request))?;
-    writeln!(out, "{}", field("status", &f.status.to_string()))?;
-    writeln!(
-        out,
-        "{}",
-        field(
-            "cause",
-            &format!("{} / {} ({})", f.cause, f.detail, f.confidence.as_str())
-        )
-    )?;
-    writeln!(out, "{}", field("endpoint", &endpoint_pattern(&f.url)))?;
-    if let Some(fp) = fingerprint_of(f) {
-        writeln!(out, "{}", field("fingerprint", fp))?;
-    }
-    if let Some(id) = &f.request_id {
-        writeln!(out, "{}", field("request id", id))?;
-    }
-    if let Some(e) = &f.explain {
-        list(out, "credentials", &e.credentials)?;
-        list(out, "token", &crate::claims::token_lines(f))?;
-        list(out, "challenges", &e.challenges)?;
-        if let Some(body) = &e.body_excerpt {
-            writeln!(out, "{}", field("body", body))?;
+    for row in crate::explain::rows(f) {
+        match row {
+            Row::Field(name, value) => {
+                writeln!(out, "  {:<14}{}", name, escape_control(&value))?;
+            }
+            Row::List(name, items) => list(out, name, &items)?,
         }
-        writeln!(out, "{}", field("rule", &e.rule))?;
-        list(out, "considered", &e.considered)?;
     }
-    list(out, "evidence", &f.evidence)?;
-    list(out, "what to do", &f.remediation)
+    Ok(())
 }
 
 fn list(out: &mut dyn Write, name: &str, items: &[String]) -> io::Result<()> {
