@@ -37,7 +37,24 @@ pub enum Command {
     /// Inspect one token: kind, fingerprint, JWT header and claims, times, signature, problems.
     #[command(after_help = TOKEN_AFTER_HELP)]
     Token(TokenArgs),
+    /// Merge partial reports (`analyze --partial`) from many runs or machines into one report.
+    ///
+    /// The INPUTs are why401/partial/v1 streams (files or `-`). The report is the one
+    /// `analyze` would write over all the inputs the partials came from, whatever the split
+    /// and the order. The report options apply; the reading options (--input-format,
+    /// --profile, --jwks...) have no effect: the partials hold the judgements.
+    #[command(after_help = MERGE_AFTER_HELP)]
+    Merge(Box<AnalyzeArgs>),
 }
+
+const MERGE_AFTER_HELP: &str = "\
+Exit status: as analyze (with --partial: 0, or 2 for a usage error or a malformed partial)
+
+Examples:
+  why401 analyze --partial logs/2024-03-0[1-4]/ > a.partial
+  why401 analyze --partial logs/2024-03-0[5-9]/ > b.partial
+  why401 merge a.partial b.partial -f markdown
+  cat *.partial | why401 merge --partial - > all.partial";
 
 const TOKEN_AFTER_HELP: &str = "\
 Exit status:
@@ -94,8 +111,28 @@ pub struct AnalyzeArgs {
     /// `.zip` are read inside, never extracted to disk.
     ///
     /// Example: why401 analyze ticket-4711/ capture.har.gz -
-    #[arg(required = true, value_name = "INPUT")]
+    #[arg(required_unless_present = "files_from", value_name = "INPUT")]
     pub inputs: Vec<String>,
+
+    /// Also read the inputs listed in FILE, one path per line (`-`: the list on stdin).
+    ///
+    /// Example: find /archive -name '*.gz' | why401 analyze --partial --files-from -
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<String>,
+
+    /// The source name stdin's input gets in reports (instead of `-`).
+    ///
+    /// Example: curl -s https://store/x.jsonl | why401 analyze --name x.jsonl -
+    #[arg(long, value_name = "LABEL")]
+    pub name: Option<String>,
+
+    /// Write a why401/partial/v1 record per input (JSON lines) for `why401 merge`, instead of
+    /// a report. An input that cannot be read is a record, not an error: the exit status is 0,
+    /// or 2 for a usage error.
+    ///
+    /// Example: why401 analyze --partial logs/ > logs.partial
+    #[arg(long)]
+    pub partial: bool,
 
     /// How to read the inputs. `auto` decides by content (the extension is only a hint);
     /// with folders the choice applies to every file.

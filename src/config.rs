@@ -48,6 +48,10 @@ pub struct Config {
     pub show_identity: bool,
     pub limits: Limits,
     pub context: Context,
+    /// Write partial records (`--partial`) instead of a report.
+    pub partial: bool,
+    /// The source name of stdin's input (`--name`).
+    pub stdin_name: Option<String>,
 }
 
 impl Config {
@@ -87,9 +91,39 @@ impl Config {
             show_identity: args.show_identity,
             limits,
             context,
-            inputs: args.inputs,
+            partial: args.partial,
+            inputs: inputs(args.inputs, args.files_from.as_deref())?,
+            stdin_name: args.name,
         })
     }
+}
+
+/// The inputs named on the command line, then those `--files-from` lists (one per line;
+/// blank lines skipped).
+fn inputs(mut named: Vec<String>, files_from: Option<&str>) -> anyhow::Result<Vec<String>> {
+    let Some(list) = files_from else {
+        return Ok(named);
+    };
+    let text = if list == "-" {
+        if named.iter().any(|i| i == "-") {
+            bail!("--files-from -: stdin cannot hold both the list and an input");
+        }
+        std::io::read_to_string(std::io::stdin())
+            .with_context(|| "--files-from -: cannot read the list from stdin")?
+    } else {
+        std::fs::read_to_string(list)
+            .with_context(|| format!("--files-from {list}: cannot read"))?
+    };
+    named.extend(
+        text.lines()
+            .map(|line| line.trim_end_matches('\r'))
+            .filter(|line| !line.trim().is_empty())
+            .map(str::to_owned),
+    );
+    if named.is_empty() {
+        bail!("--files-from {list}: the list names no input");
+    }
+    Ok(named)
 }
 
 fn input_format(arg: InputFormatArg) -> Option<Format> {

@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod partial;
 pub mod pipeline;
 pub mod progress;
 pub mod store;
@@ -64,17 +65,29 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         limits: config.limits,
         keep_findings: config.presentation.explain.is_some(),
     };
+    let read = |consume: &mut dyn FnMut(pipeline::SourceOutput) -> anyhow::Result<()>| {
+        let named = &mut |output| consume(partial::named_stdin(output, config));
+        pipeline::analyze(&config.inputs, options, config.threads, &progress, named)?;
+        progress.finish();
+        Ok(())
+    };
+    if config.partial {
+        return partial::write(config, read);
+    }
+    report(config, read)
+}
+
+/// Writes the report of the sources `feed` hands on, in the order it hands them.
+pub fn report(
+    config: &Config,
+    feed: impl FnOnce(
+        &mut dyn FnMut(pipeline::SourceOutput) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()>,
+) -> anyhow::Result<Outcome> {
     let mut out = open_output(config)?;
     let mut writer = writer_for(config, &mut out)?;
     let mut run = RunState::default();
-    pipeline::analyze(
-        &config.inputs,
-        options,
-        config.threads,
-        &progress,
-        &mut |output| run.take(config, output, writer.as_mut()),
-    )?;
-    progress.finish();
+    feed(&mut |output| run.take(config, output, writer.as_mut()))?;
     if config.warnings {
         warn_about_inputs(&run.inputs);
     }
@@ -180,7 +193,7 @@ impl RunState {
 }
 
 /// Identity claims name a person or a client: no report carries them unless asked.
-fn hide_identity(finding: &mut finding::Finding) {
+pub(crate) fn hide_identity(finding: &mut finding::Finding) {
     if let Some(claims) = finding.credential.as_mut().and_then(|c| c.claims.as_mut()) {
         claims.sub = None;
     }
@@ -206,7 +219,7 @@ fn cannot_write(path: &std::path::Path, err: &io::Error) -> anyhow::Error {
     )
 }
 
-fn open_output(config: &Config) -> anyhow::Result<Box<dyn Write>> {
+pub(crate) fn open_output(config: &Config) -> anyhow::Result<Box<dyn Write>> {
     Ok(match &config.output {
         Some(path) => Box::new(BufWriter::new(
             File::create(path).map_err(|err| cannot_write(path, &err))?,

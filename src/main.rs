@@ -15,6 +15,9 @@ fn main() -> ExitCode {
             .and_then(|config| why401::run(&config))
             .map(|outcome| outcome.code()),
         Command::Token(args) => why401::token::run(&args),
+        Command::Merge(args) => Config::from_args(*args)
+            .and_then(|config| why401::partial::merge(&config))
+            .map(|outcome| outcome.code()),
     };
     match result {
         Ok(code) => ExitCode::from(code),

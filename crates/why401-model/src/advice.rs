@@ -3,11 +3,15 @@
 //! writes the steps; a group's advice is built from the facts of all its members.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::input::Format;
 
 /// What kind of capture a finding came from: the advice on collecting a better one differs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum SourceKind {
     /// A browser or proxy export (HAR).
     Har,
@@ -35,7 +39,8 @@ impl SourceKind {
 
 /// Numbers and names the evidence found, all optional; a step uses those it has. None holds
 /// a secret.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RemediationFacts {
     /// When the credential expired (`exp`, or the time a server message states).
     pub expired_at: Option<DateTime<Utc>>,
@@ -74,7 +79,8 @@ pub struct RemediationFacts {
 
 /// What belongs to the API at hand: from the profile's `[advice]`, else from the row of a
 /// known provider; empty means vendor-neutral advice.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ApiFacts {
     /// The provider recognised (`GitHub`, `Okta`...), when no profile speaks for the API.
     pub provider: Option<String>,

@@ -4,7 +4,7 @@ use std::io;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::exchange::Location;
 
@@ -15,7 +15,7 @@ pub const NO_EXCHANGE: &str = "no_exchange";
 pub const MAX_LISTED_ERRORS: usize = 100;
 
 /// The formats a source can be read as. `Text` is a file that matched none of the others.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Har,
@@ -41,14 +41,14 @@ impl Format {
 }
 
 /// A record-level error: the input stays readable.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordError {
     pub location: String,
     pub message: String,
 }
 
 /// A note about an input as a whole (`not_a_capture`, `sanitized_export`, ...).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Note {
     pub code: String,
     pub message: String,
@@ -71,7 +71,7 @@ impl Fatal {
 }
 
 /// What is known about one input after reading it: the `inputs[]` entry of the report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct InputStats {
     pub source: Arc<str>,
     pub format: Format,

@@ -11,6 +11,7 @@ use std::collections::VecDeque;
 
 use crate::evidence::{self, Evidence, EvidenceContext};
 use capture::{History, LOOK_AHEAD, carries_credential, exchange_time, request_key};
+use remediation::RemediationFacts;
 use rules::{Decision, Input, Prior};
 use why401_model::advice::{ApiFacts, SourceKind};
 use why401_model::exchange::{Exchange, ExchangeNote};
@@ -255,7 +256,8 @@ fn finding(p: &Pending, decision: Decision, with_explanation: bool) -> Finding {
     let known = KnownSecrets::of(&p.exchange);
     let mark = secret_mark;
     let hide = |text: &str| known.hide(&scrub(text), &mark);
-    let remediation = remediation::steps(decision.detail, &decision.facts);
+    let facts = hidden_facts(&decision.facts, &hide);
+    let remediation = remediation::steps(decision.detail, &facts);
     let mut finding = base_finding(&p.exchange);
     finding.method = printable_method(&finding.method).to_owned();
     finding.cause = decision.cause();
@@ -283,11 +285,30 @@ fn finding(p: &Pending, decision: Decision, with_explanation: bool) -> Finding {
     finding.request_id = ev.request_id.as_ref().map(|r| hide(&r.value));
     finding.resolved_later = p.resolved_later;
     finding.remediation = remediation;
-    finding.facts = Some(Box::new(decision.facts.clone()));
+    finding.facts = Some(Box::new(facts));
     if with_explanation {
         finding.explain = Some(Box::new(explain(p, &decision)));
     }
     finding
+}
+
+/// The facts as a finding keeps them (partial reports carry them): every captured text
+/// scrubbed like the evidence, so a token in a URL path or a claim never travels with them.
+fn hidden_facts(facts: &RemediationFacts, hide: &dyn Fn(&str) -> String) -> RemediationFacts {
+    let text = |t: &Option<String>| t.as_deref().map(hide);
+    let all = |list: &[String]| list.iter().map(|t| hide(t)).collect();
+    RemediationFacts {
+        token_environment: text(&facts.token_environment),
+        request_environment: text(&facts.request_environment),
+        header_name: text(&facts.header_name),
+        endpoint: text(&facts.endpoint),
+        probe_url: text(&facts.probe_url),
+        contradiction: text(&facts.contradiction),
+        required_scopes: all(&facts.required_scopes),
+        granted_scopes: all(&facts.granted_scopes),
+        offered_schemes: all(&facts.offered_schemes),
+        ..facts.clone()
+    }
 }
 
 /// The most characters of the response body `--explain` shows: enough for an error page's
