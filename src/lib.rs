@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod pipeline;
 pub mod progress;
+pub mod serve;
 pub mod store;
 pub mod token;
 
@@ -51,6 +52,22 @@ impl Outcome {
 /// Runs an analysis and writes its report, streaming findings to the writer as each source
 /// completes.
 pub fn run(config: &Config) -> anyhow::Result<Outcome> {
+    let mut out = open_output(config)?;
+    let mut writer = writer_for(config, &mut out)?;
+    let (outcome, summary) = run_with(config, writer.as_mut())?;
+    drop(writer);
+    out.flush()?;
+    if let Some(path) = &config.summary_csv {
+        let mut file = BufWriter::new(File::create(path).map_err(|err| cannot_write(path, &err))?);
+        report::csv::write_summary(&mut file, &summary)?;
+        file.flush()?;
+    }
+    Ok(outcome)
+}
+
+/// Runs an analysis into `writer` (any writer, or several at once: `serve` writes every
+/// format from one run) and finishes it; returns the outcome and the summary's counts.
+pub fn run_with(config: &Config, writer: &mut dyn Writer) -> anyhow::Result<(Outcome, Summary)> {
     if config.warnings {
         for warning in config.context.evidence.warnings() {
             eprintln!("why401: warning: {}", redact::escape_control(&warning));
@@ -64,15 +81,13 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         limits: config.limits,
         keep_findings: config.presentation.explain.is_some(),
     };
-    let mut out = open_output(config)?;
-    let mut writer = writer_for(config, &mut out)?;
     let mut run = RunState::default();
     pipeline::analyze(
         &config.inputs,
         options,
         config.threads,
         &progress,
-        &mut |output| run.take(config, output, writer.as_mut()),
+        &mut |output| run.take(config, output, writer),
     )?;
     progress.finish();
     if config.warnings {
@@ -88,14 +103,8 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         anyhow::bail!("--explain {n}: finding #{n} is left out by the filters");
     }
     writer.finish(&run.inputs, &run.summary, &run.timelines)?;
-    drop(writer);
-    out.flush()?;
-    if let Some(path) = &config.summary_csv {
-        let mut file = BufWriter::new(File::create(path).map_err(|err| cannot_write(path, &err))?);
-        report::csv::write_summary(&mut file, &run.summary)?;
-        file.flush()?;
-    }
-    Ok(run.outcome())
+    let outcome = run.outcome();
+    Ok((outcome, run.summary))
 }
 
 /// What the run has gathered so far.
@@ -211,7 +220,11 @@ fn open_output(config: &Config) -> anyhow::Result<Box<dyn Write>> {
     })
 }
 
-fn writer_for<'w>(config: &Config, out: &'w mut dyn Write) -> anyhow::Result<Box<dyn Writer + 'w>> {
+/// The writer of the format the command line asks for.
+pub fn writer_for<'w>(
+    config: &Config,
+    out: &'w mut dyn Write,
+) -> anyhow::Result<Box<dyn Writer + 'w>> {
     let how = config.presentation;
     Ok(match (config.output_format, how.explain) {
         (OutputFormat::Json | OutputFormat::Jsonl, Some(n)) => {
@@ -221,6 +234,7 @@ fn writer_for<'w>(config: &Config, out: &'w mut dyn Write) -> anyhow::Result<Box
         (OutputFormat::Jsonl, None) => Box::new(report::json::JsonLines::new(out)),
         (OutputFormat::Csv, _) => Box::new(report::csv::Csv::new(out)?),
         (OutputFormat::Markdown, _) => Box::new(report::ForPeople::new(out, how, true)),
+        (OutputFormat::Html, _) => Box::new(report::html::Html::new(out, &how)?),
         (OutputFormat::Text, _) => Box::new(report::ForPeople::new(out, how, false)),
     })
 }

@@ -3,6 +3,7 @@
 
 pub mod claims;
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod members;

@@ -1,0 +1,49 @@
+(function () {
+  "use strict";
+  var form = document.getElementById("upload");
+  var drop = document.getElementById("drop");
+  var dropped = [];
+  var statusLine = document.getElementById("status");
+  var bar = document.getElementById("progress");
+  function say(text, bad) { statusLine.textContent = text; statusLine.className = bad ? "error" : ""; }
+  drop.addEventListener("dragover", function (e) { e.preventDefault(); drop.classList.add("over"); });
+  drop.addEventListener("dragleave", function () { drop.classList.remove("over"); });
+  drop.addEventListener("drop", function (e) {
+    e.preventDefault();
+    drop.classList.remove("over");
+    dropped = Array.prototype.slice.call(e.dataTransfer.files);
+    say(dropped.length + " file(s) ready; press Analyze.");
+  });
+  function show(result) {
+    ["inputs", "exchanges", "unauthorized", "resolved_later"].forEach(function (k) {
+      document.getElementById("r-" + k.replace("_", "-")).textContent = String(result.summary[k]);
+    });
+    var base = "/report/" + encodeURIComponent(result.id);
+    document.getElementById("open-report").href = base;
+    ["json", "csv", "md", "html"].forEach(function (k) { document.getElementById("get-" + k).href = base + "/" + k; });
+    document.getElementById("result").hidden = false;
+  }
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var data = new FormData();
+    var files = Array.prototype.slice.call(document.getElementById("files").files)
+      .concat(Array.prototype.slice.call(document.getElementById("folder").files), dropped);
+    files.forEach(function (f) { data.append("files", f, f.name); });
+    data.append("ticket", document.getElementById("ticket").value);
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", "/analyze");
+    xhr.setRequestHeader("X-Requested-With", "why401");
+    bar.hidden = false; bar.value = 0;
+    xhr.upload.onprogress = function (p) { if (p.lengthComputable) { bar.value = p.loaded / p.total; say("Uploading… " + Math.round(100 * p.loaded / p.total) + "%"); } };
+    xhr.upload.onload = function () { say("Analyzing…"); };
+    xhr.onload = function () {
+      bar.hidden = true;
+      var body = null;
+      try { body = JSON.parse(xhr.responseText); } catch (err) { body = null; }
+      if (xhr.status === 200 && body) { say("Done."); show(body); }
+      else { say((body && body.error) || ("The server answered " + xhr.status), true); }
+    };
+    xhr.onerror = function () { bar.hidden = true; say("The upload failed (too large, or the server stopped).", true); };
+    xhr.send(data);
+  });
+})();
