@@ -126,7 +126,9 @@ async fn analyze_upload(
     .await
     .map_err(|e| internal(&e))?;
     let (finished, summary) = run.map_err(|e| internal(&e))?;
-    eprintln!(
+    // Counts only; a closed stderr must not stop the server.
+    let _ = writeln!(
+        std::io::stderr(),
         "why401 serve: {count} input(s), {total} byte(s): {} exchange(s), {} unauthorized, in {} ms",
         summary.exchanges,
         summary.unauthorized,
