@@ -42,16 +42,9 @@ fn golden_html() {
     }
 }
 
-/// A pasted exchange whose every captured string is an attack on the page.
-const HOSTILE: &str = "GET /v2/<svg/onload=alert(1)>/\u{202e}gpj.exe?x=\"><img/src=x/onerror=alert(2)> HTTP/1.1\r\n\
-Host: api.example.com\r\n\
-Authorization: Bearer abc\"><img/src/onerror=alert(3)>\r\n\
-\r\n\
-HTTP/1.1 401 Unauthorized\r\n\
-WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"</script><script>alert(4)</script>\"\r\n\
-Content-Type: application/json\r\n\
-\r\n\
-{\"error\":\"<script>alert(5)</script>\",\"error_description\":\"javascript:alert(6) \u{2066}x\"}\r\n";
+/// A pasted exchange whose every captured string is an attack on the page (the browser test
+/// opens its page too).
+const HOSTILE: &str = include_str!("browser/hostile.http");
 
 fn write_hostile(dir: &Path) -> std::path::PathBuf {
     let path = dir.join("paste\"><script>alert(7)<\u{202e}txt.http");

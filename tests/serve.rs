@@ -4,64 +4,17 @@
 //! with the same counts as `analyze`, its temporary files gone afterwards.
 
 mod common;
+#[path = "browser/server.rs"]
+mod server;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use common::{analyze_json, root};
 use serde_json::Value;
-
-/// A running server, stopped when dropped.
-struct Server {
-    child: Child,
-    address: String,
-    _tmp: tempfile::TempDir,
-    tmp: std::path::PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn binary() -> std::path::PathBuf {
-    assert_cmd::cargo::cargo_bin("why401")
-}
-
-fn start(args: &[&str]) -> Server {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let mut child = Command::new(binary())
-        .arg("serve")
-        .args(args)
-        .env("TMPDIR", tmp.path())
-        .current_dir(root())
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("starts");
-    let stderr = child.stderr.take().expect("stderr");
-    let mut lines = BufReader::new(stderr);
-    let mut line = String::new();
-    lines.read_line(&mut line).expect("a line");
-    // The server's later lines (counts) are read and dropped.
-    std::thread::spawn(move || std::io::copy(&mut lines, &mut std::io::sink()));
-    let address = line
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_owned();
-    Server {
-        child,
-        address,
-        tmp: tmp.path().to_owned(),
-        _tmp: tmp,
-    }
-}
+use server::{Server, binary, start};
 
 struct Answer {
     status: u16,

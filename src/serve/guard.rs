@@ -53,16 +53,22 @@ fn refusal(app: &App, request: &Request) -> Option<Response> {
     }
 }
 
-/// A browser names the page that sent a request in `Origin` (and `Sec-Fetch-Site`); both,
-/// when present, must be this server. Tools that send neither (curl) are not a browser
-/// being steered by another site.
+/// A browser names the site that sent a request in `Sec-Fetch-Site` and `Origin`; both, when
+/// present, must be this server. Under `Referrer-Policy: no-referrer` a form's `Origin` is
+/// `null`, which passes only when `Sec-Fetch-Site` vouches for it. Tools that send neither
+/// (curl) are not a browser steered by another site.
 fn same_origin(headers: &HeaderMap, host: &str) -> bool {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let origin_ok = text("origin").is_none_or(|origin| {
-        let origin = origin.to_ascii_lowercase();
-        origin == format!("http://{host}") || origin == format!("https://{host}")
-    });
-    let site_ok = text("sec-fetch-site").is_none_or(|site| matches!(site, "same-origin" | "none"));
+    let site = text("sec-fetch-site");
+    let origin_ok = match text("origin") {
+        None => true,
+        Some("null") => site == Some("same-origin"),
+        Some(origin) => {
+            let origin = origin.to_ascii_lowercase();
+            origin == format!("http://{host}") || origin == format!("https://{host}")
+        }
+    };
+    let site_ok = site.is_none_or(|site| matches!(site, "same-origin" | "none"));
     origin_ok && site_ok
 }
 
@@ -172,6 +178,10 @@ mod tests {
         assert!(same_origin(&headers, "127.0.0.1:8401"));
         headers.insert("origin", HeaderValue::from_static("http://evil.example"));
         assert!(!same_origin(&headers, "127.0.0.1:8401"));
+        headers.insert("origin", HeaderValue::from_static("null"));
+        assert!(!same_origin(&headers, "127.0.0.1:8401"));
+        headers.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+        assert!(same_origin(&headers, "127.0.0.1:8401"));
         headers.remove("origin");
         headers.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
         assert!(!same_origin(&headers, "127.0.0.1:8401"));
