@@ -56,6 +56,8 @@ pub struct Html<'w> {
     aggregate: Aggregate,
     max_detail: usize,
     written: usize,
+    /// The number of the last finding listed (numbers increase in report order).
+    last_listed: u64,
 }
 
 impl<'w> Html<'w> {
@@ -70,6 +72,7 @@ impl<'w> Html<'w> {
             aggregate: Aggregate::new(&how),
             max_detail: how.max_detail,
             written: 0,
+            last_listed: 0,
         })
     }
 }
@@ -93,6 +96,7 @@ impl Writer for Html<'_> {
         self.aggregate.add(&shown, false);
         if self.written < self.max_detail {
             self.written += 1;
+            self.last_listed = finding.number;
             finding::write(self.out, &shown)?;
         }
         Ok(())
@@ -108,7 +112,7 @@ impl Writer for Html<'_> {
         let out = &mut *self.out;
         groups::write_summary(out, inputs, summary, &self.aggregate)?;
         groups::write_filters(out, inputs, &self.aggregate, self.written)?;
-        groups::write_groups(out, &self.aggregate)?;
+        groups::write_groups(out, &self.aggregate, self.last_listed)?;
         inputs::write_timelines(out, timelines)?;
         inputs::write_inputs(out, inputs)?;
         let data = serde_json::to_value(summary).unwrap_or_default();
@@ -145,6 +149,55 @@ impl Html<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use why401_model::finding::{Cause, Confidence};
+
+    fn finding(number: u64) -> Finding {
+        Finding {
+            number,
+            source: "big.jsonl".into(),
+            index: number,
+            location: format!("line {number}"),
+            time: None,
+            method: "GET".into(),
+            url: format!("https://api.example.com/v2/items/{}", number % 7),
+            status: 401,
+            cause: Cause::ExpiredToken,
+            detail: "server_says_expired".into(),
+            confidence: Confidence::High,
+            evidence: vec!["the server says so".into()],
+            credential: None,
+            challenge: None,
+            request_id: None,
+            resolved_later: false,
+            remediation: vec!["get a new token".into()],
+            status_inferred: false,
+            explain: None,
+        }
+    }
+
+    #[test]
+    fn past_max_detail_findings_are_counted_and_grouped_not_listed() {
+        let mut page = Vec::new();
+        let how = Presentation {
+            max_detail: 50,
+            ..Presentation::default()
+        };
+        let mut summary = Summary::new();
+        {
+            let mut html = Html::new(&mut page, &how).expect("head");
+            for n in 1..=20_000 {
+                let f = finding(n);
+                summary.add_finding(&f);
+                html.finding(&f).expect("finding");
+            }
+            html.finish(&[], &summary, &[]).expect("finish");
+        }
+        let page = String::from_utf8(page).expect("UTF-8");
+        assert_eq!(page.matches("<details class=\"finding\"").count(), 50);
+        assert!(page.contains("19950 more finding(s) not listed"));
+        assert!(page.contains("<h2>Expired token (20000)</h2>"));
+        assert!(page.len() < 200_000, "{} bytes", page.len());
+    }
 
     #[test]
     fn the_policy_names_the_inline_script_and_style_by_hash() {

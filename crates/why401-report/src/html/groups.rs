@@ -136,7 +136,12 @@ pub fn write_filters(
     )
 }
 
-pub fn write_groups(out: &mut dyn Write, aggregate: &Aggregate) -> io::Result<()> {
+/// `last_listed`: findings up to this number are on the page, so their groups link to them.
+pub fn write_groups(
+    out: &mut dyn Write,
+    aggregate: &Aggregate,
+    last_listed: u64,
+) -> io::Result<()> {
     writeln!(out, "<section id=\"groups\">")?;
     for (cause, count, groups) in aggregate.by_cause(false) {
         writeln!(
@@ -144,7 +149,7 @@ pub fn write_groups(out: &mut dyn Write, aggregate: &Aggregate) -> io::Result<()
             "<section class=\"cause\"><h2>{} ({count})</h2>",
             cause.title()
         )?;
-        write_group_table(out, &groups)?;
+        write_group_table(out, &groups, last_listed)?;
         write_advice(out, &groups)?;
         writeln!(out, "</section>")?;
     }
@@ -161,20 +166,24 @@ pub fn write_groups(out: &mut dyn Write, aggregate: &Aggregate) -> io::Result<()
         let mut groups: Vec<(&GroupKey, &Group)> =
             resolved.iter().flat_map(|c| c.2.iter().copied()).collect();
         groups.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(b.0)));
-        write_group_table(out, &groups)?;
+        write_group_table(out, &groups, last_listed)?;
         writeln!(out, "</section>")?;
     }
     writeln!(out, "</section>")
 }
 
-fn write_group_table(out: &mut dyn Write, groups: &[(&GroupKey, &Group)]) -> io::Result<()> {
+fn write_group_table(
+    out: &mut dyn Write,
+    groups: &[(&GroupKey, &Group)],
+    last_listed: u64,
+) -> io::Result<()> {
     writeln!(
         out,
         "<table><tr><th class=\"n\">count</th><th>where</th><th>credential</th><th>detail</th>\
          <th>when</th><th>findings</th></tr>"
     )?;
     for (key, g) in groups.iter().take(MAX_GROUPS) {
-        write_group_row(out, key, g)?;
+        write_group_row(out, key, g, last_listed)?;
     }
     writeln!(out, "</table>")?;
     if groups.len() > MAX_GROUPS {
@@ -187,7 +196,12 @@ fn write_group_table(out: &mut dyn Write, groups: &[(&GroupKey, &Group)]) -> io:
     Ok(())
 }
 
-fn write_group_row(out: &mut dyn Write, key: &GroupKey, g: &Group) -> io::Result<()> {
+fn write_group_row(
+    out: &mut dyn Write,
+    key: &GroupKey,
+    g: &Group,
+    last_listed: u64,
+) -> io::Result<()> {
     let when = match (&g.first, &g.last) {
         (Some(f), Some(l)) if f != l => format!("{} … {}", text(f), text(l)),
         (Some(f), _) => text(f),
@@ -197,6 +211,7 @@ fn write_group_row(out: &mut dyn Write, key: &GroupKey, g: &Group) -> io::Result
     let first = g
         .sample
         .as_ref()
+        .filter(|s| s.number <= last_listed)
         .map(|s| format!(" <a href=\"#f{n}\">open #{n}</a>", n = s.number))
         .unwrap_or_default();
     let evidence = g
