@@ -103,11 +103,20 @@ fn the_report_page_in_chromium() {
         "hostile.html",
         &["-f", "html", capture.to_str().expect("path")],
     );
+    let log = std::fs::read_to_string(root().join("samples/gateway-logs.jsonl")).expect("log");
+    let many = dir.path().join("many.jsonl");
+    std::fs::write(&many, log.repeat(120)).expect("write");
+    let paged = report(
+        dir.path(),
+        "many.html",
+        &["-f", "html", many.to_str().expect("path")],
+    );
     let mut args = vec![
         chromium.into_os_string(),
         html.into(),
         json.into(),
         hostile.into(),
+        paged.into(),
     ];
     if let Some(shot) = std::env::var_os("WHY401_SCREENSHOT") {
         args.push(shot);

@@ -1,7 +1,7 @@
 """The -f html page in Chromium: its numbers match the JSON report, a finding expands, the
 cause filter works, no request leaves the page, and hostile captures fire no dialog.
 
-Usage: report_page.py CHROMIUM REPORT.html REPORT.json HOSTILE.html [SCREENSHOT.png]
+Usage: report_page.py CHROMIUM REPORT.html REPORT.json HOSTILE.html PAGED.html [SCREENSHOT]
 Prints what it checked; exits non-zero on the first failure.
 """
 
@@ -61,9 +61,21 @@ def cause_filter_works(page, report):
     check(page.locator("details.finding:visible").count() == len(causes), "all again")
 
 
+def pages_show_more(browser, path):
+    page, seen = open_page(browser, path)
+    total = int(page.text_content("#n-unauthorized"))
+    findings = page.locator("details.finding")
+    check(findings.count() == 500 < total, f"the first page lists 500 of {total} findings")
+    page.click("#next-page")
+    check(findings.count() == min(total, 1000), f"the next page adds findings: {findings.count()}")
+    findings.nth(findings.count() - 1).locator("summary").click()
+    check(findings.nth(findings.count() - 1).locator("dl").is_visible(), "a paged finding expands")
+    check(seen["errors"] == [] and seen["requests"] == [], f"quiet: {seen}")
+
+
 def main():
-    chromium, html, report_json, hostile = sys.argv[1:5]
-    screenshot = sys.argv[5] if len(sys.argv) > 5 else None
+    chromium, html, report_json, hostile, paged = sys.argv[1:6]
+    screenshot = sys.argv[6] if len(sys.argv) > 6 else None
     report = json.loads(Path(report_json).read_text())
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
@@ -82,6 +94,7 @@ def main():
         check(seen["dialogs"] == [], f"no dialog from script payloads: {seen['dialogs']}")
         check(seen["requests"] == [], f"no request from the hostile page: {seen['requests']}")
         check(page.evaluate("document.scripts.length") == 2, "only the report's own scripts")
+        pages_show_more(browser, paged)
         browser.close()
 
 

@@ -4,13 +4,15 @@
 //! script only adds the filters.
 //!
 //! Written as a stream: the findings are written as they come (each a closed `<details>`
-//! holding its explanation, at most `--max-detail` of them), and the summary, groups,
-//! timelines and inputs at the end; the page's flex layout shows those first.
+//! holding its explanation, at most `--max-detail` of them, past the first page as data the
+//! script shows a page at a time), and the summary, groups, timelines and inputs at the end;
+//! the page's flex layout shows those first.
 
 mod escape;
 mod finding;
 mod groups;
 mod inputs;
+mod pages;
 
 use std::io::{self, Write};
 use std::sync::OnceLock;
@@ -58,6 +60,7 @@ pub struct Html<'w> {
     written: usize,
     /// The number of the last finding listed (numbers increase in report order).
     last_listed: u64,
+    pages: pages::Pages,
 }
 
 impl<'w> Html<'w> {
@@ -73,6 +76,7 @@ impl<'w> Html<'w> {
             max_detail: how.max_detail,
             written: 0,
             last_listed: 0,
+            pages: pages::Pages::default(),
         })
     }
 }
@@ -97,7 +101,14 @@ impl Writer for Html<'_> {
         if self.written < self.max_detail {
             self.written += 1;
             self.last_listed = finding.number;
-            finding::write(self.out, &shown)?;
+            if self.written <= pages::PAGE {
+                finding::write(self.out, &shown)?;
+            } else {
+                let mut html = Vec::new();
+                finding::write(&mut html, &shown)?;
+                let html = String::from_utf8_lossy(&html).into_owned();
+                self.pages.add(self.out, html)?;
+            }
         }
         Ok(())
     }
@@ -111,7 +122,7 @@ impl Writer for Html<'_> {
         self.close_findings()?;
         let out = &mut *self.out;
         groups::write_summary(out, inputs, summary, &self.aggregate)?;
-        groups::write_filters(out, inputs, &self.aggregate, self.written)?;
+        groups::write_filters(out, inputs, &self.aggregate, self.written.min(pages::PAGE))?;
         groups::write_groups(out, &self.aggregate, self.last_listed)?;
         inputs::write_timelines(out, timelines)?;
         inputs::write_inputs(out, inputs)?;
@@ -133,6 +144,7 @@ impl Html<'_> {
         if shown == 0 {
             writeln!(self.out, "<p>No finding.</p>")?;
         }
+        self.pages.close(self.out)?;
         if shown as usize > self.written {
             writeln!(
                 self.out,
@@ -175,25 +187,52 @@ mod tests {
         }
     }
 
-    #[test]
-    fn past_max_detail_findings_are_counted_and_grouped_not_listed() {
+    fn page_of(findings: u64, max_detail: usize) -> String {
         let mut page = Vec::new();
         let how = Presentation {
-            max_detail: 50,
+            max_detail,
             ..Presentation::default()
         };
         let mut summary = Summary::new();
         {
             let mut html = Html::new(&mut page, &how).expect("head");
-            for n in 1..=20_000 {
+            for n in 1..=findings {
                 let f = finding(n);
                 summary.add_finding(&f);
                 html.finding(&f).expect("finding");
             }
             html.finish(&[], &summary, &[]).expect("finish");
         }
-        let page = String::from_utf8(page).expect("UTF-8");
+        String::from_utf8(page).expect("UTF-8")
+    }
+
+    #[test]
+    fn findings_past_the_first_page_are_data_for_the_script() {
+        let page = page_of(1_200, 10_000);
+        assert_eq!(
+            page.matches("<details class=\"finding\"").count(),
+            pages::PAGE
+        );
+        let blocks: Vec<&str> = page
+            .split("<script type=\"application/json\" class=\"page\">")
+            .skip(1)
+            .map(|rest| rest.split("</script>").next().unwrap_or(""))
+            .collect();
+        assert_eq!(blocks.len(), 2);
+        let items: Vec<Vec<String>> = blocks
+            .iter()
+            .map(|b| serde_json::from_str(b).expect("a JSON array of strings"))
+            .collect();
+        assert_eq!((items[0].len(), items[1].len()), (pages::PAGE, 200));
+        assert!(items[1][199].starts_with("<details class=\"finding\" id=\"f1200\""));
+        assert!(blocks.iter().all(|b| !b.contains('<')));
+    }
+
+    #[test]
+    fn past_max_detail_findings_are_counted_and_grouped_not_listed() {
+        let page = page_of(20_000, 50);
         assert_eq!(page.matches("<details class=\"finding\"").count(), 50);
+        assert!(!page.contains("class=\"page\""), "50 findings fit a page");
         assert!(page.contains("19950 more finding(s) not listed"));
         assert!(page.contains("<h2>Expired token (20000)</h2>"));
         assert!(page.len() < 200_000, "{} bytes", page.len());

@@ -22,6 +22,20 @@
     if (count) count.textContent = String(shown);
   }
   selects.forEach(function (s) { s.addEventListener("change", apply); });
+  var pages = Array.prototype.slice.call(document.querySelectorAll("script.page"));
+  var more = document.getElementById("more-findings");
+  if (more && pages.length) {
+    more.hidden = false;
+    document.getElementById("next-page").addEventListener("click", function () {
+      var block = pages.shift();
+      if (block) {
+        block.insertAdjacentHTML("beforebegin", JSON.parse(block.textContent).join(""));
+        block.remove();
+      }
+      more.hidden = pages.length === 0;
+      apply();
+    });
+  }
   function openTarget() {
     var el = location.hash && document.getElementById(location.hash.slice(1));
     if (el && el.tagName === "DETAILS") el.open = true;
