@@ -21,7 +21,7 @@ Examples:
 ///
 /// why401 reads HAR files, curl -v / --trace-ascii transcripts, raw HTTP pasted into tickets
 /// and JSON log lines, finds every 401 and tells you its root cause with the evidence behind
-/// it. It never opens a network connection and never prints a full token or secret.
+/// it. It never connects out (`serve` only listens) and never prints a full token or secret.
 #[derive(Debug, Parser)]
 #[command(name = "why401", version, after_help = AFTER_HELP)]
 pub struct Cli {

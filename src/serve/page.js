@@ -8,11 +8,35 @@
   function say(text, bad) { statusLine.textContent = text; statusLine.className = bad ? "error" : ""; }
   drop.addEventListener("dragover", function (e) { e.preventDefault(); drop.classList.add("over"); });
   drop.addEventListener("dragleave", function () { drop.classList.remove("over"); });
+  // A dropped folder arrives as an entry to walk; its files are read one by one.
+  function walk(entry, out) {
+    return new Promise(function (done) {
+      if (entry.isFile) {
+        entry.file(function (f) { out.push(f); done(); }, function () { done(); });
+      } else if (entry.isDirectory) {
+        var reader = entry.createReader();
+        var children = [];
+        var more = function () {
+          reader.readEntries(function (batch) {
+            if (batch.length) { children = children.concat(Array.prototype.slice.call(batch)); more(); }
+            else { Promise.all(children.map(function (c) { return walk(c, out); })).then(done); }
+          }, function () { done(); });
+        };
+        more();
+      } else { done(); }
+    });
+  }
   drop.addEventListener("drop", function (e) {
     e.preventDefault();
     drop.classList.remove("over");
-    dropped = Array.prototype.slice.call(e.dataTransfer.files);
-    say(dropped.length + " file(s) ready; press Analyze.");
+    var entries = Array.prototype.slice.call(e.dataTransfer.items || [])
+      .map(function (item) { return item.webkitGetAsEntry ? item.webkitGetAsEntry() : null; })
+      .filter(function (entry) { return entry; });
+    var files = Array.prototype.slice.call(e.dataTransfer.files);
+    var out = [];
+    var ready = function (list) { dropped = list; say(list.length + " file(s) ready; press Analyze."); };
+    if (entries.length) { Promise.all(entries.map(function (en) { return walk(en, out); })).then(function () { ready(out); }); }
+    else { ready(files); }
   });
   function show(result) {
     ["inputs", "exchanges", "unauthorized", "resolved_later"].forEach(function (k) {

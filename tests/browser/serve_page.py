@@ -40,6 +40,21 @@ def upload(browser, url, expected, ticket, files):
     page.close()
 
 
+def drop_files(browser, url):
+    """Files dropped on the page are taken (the browser's own drag and drop, simulated)."""
+    page = browser.new_page()
+    page.goto(url)
+    page.evaluate(
+        """() => { const t = new DataTransfer();
+                   t.items.add(new File(["HTTP/1.1 401 Unauthorized\\r\\n\\r\\n"], "a.txt"));
+                   t.items.add(new File(["{}"], "b.har"));
+                   document.getElementById("drop").dispatchEvent(new DragEvent("drop", {dataTransfer: t})); }"""
+    )
+    page.wait_for_function("document.getElementById('status').textContent.includes('ready')")
+    check("2 file(s) ready" in page.text_content("#status"), "dropped files are taken")
+    page.close()
+
+
 def cross_origin(browser, url):
     """A page of another site (a second local server, another port) posts to the server."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), QuietHandler)
@@ -93,6 +108,7 @@ def main():
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         upload(browser, url, expected, ticket, files)
+        drop_files(browser, url)
         cross_origin(browser, url)
         token(browser, shared, secret)
         browser.close()
