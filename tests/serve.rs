@@ -1,7 +1,8 @@
 //! `why401 serve` against the real binary on a free port: the usage errors before binding,
 //! the headers every answer carries, the `Host` check, uploads from another origin refused,
-//! the token (401 with a challenge, then a cookie), the size limit, and an upload analyzed
-//! with the same counts as `analyze`, its temporary files gone afterwards.
+//! the token (401 with a challenge, then a cookie), the size and concurrency limits (the page
+//! still answering while an analysis runs), and an upload analyzed with the same counts as
+//! `analyze`, its temporary files gone afterwards.
 
 mod common;
 #[path = "browser/server.rs"]
@@ -319,4 +320,22 @@ fn without_the_token_a_shared_server_answers_401() {
     );
     let wrong = request(&server, "GET", "/", &[("Cookie", "why401_session=00")], b"");
     assert_eq!(wrong.status, 401);
+}
+
+#[test]
+fn while_an_analysis_runs_the_page_answers_and_a_second_one_waits_its_turn() {
+    let server = start(&["--listen", "127.0.0.1:0", "--max-analyses", "1"]);
+    // An upload that has begun and goes on: it holds the only analysis slot.
+    let mut slow = TcpStream::connect(&server.address).expect("connects");
+    let head = format!(
+        "POST /analyze HTTP/1.1\r\nHost: {}\r\nContent-Type: multipart/form-data; boundary={BOUNDARY}\r\nContent-Length: 100000\r\n\r\n--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.har\"\r\n\r\n{{",
+        server.address
+    );
+    slow.write_all(head.as_bytes()).expect("write");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(request(&server, "GET", "/", &[], b"").status, 200);
+    let body = form(&[("b.har", sample("chrome-devices.har"))], "");
+    let busy = upload(&server, &body, &format!("http://{}", server.address));
+    assert_eq!(busy.status, 503, "{}", busy.text());
+    assert!(busy.text().contains("--max-analyses"), "{}", busy.text());
 }
