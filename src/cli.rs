@@ -21,7 +21,7 @@ Examples:
 ///
 /// why401 reads HAR files, curl -v / --trace-ascii transcripts, raw HTTP pasted into tickets
 /// and JSON log lines, finds every 401 and tells you its root cause with the evidence behind
-/// it. It never opens a network connection and never prints a full token or secret.
+/// it. It never connects out (`serve` only listens) and never prints a full token or secret.
 #[derive(Debug, Parser)]
 #[command(name = "why401", version, after_help = AFTER_HELP)]
 pub struct Cli {
@@ -45,6 +45,56 @@ pub enum Command {
     /// --profile, --jwks...) have no effect: the partials hold the judgements.
     #[command(after_help = MERGE_AFTER_HELP)]
     Merge(Box<AnalyzeArgs>),
+    /// Start a local web page to drop captures on and read their report in a browser.
+    #[command(after_help = SERVE_AFTER_HELP)]
+    Serve(ServeArgs),
+}
+
+const SERVE_AFTER_HELP: &str = "\
+Security: listens on localhost only unless --listen names another address, which needs
+--token. Requests must name the server (its address or an --allow-host name); uploads are
+accepted from the page's own origin only; uploads are deleted when their analysis ends.
+
+Examples:
+  why401 serve
+  why401 serve --profile samples/profile.toml --listen 127.0.0.1:9000
+  why401 serve --listen 0.0.0.0:8401 --token /etc/why401/token --allow-host why401.example.com";
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on. Any address but a loopback one needs --token.
+    ///
+    /// Example: --listen 127.0.0.1:9000
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8401")]
+    pub listen: String,
+
+    /// A file holding the shared secret (16 characters or more) the page asks for once and
+    /// keeps in a cookie. Required to listen on anything but localhost.
+    ///
+    /// Example: --token /etc/why401/token
+    #[arg(long, value_name = "FILE")]
+    pub token: Option<PathBuf>,
+
+    /// Another name requests may give as their Host (the name a reverse proxy serves).
+    ///
+    /// Example: --allow-host why401.example.com
+    #[arg(long, value_name = "NAME")]
+    pub allow_host: Vec<String>,
+
+    /// Largest upload of one analysis, in bytes (K, M, G suffixes allowed).
+    ///
+    /// Example: --max-upload 2G
+    #[arg(long, value_name = "SIZE", default_value = "1G")]
+    pub max_upload: String,
+
+    /// Analyses that may run at once; more are asked to wait.
+    ///
+    /// Example: --max-analyses 4
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub max_analyses: usize,
+
+    #[command(flatten)]
+    pub evidence: EvidenceArgs,
 }
 
 const MERGE_AFTER_HELP: &str = "\
@@ -304,6 +354,8 @@ pub enum OutputFormatArg {
     Csv,
     /// A report to paste into a ticket.
     Markdown,
+    /// One self-contained page (no network access when opened) to attach to a ticket.
+    Html,
 }
 
 /// What judging a credential depends on besides the capture: the profile, keys, a clock and

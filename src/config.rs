@@ -22,6 +22,7 @@ pub enum OutputFormat {
     Jsonl,
     Csv,
     Markdown,
+    Html,
 }
 
 /// Everything a run needs, decided once.
@@ -144,6 +145,7 @@ fn output_format(arg: OutputFormatArg) -> OutputFormat {
         OutputFormatArg::Jsonl => OutputFormat::Jsonl,
         OutputFormatArg::Csv => OutputFormat::Csv,
         OutputFormatArg::Markdown => OutputFormat::Markdown,
+        OutputFormatArg::Html => OutputFormat::Html,
     }
 }
 
@@ -261,7 +263,8 @@ fn context_from_args(args: &crate::cli::AnalyzeArgs) -> anyhow::Result<Context> 
     Ok(Context {
         evidence,
         include_403: args.include_403,
-        explain: args.explain.is_some(),
+        // The HTML report opens every finding into its explanation.
+        explain: args.explain.is_some() || args.format == OutputFormatArg::Html,
     })
 }
 

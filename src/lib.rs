@@ -9,6 +9,7 @@ pub mod config;
 pub mod partial;
 pub mod pipeline;
 pub mod progress;
+pub mod serve;
 pub mod store;
 pub mod token;
 
@@ -49,9 +50,26 @@ impl Outcome {
     }
 }
 
-/// Runs an analysis and writes its report, streaming findings to the writer as each source
-/// completes.
+/// Runs an analysis and writes its report (or, with `--partial`, its partial records),
+/// streaming findings to the writer as each source completes.
 pub fn run(config: &Config) -> anyhow::Result<Outcome> {
+    if config.partial {
+        return partial::write(config, |consume| read_inputs(config, consume));
+    }
+    report(config, |consume| read_inputs(config, consume))
+}
+
+/// Runs an analysis into `writer` (any writer, or several at once: `serve` writes every
+/// format from one run) and finishes it; returns the outcome and the summary's counts.
+pub fn run_with(config: &Config, writer: &mut dyn Writer) -> anyhow::Result<(Outcome, Summary)> {
+    report_into(config, writer, |consume| read_inputs(config, consume))
+}
+
+/// The sources a [`report`] is built from, handed on one at a time in report order.
+pub type Feed<'a> = &'a mut dyn FnMut(pipeline::SourceOutput) -> anyhow::Result<()>;
+
+/// Reads every input, handing each source's output to `consume` in report order.
+fn read_inputs(config: &Config, consume: Feed) -> anyhow::Result<()> {
     if config.warnings {
         for warning in config.context.evidence.warnings() {
             eprintln!("why401: warning: {}", redact::escape_control(&warning));
@@ -65,29 +83,38 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         limits: config.limits,
         keep_findings: config.presentation.explain.is_some(),
     };
-    let read = |consume: &mut dyn FnMut(pipeline::SourceOutput) -> anyhow::Result<()>| {
-        let named = &mut |output| consume(partial::named_stdin(output, config));
-        pipeline::analyze(&config.inputs, options, config.threads, &progress, named)?;
-        progress.finish();
-        Ok(())
-    };
-    if config.partial {
-        return partial::write(config, read);
-    }
-    report(config, read)
+    let named = &mut |output| consume(partial::named_stdin(output, config));
+    pipeline::analyze(&config.inputs, options, config.threads, &progress, named)?;
+    progress.finish();
+    Ok(())
 }
 
-/// Writes the report of the sources `feed` hands on, in the order it hands them.
+/// Writes the report of the sources `feed` hands on, in the order it hands them, to the
+/// configured output (and `--summary-csv`).
 pub fn report(
     config: &Config,
-    feed: impl FnOnce(
-        &mut dyn FnMut(pipeline::SourceOutput) -> anyhow::Result<()>,
-    ) -> anyhow::Result<()>,
+    feed: impl FnOnce(Feed) -> anyhow::Result<()>,
 ) -> anyhow::Result<Outcome> {
     let mut out = open_output(config)?;
     let mut writer = writer_for(config, &mut out)?;
+    let (outcome, summary) = report_into(config, writer.as_mut(), feed)?;
+    drop(writer);
+    out.flush()?;
+    if let Some(path) = &config.summary_csv {
+        let mut file = BufWriter::new(File::create(path).map_err(|err| cannot_write(path, &err))?);
+        report::csv::write_summary(&mut file, &summary)?;
+        file.flush()?;
+    }
+    Ok(outcome)
+}
+
+fn report_into(
+    config: &Config,
+    writer: &mut dyn Writer,
+    feed: impl FnOnce(Feed) -> anyhow::Result<()>,
+) -> anyhow::Result<(Outcome, Summary)> {
     let mut run = RunState::default();
-    feed(&mut |output| run.take(config, output, writer.as_mut()))?;
+    feed(&mut |output| run.take(config, output, writer))?;
     if config.warnings {
         warn_about_inputs(&run.inputs);
     }
@@ -102,14 +129,8 @@ pub fn report(
     }
     writer.advice(&run.advice.advice());
     writer.finish(&run.inputs, &run.summary, &run.timelines)?;
-    drop(writer);
-    out.flush()?;
-    if let Some(path) = &config.summary_csv {
-        let mut file = BufWriter::new(File::create(path).map_err(|err| cannot_write(path, &err))?);
-        report::csv::write_summary(&mut file, &run.summary)?;
-        file.flush()?;
-    }
-    Ok(run.outcome())
+    let outcome = run.outcome();
+    Ok((outcome, run.summary))
 }
 
 /// What the run has gathered so far.
@@ -228,7 +249,11 @@ pub(crate) fn open_output(config: &Config) -> anyhow::Result<Box<dyn Write>> {
     })
 }
 
-fn writer_for<'w>(config: &Config, out: &'w mut dyn Write) -> anyhow::Result<Box<dyn Writer + 'w>> {
+/// The writer of the format the command line asks for.
+pub fn writer_for<'w>(
+    config: &Config,
+    out: &'w mut dyn Write,
+) -> anyhow::Result<Box<dyn Writer + 'w>> {
     let how = config.presentation;
     Ok(match (config.output_format, how.explain) {
         (OutputFormat::Json | OutputFormat::Jsonl, Some(n)) => {
@@ -238,6 +263,7 @@ fn writer_for<'w>(config: &Config, out: &'w mut dyn Write) -> anyhow::Result<Box
         (OutputFormat::Jsonl, None) => Box::new(report::json::JsonLines::new(out)),
         (OutputFormat::Csv, _) => Box::new(report::csv::Csv::new(out)?),
         (OutputFormat::Markdown, _) => Box::new(report::ForPeople::new(out, how, true)),
+        (OutputFormat::Html, _) => Box::new(report::html::Html::new(out, &how)?),
         (OutputFormat::Text, _) => Box::new(report::ForPeople::new(out, how, false)),
     })
 }

@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         Command::Merge(args) => Config::from_args(*args)
             .and_then(|config| why401::partial::merge(&config))
             .map(|outcome| outcome.code()),
+        Command::Serve(args) => why401::serve::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

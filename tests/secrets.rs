@@ -895,6 +895,7 @@ fn no_format_shows_a_secret() {
     add("csv".into(), &["-f", "csv"]);
     add("markdown".into(), &["-f", "markdown"]);
     add("partial".into(), &["--partial"]);
+    add("html".into(), &["-f", "html"]);
     for n in 1..=count + 1 {
         let n = n.to_string();
         add(

@@ -4,6 +4,7 @@
 pub mod claims;
 pub mod csv;
 pub mod explain;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod members;
@@ -182,11 +183,17 @@ impl View<'_> {
     /// The steps for a cause's section, each a sentence a person reads: a step that holds
     /// for only some details names them and their findings.
     pub fn steps(&self, cause: Cause) -> Vec<String> {
-        self.advice
-            .get(&cause)
-            .map(|lines| lines.iter().map(step_text).collect())
-            .unwrap_or_default()
+        cause_steps(self.advice, cause)
     }
+}
+
+/// A cause's steps as sentences: a step that holds for only some details names them and
+/// their findings.
+pub fn cause_steps(advice: &CauseAdvice, cause: Cause) -> Vec<String> {
+    advice
+        .get(&cause)
+        .map(|lines| lines.iter().map(step_text).collect())
+        .unwrap_or_default()
 }
 
 /// "For `signature_invalid` (#6, #20): Use a token issued by …".

@@ -231,7 +231,7 @@ fn quoted_evidence(
 
 /// Host and endpoint of a group; a paste or log that names no host says so rather than
 /// leaving a blank.
-fn place(host: &str, endpoint: &str) -> String {
+pub(crate) fn place(host: &str, endpoint: &str) -> String {
     let endpoint = endpoint.trim();
     let endpoint = if endpoint.is_empty() { "/" } else { endpoint };
     match (host.is_empty(), endpoint) {
