@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod pipeline;
 pub mod progress;
+pub mod sanitize;
 pub mod store;
 pub mod token;
 

@@ -15,6 +15,7 @@ fn main() -> ExitCode {
             .and_then(|config| why401::run(&config))
             .map(|outcome| outcome.code()),
         Command::Token(args) => why401::token::run(&args),
+        Command::Sanitize(args) => why401::sanitize::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
