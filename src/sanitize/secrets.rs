@@ -166,7 +166,7 @@ impl Secrets {
             format!("{prefix}{}", marker::format("api_key", &id, &[]))
         } else if self.strict || token_prefix(user.as_bytes()).is_some() {
             let user_fp = Fingerprint::of_str(user).short();
-            format!("{}", marker::format("user", &self.id(user, &user_fp), &[]))
+            marker::format("user", &self.id(user, &user_fp), &[])
         } else {
             user.to_owned()
         };

@@ -25,6 +25,11 @@ static PARAM: LazyLock<Regex> = LazyLock::new(|| {
         .expect("constant pattern")
 });
 
+/// `https://user:password@host`
+static USERINFO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"://(?P<user>[^/:@\s]+):(?P<pass>[^/@\s]+)@").expect("constant pattern")
+});
+
 /// A placeholder for a marker: `fp_` so redact's patterns leave it alone, private-use
 /// characters so no pattern's run of token characters crosses it.
 static PLACEHOLDER: LazyLock<Regex> =
@@ -147,11 +152,14 @@ impl<'s> TextRewriter<'s> {
         None
     }
 
-    /// `access_token=…`, `client_secret=…` in URLs, forms and text.
+    /// `access_token=…`, `client_secret=…` in URLs, forms and text, and the password of a
+    /// URL's user information.
     fn params(&mut self, line: &str) -> String {
+        let line = self.userinfo(line);
         if !line.contains('=') {
-            return line.to_owned();
+            return line;
         }
+        let line = line.as_str();
         let form = parse_form(line.rsplit(['?', ' ']).next().unwrap_or(line));
         let pair_id = |name: &str| {
             let id = if name.eq_ignore_ascii_case("password") {
@@ -184,6 +192,30 @@ impl<'s> TextRewriter<'s> {
             }
         });
         let out = replaced.into_owned();
+        self.pending.extend(pending);
+        out
+    }
+
+    fn userinfo(&mut self, line: &str) -> String {
+        if !line.contains("://") {
+            return line.to_owned();
+        }
+        let mut pending = Vec::new();
+        let base = self.pending.len();
+        let out = USERINFO.replace_all(line, |caps: &Captures| {
+            let (user, pass) = (&caps["user"], percent_decode(&caps["pass"]));
+            match self
+                .secrets
+                .param("password", &pass, Some(&percent_decode(user)))
+            {
+                Some(new) => {
+                    pending.push(new);
+                    format!("://{user}:fp_\u{E000}{}\u{E001}@", base + pending.len() - 1)
+                }
+                None => caps[0].to_owned(),
+            }
+        });
+        let out = out.into_owned();
         self.pending.extend(pending);
         out
     }

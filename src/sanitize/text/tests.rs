@@ -57,3 +57,12 @@ fn a_sanitized_text_is_left_as_it_is() {
     let once = rewrite("Authorization: Bearer tok_0123456789abcdefABCDEF\npassword=hunter2\n");
     assert_eq!(rewrite(&once), once);
 }
+
+#[test]
+fn the_password_of_a_url_goes_and_the_user_stays() {
+    let out = rewrite("git clone https://deploy:s3cr3t-pass-word@git.example.com/repo.git\n");
+    assert!(
+        out.contains("https://deploy:(why401~password~fp_") && !out.contains("s3cr3t"),
+        "{out}"
+    );
+}
