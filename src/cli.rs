@@ -48,6 +48,47 @@ pub enum Command {
     /// Start a local web page to drop captures on and read their report in a browser.
     #[command(after_help = SERVE_AFTER_HELP)]
     Serve(ServeArgs),
+    /// Write a copy of a capture with every secret replaced by a marker that keeps its
+    /// diagnosis (header, scheme, kind, fingerprint, defects), in the same format and shape.
+    #[command(after_help = SANITIZE_AFTER_HELP)]
+    Sanitize(SanitizeArgs),
+}
+
+const SANITIZE_AFTER_HELP: &str = "\
+Exit status:
+  0  the sanitized copy was written (a summary of what was replaced is on stderr)
+  2  usage error, or an input that could not be read or written
+
+Examples:
+  why401 sanitize session.har -o session.safe.har
+  pbpaste | why401 sanitize - | pbcopy
+  why401 sanitize ticket-4711/ -o ticket-4711-safe/
+  why401 sanitize logs.tar.gz -o logs.safe.tar.gz";
+
+#[derive(Debug, Args)]
+pub struct SanitizeArgs {
+    /// A file, folder, `.gz`, `.tar`, `.tar.gz` or `.zip`, or `-` for stdin.
+    #[arg(value_name = "INPUT")]
+    pub input: String,
+
+    /// Where to write the copy (default stdout; a folder needs it). Never the input, never
+    /// inside the input folder.
+    ///
+    /// Example: -o session.safe.har
+    #[arg(short = 'o', long, value_name = "OUTPUT")]
+    pub output: Option<PathBuf>,
+
+    /// Also replace Basic user names.
+    ///
+    /// Example: --strict
+    #[arg(long)]
+    pub strict: bool,
+
+    /// How to read the input, as for `analyze` (default: decided by content).
+    ///
+    /// Example: --input-format curl
+    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto, value_name = "FORMAT")]
+    pub input_format: InputFormatArg,
 }
 
 const SERVE_AFTER_HELP: &str = "\

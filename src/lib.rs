@@ -9,6 +9,7 @@ pub mod config;
 pub mod partial;
 pub mod pipeline;
 pub mod progress;
+pub mod sanitize;
 pub mod serve;
 pub mod store;
 pub mod token;

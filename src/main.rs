@@ -19,6 +19,7 @@ fn main() -> ExitCode {
             .and_then(|config| why401::partial::merge(&config))
             .map(|outcome| outcome.code()),
         Command::Serve(args) => why401::serve::run(&args),
+        Command::Sanitize(args) => why401::sanitize::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

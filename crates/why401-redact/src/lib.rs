@@ -5,6 +5,7 @@
 mod escape;
 pub mod fingerprint;
 mod known;
+pub mod marker;
 mod prefixes;
 mod scrub;
 mod url;

@@ -23,8 +23,10 @@ pub use names::{
     is_api_key_header, is_redacted, is_wrong_authorization_name, personal_token_prefix,
     query_params,
 };
-pub use parse::is_known_scheme;
 use parse::*;
+pub use parse::{
+    BASE64_LENIENT, is_known_scheme, is_session_cookie, looks_like_a_name, split_scheme,
+};
 pub use token_response::{ClientAuth, TokenResponse, client_auth, read_token_response};
 
 /// Where a credential was found.

@@ -72,6 +72,38 @@ impl Damage {
         }
     }
 
+    /// The damage's name in a `why401 sanitize` marker (`truncated-payload`).
+    pub fn code(self) -> String {
+        match self {
+            Damage::Placeholder => "placeholder".into(),
+            Damage::Whitespace => "whitespace".into(),
+            Damage::BadBase64url(p) => format!("bad-base64url-{}", p.as_str()),
+            Damage::BadJson(p) => format!("bad-json-{}", p.as_str()),
+            Damage::Truncated(p) => format!("truncated-{}", p.as_str()),
+            Damage::BadStructure => "bad-structure".into(),
+        }
+    }
+
+    /// The damage a marker's flag names (`whitespace@17` is `whitespace`).
+    pub fn from_code(flag: &str) -> Option<Damage> {
+        let code = flag.split('@').next().unwrap_or(flag);
+        let parts = [Part::Header, Part::Payload, Part::Signature];
+        let all = [
+            Damage::Placeholder,
+            Damage::Whitespace,
+            Damage::BadStructure,
+        ]
+        .into_iter()
+        .chain(parts.iter().flat_map(|&p| {
+            [
+                Damage::BadBase64url(p),
+                Damage::BadJson(p),
+                Damage::Truncated(p),
+            ]
+        }));
+        all.into_iter().find(|d| d.code() == code)
+    }
+
     /// A sentence for the evidence; it names parts, never their content.
     pub fn describe(self) -> String {
         match self {
@@ -246,6 +278,14 @@ pub fn inspect(token: &str) -> TokenInspection {
     if is_placeholder(token) {
         return TokenInspection {
             damage: Some(Damage::Placeholder),
+            ..TokenInspection::default()
+        };
+    }
+    // A value `why401 sanitize` replaced whole keeps its kind and damage in its marker.
+    if let Some(marker) = why401_redact::marker::parse(token) {
+        return TokenInspection {
+            is_jwt: marker.kind == "jwt",
+            damage: marker.flags.iter().find_map(|f| Damage::from_code(f)),
             ..TokenInspection::default()
         };
     }

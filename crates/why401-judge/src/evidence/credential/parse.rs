@@ -9,11 +9,11 @@ use super::{Credential, LongLived, Place, is_redacted, personal_token_prefix, pr
 use crate::evidence::challenge;
 use crate::evidence::fingerprint::Fingerprint;
 use crate::evidence::jwt;
-use crate::evidence::keys::{KeySet, signature_status};
+use crate::evidence::keys::{KeySet, NotChecked, SignatureStatus, signature_status};
 use why401_model::finding::CredentialKind;
 
 /// Basic credentials as clients send them: standard alphabet, padding optional.
-const BASE64_LENIENT: GeneralPurpose = GeneralPurpose::new(
+pub const BASE64_LENIENT: GeneralPurpose = GeneralPurpose::new(
     &alphabet::STANDARD,
     GeneralPurposeConfig::new()
         .with_decode_padding_mode(DecodePaddingMode::Indifferent)
@@ -94,7 +94,7 @@ pub(super) fn authorization(place: Place, value: &str, keys: Option<&KeySet>) ->
 /// `Bearer abc` → (`Bearer`, `abc`); `Bearer` → (`Bearer`, ``); `abc` → (none, `abc`). A first
 /// word that cannot be a scheme (has a `.`, starts like a JWT, too long) makes the whole
 /// value the credential.
-pub(super) fn split_scheme(value: &str) -> (Option<&str>, &str) {
+pub fn split_scheme(value: &str) -> (Option<&str>, &str) {
     let (first, rest) = match value.split_once(char::is_whitespace) {
         Some((first, rest)) => (first, rest.trim()),
         None => (value, ""),
@@ -154,7 +154,7 @@ pub(super) fn basic(place: Place, encoded: &str) -> Credential {
 }
 
 /// A user name rather than a key: short, and not a long run of letters mixed with digits.
-pub(super) fn looks_like_a_name(user: &[u8]) -> bool {
+pub fn looks_like_a_name(user: &[u8]) -> bool {
     let digits = user.iter().any(u8::is_ascii_digit);
     let letters = user.iter().any(u8::is_ascii_alphabetic);
     user.len() <= 32 && !(user.len() >= 12 && digits && letters)
@@ -204,6 +204,14 @@ pub(super) fn token_credential(place: Place, value: &str, keys: Option<&KeySet>)
         // the mask hides what tells one token from another.
         c.kind = CredentialKind::Jwt;
         c.signature = signature_status(value, &inspection, keys);
+        // `why401 sanitize` marks a signature by its token's fingerprint: the full text still
+        // tells tokens apart, and without keys the signature would not have been checked.
+        if why401_redact::marker::parse(value.rsplit('.').next().unwrap_or_default()).is_some() {
+            c.fingerprint = Some(Fingerprint::of_str(value));
+            if keys.is_none_or(KeySet::is_empty) {
+                c.signature = SignatureStatus::NotChecked(NotChecked::NoKeys);
+            }
+        }
         c.token = Some(inspection);
         return c;
     }
@@ -313,7 +321,7 @@ pub(super) fn cookies(header: &str, keys: Option<&KeySet>) -> Vec<Credential> {
         .collect()
 }
 
-pub(super) fn is_session_cookie(name: &str) -> bool {
+pub fn is_session_cookie(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     if lower.contains("csrf") || lower.contains("xsrf") {
         return false;

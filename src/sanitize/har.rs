@@ -1,0 +1,197 @@
+//! HAR: every entry in place, its known fields rewritten by what they hold (headers,
+//! cookies, query strings, form parameters, bodies, base64 content), anything else as JSON.
+//! An entry whose headers changed gets `headersSize: -1` (HAR 1.2: unknown), since its
+//! recorded size no longer holds. Written back as JSON that devtools and `analyze` open.
+
+use base64::Engine as _;
+use serde_json::{Map, Value};
+
+use super::json;
+use super::secrets::Secrets;
+use super::text::TextRewriter;
+
+/// A whole HAR document.
+pub fn rewrite(secrets: &mut Secrets, input: &str) -> anyhow::Result<String> {
+    let mut doc: Value = serde_json::from_str(input)
+        .map_err(|err| anyhow::anyhow!("not a HAR document that can be rewritten: {err}"))?;
+    if let Some(Value::Object(log)) = doc.get_mut("log") {
+        for (key, value) in log.iter_mut() {
+            match (key.as_str(), value) {
+                ("entries", Value::Array(entries)) => {
+                    for e in entries.iter_mut() {
+                        entry(secrets, e);
+                    }
+                }
+                (_, value) => {
+                    json::walk(secrets, value, 1);
+                }
+            }
+        }
+    }
+    let mut out = serde_json::to_string_pretty(&doc)?;
+    out.push('\n');
+    Ok(out)
+}
+
+fn entry(secrets: &mut Secrets, entry: &mut Value) {
+    let Value::Object(map) = entry else {
+        json::walk(secrets, entry, 1);
+        return;
+    };
+    for (key, value) in map.iter_mut() {
+        match (key.as_str(), value) {
+            ("request", Value::Object(request)) => message(secrets, request),
+            ("response", Value::Object(response)) => message(secrets, response),
+            (_, value) => {
+                json::walk(secrets, value, 2);
+            }
+        }
+    }
+}
+
+/// A request or a response.
+fn message(secrets: &mut Secrets, map: &mut Map<String, Value>) {
+    let mut headers_changed = false;
+    let form_ids = form_ids(map);
+    for (key, value) in map.iter_mut() {
+        match (key.as_str(), value) {
+            ("headers", Value::Array(items)) => headers_changed |= headers(secrets, items),
+            ("cookies", Value::Array(items)) => cookies(secrets, items),
+            ("queryString", Value::Array(items)) => params(secrets, items, &[]),
+            ("url" | "redirectURL", Value::String(url)) => {
+                *url = TextRewriter::new(secrets).line(url);
+            }
+            ("postData" | "content", Value::Object(body)) => self::body(secrets, body, &form_ids),
+            ("headersSize" | "bodySize" | "status" | "method", _) => {}
+            (_, value) => {
+                json::walk(secrets, value, 3);
+            }
+        }
+    }
+    if headers_changed {
+        map.insert("headersSize".into(), Value::from(-1));
+    }
+}
+
+fn headers(secrets: &mut Secrets, items: &mut [Value]) -> bool {
+    let mut changed = false;
+    for item in items {
+        let Some((name, value)) = name_value(item) else {
+            continue;
+        };
+        if let Some(new) = secrets.header(&name, value) {
+            *value = new;
+            changed = true;
+        }
+    }
+    changed
+}
+
+fn cookies(secrets: &mut Secrets, items: &mut [Value]) {
+    for item in items {
+        if let Some((name, value)) = name_value(item)
+            && let Some(new) = secrets.cookie_value(&name, value)
+        {
+            *value = new;
+        }
+    }
+}
+
+/// `queryString[]` and `postData.params[]`, with the form's `client_id` and `username`.
+fn params(secrets: &mut Secrets, items: &mut [Value], ids: &[(String, String)]) {
+    for item in items {
+        let Some((name, value)) = name_value(item) else {
+            continue;
+        };
+        let pair = if name == "password" {
+            "username"
+        } else {
+            "client_id"
+        };
+        let id = ids.iter().find(|(k, _)| k == pair).map(|(_, v)| v.as_str());
+        if let Some(new) = secrets.param(&name, value, id) {
+            *value = new;
+        }
+    }
+}
+
+/// The `client_id` and `username` of a request's form parameters.
+fn form_ids(map: &Map<String, Value>) -> Vec<(String, String)> {
+    let params = map
+        .get("postData")
+        .and_then(|p| p.get("params"))
+        .and_then(Value::as_array);
+    let from_params = params.into_iter().flatten().filter_map(|p| {
+        let name = p.get("name")?.as_str()?;
+        let value = p.get("value")?.as_str()?;
+        Some((name.to_owned(), value.to_owned()))
+    });
+    let text = map
+        .get("postData")
+        .and_then(|p| p.get("text"))
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    from_params
+        .chain(crate::model::parse_form(text))
+        .filter(|(k, _)| k == "client_id" || k == "username")
+        .collect()
+}
+
+/// `postData` or `content`: parameters, then the text by its MIME type (base64 decoded and
+/// encoded again).
+fn body(secrets: &mut Secrets, body: &mut Map<String, Value>, ids: &[(String, String)]) {
+    if let Some(Value::Array(items)) = body.get_mut("params") {
+        params(secrets, items, ids);
+    }
+    let mime = body
+        .get("mimeType")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let base64 = body.get("encoding").and_then(Value::as_str) == Some("base64");
+    let Some(Value::String(text)) = body.get_mut("text") else {
+        return;
+    };
+    if base64 {
+        let engine = base64::engine::general_purpose::STANDARD;
+        let Some(decoded) = engine
+            .decode(text.trim())
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+        else {
+            return;
+        };
+        if let Some(new) = body_text(secrets, &decoded, &mime) {
+            *text = engine.encode(new);
+        }
+    } else if let Some(new) = body_text(secrets, text, &mime) {
+        *text = new;
+    }
+}
+
+/// A body's text rewritten by what it is: a form, JSON, else free text.
+fn body_text(secrets: &mut Secrets, text: &str, mime: &str) -> Option<String> {
+    if mime.starts_with("application/x-www-form-urlencoded") {
+        return json::form(secrets, text);
+    }
+    let mut value = Value::String(text.to_owned());
+    if !json::walk(secrets, &mut value, 3) {
+        return None;
+    }
+    value.as_str().map(str::to_owned)
+}
+
+/// An item `{ "name": …, "value": … }`: its name and its value to rewrite.
+fn name_value(item: &mut Value) -> Option<(String, &mut String)> {
+    let Value::Object(map) = item else {
+        return None;
+    };
+    let name = map.get("name")?.as_str()?.to_owned();
+    match map.get_mut("value") {
+        Some(Value::String(value)) => Some((name, value)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests;
