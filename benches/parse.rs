@@ -1,8 +1,9 @@
-//! Throughput of the readers and the whole per-source pass (read, gather evidence, judge),
-//! on inputs built in memory from the bundled samples repeated to a few megabytes.
+//! Throughput of each reader and of the whole per-source pass (read, gather evidence, judge),
+//! on inputs built in memory from the bundled samples repeated to a few megabytes; a log
+//! where every line is a 401; and the diagnosis of one 401 on its own.
 //!
-//! `cargo bench` — figures are MB/s of input. The end-to-end comparison with jq and grep is
-//! `scripts/bench-compare.sh`.
+//! `cargo bench` — figures are MB/s of input (or exchanges per second). The end-to-end
+//! comparison with jq, hl and wiretrail is `scripts/bench-compare.sh`.
 
 use std::io::BufReader;
 use std::sync::Arc;
@@ -10,7 +11,8 @@ use std::sync::Arc;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::Value;
 
-use why401::diagnose::Context;
+use why401::diagnose::{Context, SourceJudge};
+use why401::model::Exchange;
 use why401::parse::{self, Format, InputStats, Sink};
 use why401::pipeline::read_and_judge;
 
@@ -84,7 +86,64 @@ fn readers(c: &mut Criterion) {
         Format::Jsonl,
         repeated(include_str!("../samples/gateway-logs.jsonl"), 8),
     );
+    bench_format(
+        c,
+        "http",
+        Format::Http,
+        repeated(include_str!("../samples/curl-i-paste.txt"), 2),
+    );
 }
 
-criterion_group!(benches, readers);
+/// The lines of a JSON-lines sample that are 401s, repeated until `mb` megabytes.
+fn only_401s(text: &str, mb: usize) -> Vec<u8> {
+    let lines: String = text
+        .lines()
+        .filter(|line| line.contains("\"status\":401"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    repeated(&lines, mb)
+}
+
+fn heavy(c: &mut Criterion) {
+    bench_format(
+        c,
+        "jsonl_401_heavy",
+        Format::Jsonl,
+        only_401s(include_str!("../samples/gateway-logs.jsonl"), 4),
+    );
+}
+
+/// Every exchange the bundled curl sample holds.
+fn exchanges_of(format: Format, bytes: &[u8]) -> Vec<Exchange> {
+    let mut seen = Vec::new();
+    let mut emit = |e: Exchange| seen.push(e);
+    let mut sink = Sink::new(InputStats::new(Arc::from("bench"), format), &mut emit);
+    parse::read(format, &mut BufReader::new(bytes), &mut sink);
+    seen
+}
+
+/// The diagnosis of one 401 (evidence, history, rules, the finding), without reading.
+fn one_401(c: &mut Criterion) {
+    let sample = include_str!("../samples/curl-v-http1.txt");
+    let exchanges = exchanges_of(Format::Curl, sample.as_bytes());
+    let Some(unauthorized) = exchanges.into_iter().find(|e| e.is_unauthorized()) else {
+        return;
+    };
+    let context = Context::default();
+    let mut group = c.benchmark_group("diagnose");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("one_401", |b| {
+        b.iter(|| {
+            let mut judge = SourceJudge::new(&context);
+            let mut findings = Vec::new();
+            judge.push(unauthorized.clone(), &mut findings);
+            let mut stats = InputStats::new(Arc::from("bench"), Format::Curl);
+            judge.finish(&mut stats, &mut findings);
+            findings.len()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, readers, heavy, one_401);
 criterion_main!(benches);

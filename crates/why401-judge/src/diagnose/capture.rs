@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use chrono::{DateTime, Utc};
 
 use super::rules::{EarlierSuccess, Prior, Refusal};
-use crate::evidence::credential::{self, LongLived, Place};
+use crate::evidence::credential::{self, LongLived};
 use crate::evidence::{Evidence, EvidenceContext, Fingerprint};
 use why401_model::details::Detail;
 use why401_model::exchange::{Exchange, ExchangeNote, Request};
@@ -15,6 +15,9 @@ use why401_model::finding::{Cause, Timeline};
 use why401_model::providers::{self, Verdict};
 use why401_model::time::format_millis;
 use why401_model::url::endpoint_pattern;
+
+mod cache;
+use cache::{AuthorizationCache, DigestHash, ValueKey};
 
 /// At most this many credentials are remembered per source (least recently used dropped).
 pub const MAX_FINGERPRINTS: usize = 100_000;
@@ -86,15 +89,14 @@ impl SanitizedSigns {
 /// The running history of one source.
 #[derive(Debug, Default)]
 pub struct History {
-    lives: HashMap<[u8; 32], CredentialLife>,
+    lives: HashMap<[u8; 32], CredentialLife, DigestHash>,
     clock: u64,
     refusals: VecDeque<TokenRefusal>,
     pub signs: SanitizedSigns,
     /// The previous exchange: its URL and whether it carried Authorization.
     previous: Option<(String, bool)>,
-    /// The last `Authorization` value fingerprinted by [`quick_fingerprint`], and its
-    /// fingerprint.
-    last_authorization: Option<(String, Option<Fingerprint>)>,
+    /// What each `Authorization` value met says (its fingerprint, whether it is a marker).
+    authorizations: AuthorizationCache,
 }
 
 impl History {
@@ -174,12 +176,14 @@ impl History {
         ctx: &EvidenceContext,
     ) {
         self.clock += 1;
-        self.record_signs(exchange, evidence, ctx);
+        let authorization = exchange.request.headers.get("authorization");
+        let key = authorization.map(ValueKey::of);
+        self.record_signs(exchange, evidence, ctx, key);
         let status = exchange.status().unwrap_or(0);
         let time = exchange_time(exchange);
-        let has_auth = exchange.request.headers.contains("authorization");
+        let has_auth = authorization.is_some();
         if (200..400).contains(&status) || status == 401 || status == 403 {
-            self.record_credentials(exchange, evidence, status, time);
+            self.record_credentials(exchange, evidence, status, time, key);
         }
         if crate::evidence::is_token_endpoint(&exchange.request, ctx.profile.as_ref()) {
             self.record_token_endpoint(exchange, status, time);
@@ -193,17 +197,16 @@ impl History {
         exchange: &Exchange,
         evidence: Option<&Evidence>,
         ctx: &EvidenceContext,
+        key: Option<ValueKey>,
     ) {
         let request = &exchange.request;
+        if key.is_some() || request.headers.contains("cookie") {
+            self.signs.credential_header_seen = true;
+        }
+        if !self.signs.marker_seen && key.is_some() {
+            self.signs.marker_seen = self.any_marker(request, key);
+        }
         let signs = &mut self.signs;
-        if request.headers.contains("authorization") || request.headers.contains("cookie") {
-            signs.credential_header_seen = true;
-        }
-        if request.headers.iter().any(|h| {
-            h.name.eq_ignore_ascii_case("authorization") && credential::is_redacted(&h.value)
-        }) {
-            signs.marker_seen = true;
-        }
         for note in &exchange.notes {
             match note {
                 ExchangeNote::ExportMayStripCredentials => signs.export_may_strip = true,
@@ -240,16 +243,46 @@ impl History {
         }
     }
 
+    /// Whether an `Authorization` value of `request` is a redaction marker (`key` names the
+    /// first; the others, rare, are read each time).
+    fn any_marker(&mut self, request: &Request, key: Option<ValueKey>) -> bool {
+        let mut values = request.headers.get_all("authorization");
+        let first = match (key, values.next()) {
+            (Some(key), Some(first)) => self.authorizations.redacted(key, first),
+            _ => false,
+        };
+        first || values.any(credential::is_redacted)
+    }
+
+    /// The fingerprint of a request's `Authorization` token or `access_token` parameter, read
+    /// without keys (cheap enough for every exchange that carries one: with recorded headers
+    /// it is read once per `Authorization` value, see [`AuthorizationCache`]).
+    fn quick_fingerprint(
+        &mut self,
+        exchange: &Exchange,
+        key: Option<ValueKey>,
+    ) -> Option<Fingerprint> {
+        let request = &exchange.request;
+        if key.is_none() && !request.url.contains("access_token=") {
+            return None;
+        }
+        match key.filter(|_| request.headers_recorded) {
+            Some(key) => self.authorizations.fingerprint(key, request),
+            None => cache::token_fingerprint(request),
+        }
+    }
+
     fn record_credentials(
         &mut self,
         exchange: &Exchange,
         evidence: Option<&Evidence>,
         status: u16,
         time: Option<DateTime<Utc>>,
+        key: Option<ValueKey>,
     ) {
         let fp = match evidence {
             Some(ev) => ev.credential().and_then(|c| c.fingerprint),
-            None => quick_fingerprint(exchange, &mut self.last_authorization),
+            None => self.quick_fingerprint(exchange, key),
         };
         let Some(fp) = fp else {
             return;
@@ -437,41 +470,6 @@ fn client_id_of(exchange: &Exchange) -> Option<String> {
         .authorization()
         .filter(|c| c.scheme_is("basic"))
         .and_then(|c| c.user.clone())
-}
-
-/// The fingerprint of a request's `Authorization` token or `access_token` parameter, read
-/// without keys (cheap enough for every exchange that carries one).
-///
-/// A capture repeats one token over thousands of requests, and reading it (decoding a JWT,
-/// hashing) costs more than everything else done for a plain success; so the fingerprint of
-/// the last `Authorization` value is kept in `last` and reused while the value repeats.
-/// With recorded headers the first `Authorization` header alone decides the result (it is
-/// read before any parameter, and without keys its fingerprint depends on its value only).
-fn quick_fingerprint(
-    exchange: &Exchange,
-    last: &mut Option<(String, Option<Fingerprint>)>,
-) -> Option<Fingerprint> {
-    let request = &exchange.request;
-    let authorization = request.headers.get("authorization");
-    if authorization.is_none() && !request.url.contains("access_token=") {
-        return None;
-    }
-    let reusable = authorization.filter(|_| request.headers_recorded);
-    if let (Some(value), Some((seen, fingerprint))) = (reusable, last.as_ref())
-        && value == seen
-    {
-        return *fingerprint;
-    }
-    let creds = credential::read(request, None);
-    let fingerprint = creds
-        .all
-        .iter()
-        .find(|c| c.place == Place::Authorization || c.place.is_param("access_token"))
-        .and_then(|c| c.fingerprint);
-    if let Some(value) = reusable {
-        *last = Some((value.to_owned(), fingerprint));
-    }
-    fingerprint
 }
 
 /// (host, first path segment): an area of an API that shares its authentication.

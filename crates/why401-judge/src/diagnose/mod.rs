@@ -9,6 +9,8 @@ pub mod rules;
 
 use std::collections::VecDeque;
 
+use rayon::prelude::*;
+
 use crate::evidence::{self, Evidence, EvidenceContext};
 use capture::{History, LOOK_AHEAD, carries_credential, exchange_time, request_key};
 use remediation::RemediationFacts;
@@ -43,6 +45,10 @@ struct Pending {
     left: usize,
 }
 
+/// Held 401s decided in one parallel batch: deciding one (rules, scrubbing the finding)
+/// costs more than reading it, and the decisions are independent once the history is known.
+const DECIDE_BATCH: usize = 64;
+
 /// Judges one source's exchanges in order.
 pub struct SourceJudge<'a> {
     context: &'a Context,
@@ -52,6 +58,8 @@ pub struct SourceJudge<'a> {
     pending: VecDeque<Pending>,
     /// 401s seen: a "possibly sanitized" note matters only where a 401 was.
     unauthorized: u64,
+    /// Held 401s whose look-ahead has passed, decided together (in parallel, in order).
+    decided: Vec<Pending>,
 }
 
 impl<'a> SourceJudge<'a> {
@@ -62,6 +70,7 @@ impl<'a> SourceJudge<'a> {
             history: History::default(),
             pending: VecDeque::new(),
             unauthorized: 0,
+            decided: Vec::new(),
         }
     }
 
@@ -114,6 +123,9 @@ impl<'a> SourceJudge<'a> {
 
     /// A later exchange may resolve a held 401's handshake or show the client's retry.
     fn look_back(&mut self, exchange: &Exchange) {
+        if self.pending.is_empty() {
+            return;
+        }
         let status = exchange.status().unwrap_or(0);
         let success = (200..300).contains(&status) || status == 304;
         let key = request_key(exchange);
@@ -146,8 +158,13 @@ impl<'a> SourceJudge<'a> {
                 break;
             }
             if let Some(p) = self.pending.pop_front() {
-                findings.push(judge(p, self.context, self.source));
+                self.decided.push(p);
             }
+        }
+        if all || self.decided.len() >= DECIDE_BATCH {
+            let batch = std::mem::take(&mut self.decided);
+            let (context, source) = (self.context, self.source);
+            findings.par_extend(batch.into_par_iter().map(|p| judge(p, context, source)));
         }
     }
 

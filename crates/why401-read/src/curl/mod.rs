@@ -29,7 +29,9 @@ pub fn read(input: &mut dyn BufRead, sink: &mut Sink) -> Result<(), Fatal> {
 pub fn split_trace_prefix(line: &str) -> (Option<NaiveTime>, &str) {
     let mut rest = line;
     let mut time = None;
-    if let Some((stamp, after)) = rest.split_once(' ')
+    // Most lines have no time: a stamp's third byte is its first `:`.
+    if line.as_bytes().get(2) == Some(&b':')
+        && let Some((stamp, after)) = rest.split_once(' ')
         && stamp.len() >= 8
         && stamp.as_bytes()[2] == b':'
         && let Ok(parsed) = NaiveTime::parse_from_str(stamp, "%H:%M:%S%.f")

@@ -1,7 +1,10 @@
 //! curl's `*` info lines (connection, TLS, the URL of the next request) and the `>` request
 //! lines: what the request was and where it went.
 
+use std::sync::LazyLock;
+
 use chrono::NaiveTime;
+use memchr::memmem::Finder;
 
 use super::{CurlReader, CurlRequest};
 use crate::headers::{
@@ -26,14 +29,14 @@ impl CurlReader<'_, '_> {
             && let Some(host) = rest.strip_suffix(" was resolved.")
         {
             self.set_host_port(host);
-        } else if let Some(url) = quoted_after(text, "Issue another request to this URL: ") {
+        } else if let Some(url) = quoted_after(text, &ISSUE_ANOTHER) {
             self.next_url = Some(url.to_owned());
             self.issued_another = true;
-        } else if let Some(at) = text.find("OPENED stream for ") {
+        } else if let Some(at) = find(&OPENED_STREAM, text) {
             self.next_url = Some(text[at + 18..].trim().to_owned());
-        } else if let Some(at) = text.find("[:") {
+        } else if let Some(at) = find(&PSEUDO_HEADER, text) {
             self.pseudo_header(&text[at + 1..]);
-        } else if let Some(at) = text.find("proxy tunnel to ") {
+        } else if let Some(at) = find(&PROXY_TUNNEL, text) {
             self.set_host_port(text[at + 16..].trim());
         } else if is_tls_marker(text) {
             self.conn.tls = true;
@@ -208,10 +211,23 @@ fn placeholder_bytes(rest: &str) -> Option<usize> {
         .ok()
 }
 
+// Phrases looked for anywhere in an info line. A transcript is mostly info lines (TLS
+// handshake steps) that hold none of them, so each searcher is built once, not per line.
+static ISSUE_ANOTHER: LazyLock<Finder> =
+    LazyLock::new(|| Finder::new("Issue another request to this URL: "));
+static OPENED_STREAM: LazyLock<Finder> = LazyLock::new(|| Finder::new("OPENED stream for "));
+static PSEUDO_HEADER: LazyLock<Finder> = LazyLock::new(|| Finder::new("[:"));
+static PROXY_TUNNEL: LazyLock<Finder> = LazyLock::new(|| Finder::new("proxy tunnel to "));
+
+/// Where `finder`'s phrase starts in `text`.
+fn find(finder: &Finder, text: &str) -> Option<usize> {
+    finder.find(text.as_bytes())
+}
+
 /// `text` after `prefix`, inside single quotes.
-fn quoted_after<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
-    let at = text.find(prefix)?;
-    let rest = text[at + prefix.len()..].trim();
+fn quoted_after<'t>(text: &'t str, prefix: &Finder) -> Option<&'t str> {
+    let at = find(prefix, text)?;
+    let rest = text[at + prefix.needle().len()..].trim();
     Some(rest.trim_matches('\''))
 }
 
