@@ -418,10 +418,15 @@ fn a_har_with_one_malformed_entry_among_thousands_lists_it() {
 }
 
 /// A line longer than the line limit in a JSON-lines file is one record error; the reader
-/// resumes at the next newline and the exit status is unchanged.
+/// resumes at the next newline and the exit status is unchanged. (Small runs lower the
+/// limit with `--max-line` rather than write 64 MiB.)
 #[test]
 fn a_huge_line_in_json_lines_is_one_record_error() {
-    let long = if full() { 100 << 20 } else { 65 << 20 };
+    let (long, flags, limit): (usize, &[&str], &str) = if full() {
+        (100 << 20, &[], "64 MiB")
+    } else {
+        (2 << 20, &["--max-line", "1M"], "1 MiB")
+    };
     let good_line = br#"{"time":"2023-11-14T22:20:00Z","status":401,"method":"GET","path":"/v2/devices","host":"api.example.com"}"#;
     let mut bytes = Vec::with_capacity(long + 1024);
     bytes.extend_from_slice(good_line);
@@ -433,13 +438,20 @@ fn a_huge_line_in_json_lines_is_one_record_error() {
     bytes.push(b'\n');
     let corpus = Corpus::new();
     corpus.write("long.jsonl", &bytes);
-    let run = corpus.run(&["long.jsonl"], &[]);
+    let run = corpus.run(&["long.jsonl"], flags);
     assert_eq!(run.status, 1, "{}", run.input("long.jsonl"));
     let input = run.input("long.jsonl");
     assert_eq!(input["unauthorized"], 2, "{input}");
-    let errors = run.errors("long.jsonl");
-    assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(errors[0].starts_with("line 2: "), "{errors:?}");
+    assert_eq!(
+        run.errors("long.jsonl"),
+        vec![format!(
+            "line 2: line is longer than the {limit} limit; skipped (raise it with --max-line)"
+        )]
+    );
+    assert_eq!(
+        run.notes("long.jsonl"),
+        vec!["limit_hit: --max-line reached once"]
+    );
 }
 
 /// JSON nested 100,000 deep: in a HAR, an error at its entry that stops the input (the
@@ -467,7 +479,12 @@ fn json_nested_deep_is_bounded() {
     assert_eq!(run.status, 2);
     run.assert_failed(
         "deep.har",
-        "entries[0]: JSON nested more than 512 levels deep at byte 541",
+        "entries[0]: JSON nested more than 512 levels deep at byte 541 \
+         (raise it with --max-json-depth)",
+    );
+    assert_eq!(
+        run.notes("deep.har"),
+        vec!["limit_hit: --max-json-depth reached once"]
     );
     assert_eq!(run.input("deep.jsonl")["unauthorized"], 1);
     assert_eq!(run.errors("deep.jsonl"), Vec::<String>::new());
@@ -542,6 +559,10 @@ fn a_gzip_bomb_is_stopped_at_the_member_limit() {
         run.stderr.contains("why401: error: bomb.jsonl.gz: "),
         "{}",
         run.stderr
+    );
+    assert_eq!(
+        run.notes("bomb.jsonl.gz"),
+        vec!["limit_hit: --max-member-size reached once"]
     );
 }
 
@@ -635,7 +656,14 @@ fn nested_archives_are_read_to_the_depth_limit() {
     assert_eq!(deep.len(), 1, "{deep:?}");
     let source = deep[0]["source"].as_str().unwrap();
     assert_eq!(source.matches("!/").count(), 8, "{source}");
-    run.assert_failed(source, "input: archives nested more than 8 deep; not read");
+    run.assert_failed(
+        source,
+        "input: archives nested more than 8 deep; not read (raise it with --max-archive-depth)",
+    );
+    assert_eq!(
+        run.notes(source),
+        vec!["limit_hit: --max-archive-depth reached once"]
+    );
 }
 
 // --- Hostile captures ---------------------------------------------------------------------
@@ -793,4 +821,68 @@ fn a_fifo_never_hangs() {
     assert_eq!(run.status, 2);
     run.assert_failed("pipes/capture.har", "input: the input is empty");
     run.assert_failed("pipes", "input: cannot read: the folder holds no file");
+}
+
+// --- Limits -------------------------------------------------------------------------------
+
+/// Each limit's flag is honoured, and each hit is counted in its input's `limit_hit` note:
+/// stop limits are an error for their input (exit 2), record limits skip one record.
+#[test]
+fn limits_are_set_by_their_flags_and_counted() {
+    let (three, three_inner) = nested(3, "three.zip");
+    let mut transcript = String::new();
+    for n in 0..3 {
+        transcript.push_str(&format!(
+            "> GET /v2/{n} HTTP/1.1\n> Host: api.example.com\n> X-Pad: {}\n>\n< HTTP/1.1 401 Unauthorized\n< Content-Length: 0\n<\n",
+            "p".repeat(if n == 1 { 10 } else { 3000 })
+        ));
+    }
+    let mut har = br#"{"log":{"entries":[{"request":{"method":"GET","url":"https://x/"},"response":{"status":401,"headers":[{"name":"a","value":"b","x":"#.to_vec();
+    har.extend_from_slice(b"[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]}]}}]}}");
+    let corpus = Corpus::new();
+    corpus.write("three.zip", &three);
+    corpus.write("wide.txt", transcript.as_bytes());
+    corpus.write("deepish.har", &har);
+    let flags = [
+        "--max-archive-depth",
+        "2",
+        "--max-line",
+        "2K",
+        "--max-json-depth",
+        "12",
+        "--max-findings-in-memory",
+        "1",
+    ];
+    let run = corpus.run(&["three.zip", "wide.txt", "deepish.har"], &flags);
+    assert_eq!(run.status, 2);
+    let cut: Vec<&str> = three_inner.split("!/").take(3).collect();
+    let cut = cut.join("!/");
+    run.assert_failed(
+        &cut,
+        "input: archives nested more than 2 deep; not read (raise it with --max-archive-depth)",
+    );
+    assert_eq!(
+        run.notes(&cut),
+        vec!["limit_hit: --max-archive-depth reached once"]
+    );
+    let wide = run.input("wide.txt");
+    assert_eq!(
+        wide["unauthorized"], 3,
+        "the rest of each exchange is read: {wide}"
+    );
+    assert_eq!(
+        run.errors("wide.txt"),
+        vec![
+            "line 3: line of 3010 bytes is longer than the 2 KiB limit; skipped (raise it with --max-line)",
+            "line 17: line of 3010 bytes is longer than the 2 KiB limit; skipped (raise it with --max-line)",
+        ]
+    );
+    assert_eq!(
+        run.notes("wide.txt"),
+        vec!["limit_hit: --max-line reached 2 times"]
+    );
+    assert_eq!(
+        run.notes("deepish.har"),
+        vec!["limit_hit: --max-json-depth reached once"]
+    );
 }
