@@ -886,3 +886,39 @@ fn limits_are_set_by_their_flags_and_counted() {
         vec!["limit_hit: --max-json-depth reached once"]
     );
 }
+
+// --- Secrets ------------------------------------------------------------------------------
+
+/// `--explain` of every finding, `-v` and Markdown show no secret of the hostile inputs
+/// (the other runs are checked by [`Corpus::run`]).
+#[test]
+fn explanations_of_hostile_inputs_show_no_secret() {
+    let http = format!(
+        "GET /v2/devices?api_key={SECRET_KEY} HTTP/1.1\r\nHost: api.example.com\r\nAuthorization: Bearer {SECRET_JWT}\r\nX-Api-Key: {SECRET_KEY}\x1b[0m\r\n\r\nHTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"token {SECRET_JWT} expired\x1b]0;x\x07\"\r\nContent-Type: application/json\r\n\r\n{{\"error\":\"bad key {SECRET_KEY}\",\"token\":\"{SECRET_JWT}\"}}\n"
+    );
+    let corpus = Corpus::new();
+    corpus.write("echo.http", http.as_bytes());
+    let run = corpus.run(&["echo.http"], &[]);
+    assert_eq!(run.status, 1);
+    let findings = run.report["findings"].as_array().unwrap().len();
+    let mut runs: Vec<Vec<String>> = (1..=findings)
+        .map(|n| vec!["--explain".to_owned(), n.to_string()])
+        .collect();
+    runs.push(vec!["-v".to_owned()]);
+    runs.push(vec!["-f".to_owned(), "markdown".to_owned()]);
+    runs.push(vec!["-f".to_owned(), "csv".to_owned()]);
+    for flags in runs {
+        let output = why401()
+            .current_dir(corpus.path())
+            .args(["analyze", "--no-progress", "--color", "never"])
+            .args(&flags)
+            .args([GOOD, "echo.http"])
+            .output()
+            .expect("runs");
+        for (what, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+            let what = format!("{what} of {flags:?}");
+            assert_no_raw_control(&what, bytes);
+            assert_no_secret(&what, bytes);
+        }
+    }
+}
