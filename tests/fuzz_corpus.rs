@@ -9,8 +9,11 @@ mod fuzz;
 
 use std::path::{Path, PathBuf};
 
+/// A target's check: panics when its invariant breaks.
+type Check = fn(&[u8]);
+
 /// Each target with the function it runs.
-const TARGETS: &[(&str, fn(&[u8]))] = &[
+const TARGETS: &[(&str, Check)] = &[
     ("detect", fuzz::detect),
     ("read_har", fuzz::read_har),
     ("read_curl", fuzz::read_curl),

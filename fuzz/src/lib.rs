@@ -125,7 +125,13 @@ pub fn challenge(data: &[u8]) {
             );
         }
         if let Some(token68) = &found.token68 {
-            assert!(value.contains(token68.as_str()), "token68 is in the input");
+            // The parser may drop whitespace inside a token68 (fuzz/regressions/challenge/
+            // token68-across-carriage-returns): compared without it.
+            let squeezed = |t: &str| t.split_whitespace().collect::<String>();
+            assert!(
+                squeezed(&plain).contains(&squeezed(&unescaped(token68))),
+                "token68 is in the input"
+            );
         }
         for (name, param) in &found.params {
             assert!(
