@@ -363,6 +363,35 @@ pub struct AnalyzeArgs {
     /// Example: --max-archive-size 2G
     #[arg(long, value_name = "SIZE")]
     pub max_archive_size: Option<String>,
+
+    /// How deep archives may nest inside archives; a member nested deeper is an error for
+    /// it (exit 2). Default 8.
+    ///
+    /// Example: --max-archive-depth 3
+    #[arg(long, value_name = "N")]
+    pub max_archive_depth: Option<usize>,
+
+    /// How deep a HAR document may nest JSON; deeper nesting stops that input (exit 2).
+    /// Default 512.
+    ///
+    /// Example: --max-json-depth 128
+    #[arg(long, value_name = "N")]
+    pub max_json_depth: Option<usize>,
+
+    /// Longest line of a line-oriented input (JSON lines, curl transcripts, raw HTTP, ticket
+    /// text), in bytes (K, M, G suffixes allowed); a longer line is one record error and
+    /// reading resumes at the next line. Default 64M for JSON lines, 4M for the others.
+    ///
+    /// Example: --max-line 1M
+    #[arg(long, value_name = "SIZE")]
+    pub max_line: Option<String>,
+
+    /// Findings of one input held in memory before the rest wait in a temporary file.
+    /// Default 2000.
+    ///
+    /// Example: --max-findings-in-memory 500
+    #[arg(long, value_name = "N")]
+    pub max_findings_in_memory: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -222,6 +222,8 @@ fn bound_arg(
     }))
 }
 
+/// The limits of the command line. The archive limits travel with the run's options; the
+/// readers' and the finding store's are process-wide settings (readers take no options).
 fn limits(args: &AnalyzeArgs) -> anyhow::Result<Limits> {
     let mut limits = Limits::default();
     if let Some(size) = &args.max_member_size {
@@ -230,7 +232,28 @@ fn limits(args: &AnalyzeArgs) -> anyhow::Result<Limits> {
     if let Some(size) = &args.max_archive_size {
         limits.archive_bytes = parse_size(size).context("--max-archive-size")?;
     }
+    if let Some(depth) = args.max_archive_depth {
+        limits.max_depth = at_least_one(depth, "--max-archive-depth")?;
+    }
+    if let Some(depth) = args.max_json_depth {
+        crate::parse::har::set_max_json_depth(at_least_one(depth, "--max-json-depth")?);
+    }
+    if let Some(size) = &args.max_line {
+        let bytes = parse_size(size).context("--max-line")?;
+        let bytes = usize::try_from(bytes).context("--max-line: too large")?;
+        crate::parse::lines::set_max_line(at_least_one(bytes, "--max-line")?);
+    }
+    if let Some(findings) = args.max_findings_in_memory {
+        crate::store::set_in_memory(at_least_one(findings, "--max-findings-in-memory")?);
+    }
     Ok(limits)
+}
+
+fn at_least_one(value: usize, flag: &str) -> anyhow::Result<usize> {
+    if value == 0 {
+        bail!("{flag} must be at least 1");
+    }
+    Ok(value)
 }
 
 /// `512`, `64K`, `512M`, `4G` (powers of 1024).

@@ -6,8 +6,25 @@ use std::io::{self, BufRead, BufReader, BufWriter, Seek, Write};
 
 use crate::finding::Finding;
 
-/// Findings kept in memory per source before spilling.
+/// Findings kept in memory per source before spilling: the default of
+/// `--max-findings-in-memory`.
 pub const IN_MEMORY: usize = 2_000;
+
+/// The bound set by `--max-findings-in-memory`; 0 keeps [`IN_MEMORY`]. Process-wide, as the
+/// readers' limits are.
+static IN_MEMORY_SET: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Sets how many findings of a source wait in memory before spilling.
+pub fn set_in_memory(findings: usize) {
+    IN_MEMORY_SET.store(findings, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn in_memory() -> usize {
+    match IN_MEMORY_SET.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => IN_MEMORY,
+        set => set,
+    }
+}
 
 /// A source's findings in order.
 #[derive(Debug, Default)]
@@ -39,7 +56,7 @@ impl FindingStore {
     }
 
     pub fn push(&mut self, finding: Finding) {
-        if self.keep_all || (self.spill.is_none() && self.memory.len() < IN_MEMORY) {
+        if self.keep_all || (self.spill.is_none() && self.memory.len() < in_memory()) {
             self.memory.push(finding);
             return;
         }

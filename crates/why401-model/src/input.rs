@@ -11,6 +11,17 @@ use crate::exchange::Location;
 /// The note on an input named explicitly that held no exchange.
 pub const NO_EXCHANGE: &str = "no_exchange";
 
+/// The note of an input on which a limit was reached: one per limit, naming its flag and
+/// counting the hits (`--max-line reached 3 times`).
+pub const LIMIT_HIT: &str = "limit_hit";
+
+/// A message about a reached limit ends `(raise it with --flag)`: the flag, when it does.
+pub fn limit_named(message: &str) -> Option<&str> {
+    let rest = &message[message.rfind("(raise it with ")? + "(raise it with ".len()..];
+    let flag = rest.strip_suffix(')')?;
+    (flag.starts_with("--") && !flag.contains(' ')).then_some(flag)
+}
+
 /// At most this many record errors are listed per input; the rest are counted.
 pub const MAX_LISTED_ERRORS: usize = 100;
 
@@ -91,6 +102,9 @@ pub struct InputStats {
     /// The earliest and latest exchange times seen (client time, else server time).
     #[serde(skip)]
     pub span: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// How often each limit was reached (by its flag), for the `limit_hit` notes.
+    #[serde(skip)]
+    limits_hit: Vec<(String, u64)>,
 }
 
 impl InputStats {
@@ -107,16 +121,53 @@ impl InputStats {
             failed: false,
             strips_credentials: false,
             span: None,
+            limits_hit: Vec::new(),
         }
     }
 
+    /// A record error; one that names a limit (see [`limit_named`]) is also counted in the
+    /// `limit_hit` note.
     pub fn error(&mut self, location: impl ToString, message: impl Into<String>) {
+        let message = message.into();
+        if let Some(flag) = limit_named(&message) {
+            self.limit_hit(flag);
+        }
         self.errors_total += 1;
         if self.errors.len() < MAX_LISTED_ERRORS {
             self.errors.push(RecordError {
                 location: location.to_string(),
-                message: message.into(),
+                message,
             });
+        }
+    }
+
+    /// A limit (named by its flag) was reached once more: its `limit_hit` note counts it.
+    pub fn limit_hit(&mut self, flag: &str) {
+        let count = match self.limits_hit.iter_mut().find(|(f, _)| f == flag) {
+            Some((_, count)) => {
+                *count += 1;
+                *count
+            }
+            None => {
+                self.limits_hit.push((flag.to_owned(), 1));
+                1
+            }
+        };
+        let prefix = format!("{flag} reached ");
+        let message = match count {
+            1 => format!("{prefix}once"),
+            n => format!("{prefix}{n} times"),
+        };
+        match self
+            .notes
+            .iter_mut()
+            .find(|n| n.code == LIMIT_HIT && n.message.starts_with(&prefix))
+        {
+            Some(note) => note.message = message,
+            None => self.notes.push(Note {
+                code: LIMIT_HIT.to_owned(),
+                message,
+            }),
         }
     }
 
@@ -157,5 +208,41 @@ pub fn io_message(err: &io::Error) -> String {
                 None => text,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_are_named_by_their_flag() {
+        assert_eq!(
+            limit_named("line of 5 MiB is longer than 4 MiB; skipped (raise it with --max-line)"),
+            Some("--max-line")
+        );
+        assert_eq!(limit_named("cannot read (raise it with care)"), None);
+        assert_eq!(limit_named("no limit here"), None);
+    }
+
+    #[test]
+    fn each_limit_has_one_note_counting_its_hits() {
+        let mut stats = InputStats::new(Arc::from("x"), Format::Curl);
+        stats.error("line 3", "too long (raise it with --max-line)");
+        stats.error("line 9", "too long (raise it with --max-line)");
+        stats.limit_hit("--max-json-depth");
+        let notes: Vec<(&str, &str)> = stats
+            .notes
+            .iter()
+            .map(|n| (n.code.as_str(), n.message.as_str()))
+            .collect();
+        assert_eq!(
+            notes,
+            vec![
+                ("limit_hit", "--max-line reached 2 times"),
+                ("limit_hit", "--max-json-depth reached once"),
+            ]
+        );
+        assert_eq!(stats.errors_total, 2);
     }
 }

@@ -15,7 +15,7 @@ pub struct Limits {
     /// Bytes an archive may take in total: decompressed members of a tar, or the in-memory
     /// copy of a zip (zip needs random access).
     pub archive_bytes: u64,
-    /// How deep archives may nest inside archives.
+    /// How deep archives may nest inside archives (`--max-archive-depth`).
     pub max_depth: usize,
 }
 
@@ -31,10 +31,16 @@ impl Default for Limits {
 
 /// A reader that fails once more than `limit` bytes came through it.
 pub fn bounded<'a>(inner: Box<dyn Read + 'a>, limit: u64) -> Box<dyn Read + 'a> {
+    bounded_by(inner, limit, "--max-member-size")
+}
+
+/// [`bounded`], its error naming `flag`.
+fn bounded_by<'a>(inner: Box<dyn Read + 'a>, limit: u64, flag: &'static str) -> Box<dyn Read + 'a> {
     Box::new(Bounded {
         inner,
         left: limit,
         limit,
+        flag,
     })
 }
 
@@ -42,6 +48,7 @@ struct Bounded<'a> {
     inner: Box<dyn Read + 'a>,
     left: u64,
     limit: u64,
+    flag: &'static str,
 }
 
 impl Read for Bounded<'_> {
@@ -51,7 +58,7 @@ impl Read for Bounded<'_> {
             let mut probe = [0u8; 1];
             return match self.inner.read(&mut probe)? {
                 0 => Ok(0),
-                _ => Err(limit_error(self.limit)),
+                _ => Err(limit_error(self.limit, self.flag)),
             };
         }
         let want = buf.len().min(self.left.min(usize::MAX as u64) as usize);
@@ -61,13 +68,12 @@ impl Read for Bounded<'_> {
     }
 }
 
-fn limit_error(limit: u64) -> io::Error {
+/// The error of a passed size bound; it names the bound's flag, so the input's `limit_hit`
+/// note counts it.
+fn limit_error(limit: u64, flag: &str) -> io::Error {
     io::Error::new(
         io::ErrorKind::InvalidData,
-        format!(
-            "decompressed size passes the limit of {} bytes (raise it with --max-member-size)",
-            limit
-        ),
+        format!("decompressed size passes the limit of {limit} bytes (raise it with {flag})"),
     )
 }
 
@@ -101,7 +107,7 @@ pub fn expand<'a, T>(
         return on_member(Member::Failed {
             name,
             message: format!(
-                "archives nested more than {} deep; not read",
+                "archives nested more than {} deep; not read (raise it with --max-archive-depth)",
                 limits.max_depth
             ),
         });
@@ -156,7 +162,11 @@ fn expand_tar<T>(
     on_member: &mut OnMember<'_, T>,
 ) -> Vec<T> {
     let mut outputs = Vec::new();
-    let total = bounded(Box::new(peeked.reader), limits.archive_bytes);
+    let total = bounded_by(
+        Box::new(peeked.reader),
+        limits.archive_bytes,
+        "--max-archive-size",
+    );
     let mut archive = tar::Archive::new(total);
     let entries = match archive.entries() {
         Ok(entries) => entries,
@@ -217,7 +227,7 @@ fn expand_zip<T>(
     if bytes.len() as u64 > limit {
         return on_member(Member::Failed {
             name,
-            message: limit_error(limit).to_string(),
+            message: limit_error(limit, "--max-archive-size").to_string(),
         });
     }
     let mut archive = match zip::ZipArchive::new(Cursor::new(bytes)) {

@@ -156,11 +156,92 @@ fn walk(
 
 pub use why401_model::input::io_message;
 
-/// Opens a source's raw bytes.
+/// Opens a source's raw bytes. A named pipe is opened without waiting for a writer (see
+/// [`fifo`]), so a pipe nobody writes to never hangs the run.
 pub fn open(place: &Place) -> io::Result<Box<dyn Read>> {
     match place {
         Place::Stdin => Ok(Box::new(io::stdin())),
+        Place::File(path) if fifo::is_fifo(path) => fifo::open(path),
         Place::File(path) => Ok(Box::new(File::open(path)?)),
+    }
+}
+
+/// Named pipes (FIFOs). Opening one for reading blocks until a writer opens it, forever if
+/// none does; so it is opened non-blocking, and a pipe that has had no writer for
+/// [`fifo::NO_WRITER_WAIT`] reads as empty. Once a writer came, it is read like stdin.
+#[cfg(unix)]
+pub mod fifo {
+    use std::fs::{File, OpenOptions};
+    use std::io::{self, Read};
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    use std::path::Path;
+    use std::time::{Duration, Instant};
+
+    /// How long a pipe without a writer is waited for before it reads as empty.
+    pub const NO_WRITER_WAIT: Duration = Duration::from_secs(2);
+
+    /// How long to sleep when a writer holds the pipe but has written nothing yet.
+    const POLL: Duration = Duration::from_millis(10);
+
+    pub fn is_fifo(path: &Path) -> bool {
+        std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo())
+    }
+
+    pub fn open(path: &Path) -> io::Result<Box<dyn Read>> {
+        let file = OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)?;
+        Ok(Box::new(Fifo {
+            file,
+            opened: Instant::now(),
+            writer_seen: false,
+        }))
+    }
+
+    struct Fifo {
+        file: File,
+        opened: Instant,
+        /// A writer held the pipe (data came, or a read would have blocked): from then on
+        /// end of data is the end of the input.
+        writer_seen: bool,
+    }
+
+    impl Read for Fifo {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            loop {
+                match self.file.read(buf) {
+                    Ok(0) if buf.is_empty() || self.writer_seen => return Ok(0),
+                    // No writer (yet): wait a little for one, then call it empty.
+                    Ok(0) if self.opened.elapsed() >= NO_WRITER_WAIT => return Ok(0),
+                    Ok(0) => std::thread::sleep(POLL),
+                    Ok(n) => {
+                        self.writer_seen = true;
+                        return Ok(n);
+                    }
+                    Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                        self.writer_seen = true;
+                        std::thread::sleep(POLL);
+                    }
+                    Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                    Err(err) => return Err(err),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(not(unix))]
+mod fifo {
+    use std::io::{self, Read};
+    use std::path::Path;
+
+    pub fn is_fifo(_: &Path) -> bool {
+        false
+    }
+
+    pub fn open(path: &Path) -> io::Result<Box<dyn Read>> {
+        Ok(Box::new(std::fs::File::open(path)?))
     }
 }
 
@@ -300,6 +381,33 @@ mod tests {
             .read_to_string(&mut text)
             .unwrap();
         assert_eq!(text, "{\"log\":1}");
+    }
+
+    /// A pipe with a writer is read to its end, even when the writer comes after the
+    /// pipe was opened; one without a writer reads as empty.
+    #[cfg(unix)]
+    #[test]
+    fn named_pipes_are_read_without_hanging() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let place = Place::File(path.clone());
+        let mut empty = Vec::new();
+        open(&place).unwrap().read_to_end(&mut empty).unwrap();
+        assert!(empty.is_empty());
+        let mut reader = open(&place).unwrap();
+        let writer = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            std::fs::write(&path, b"HTTP/1.1 401 Unauthorized\r\n").unwrap();
+        });
+        let mut text = String::new();
+        reader.read_to_string(&mut text).unwrap();
+        writer.join().unwrap();
+        assert_eq!(text, "HTTP/1.1 401 Unauthorized\r\n");
     }
 
     #[test]

@@ -4,13 +4,57 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::io::{self, BufRead};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::{Fatal, Sink, for_each_line};
 use chrono::{DateTime, Utc};
 use why401_model::exchange::{Location, ServerTime, ServerTimeSource};
 
-/// The longest line a text reader reads; a longer one is reported and skipped.
+/// The longest line a text reader reads by default; a longer one is reported and skipped.
 pub const MAX_LINE: usize = 4 * 1024 * 1024;
+
+/// The line limit set by `--max-line` for every line-oriented reader; 0 leaves each
+/// reader its default. Process-wide: the readers take no options.
+static MAX_LINE_SET: AtomicUsize = AtomicUsize::new(0);
+
+/// Sets the line limit of every line-oriented reader (`--max-line`).
+pub fn set_max_line(bytes: usize) {
+    MAX_LINE_SET.store(bytes, Ordering::Relaxed);
+}
+
+/// The line limit: `--max-line` when given, else the reader's `default`.
+pub fn max_line(default: usize) -> usize {
+    match MAX_LINE_SET.load(Ordering::Relaxed) {
+        0 => default,
+        set => set,
+    }
+}
+
+/// A size for messages: whole MiB or KiB when it is one, else bytes.
+pub fn size_text(bytes: usize) -> String {
+    const MIB: usize = 1 << 20;
+    const KIB: usize = 1 << 10;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= KIB && bytes.is_multiple_of(KIB) {
+        format!("{} KiB", bytes / KIB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// The record error of a line (of `len` bytes, when known) longer than `limit`: it names
+/// the limit's flag, so the input's `limit_hit` note counts it.
+pub fn too_long_message(len: Option<usize>, limit: usize) -> String {
+    let line = match len {
+        Some(len) => format!("line of {len} bytes"),
+        None => "line".to_owned(),
+    };
+    format!(
+        "{line} is longer than the {} limit; skipped (raise it with --max-line)",
+        size_text(limit)
+    )
+}
 
 /// A timestamp a log wrote (the server's clock); `assumed_utc` when it named no offset.
 pub fn log_stamp(at: DateTime<Utc>, assumed_utc: bool) -> ServerTime {
@@ -29,7 +73,7 @@ pub fn iso_log_time(text: &str) -> Option<ServerTime> {
 
 /// A text reader fed one line at a time.
 pub trait LineReader {
-    /// A line of at most [`MAX_LINE`] bytes, without its line ending.
+    /// A line of at most [`max_line`] bytes, without its line ending.
     fn line(&mut self, number: u64, bytes: &[u8]);
     /// A line too long to read, of `len` bytes.
     fn long_line(&mut self, number: u64, len: usize);
@@ -43,7 +87,7 @@ pub fn read_lines(input: &mut dyn BufRead, reader: impl LineReader) -> Result<()
     let reader = RefCell::new(reader);
     let result = for_each_line(
         input,
-        MAX_LINE,
+        max_line(MAX_LINE),
         |number, bytes| reader.borrow_mut().line(number, bytes),
         |number, len| reader.borrow_mut().long_line(number, len),
     );
@@ -79,15 +123,11 @@ impl LineTrouble {
         self.first_binary.get_or_insert(number);
     }
 
-    /// A line over [`MAX_LINE`]: one record error naming the line.
+    /// A line over the line limit: one record error naming the line.
     pub fn too_long(sink: &mut Sink, number: u64, len: usize) {
         sink.error(
             Location::Line(number),
-            format!(
-                "line of {} MiB is longer than the {} MiB limit; skipped",
-                len / (1024 * 1024),
-                MAX_LINE / (1024 * 1024)
-            ),
+            too_long_message(Some(len), max_line(MAX_LINE)),
         );
     }
 

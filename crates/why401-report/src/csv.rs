@@ -51,7 +51,15 @@ impl<'w> Csv<'w> {
 
 impl Writer for Csv<'_> {
     fn finding(&mut self, finding: &Finding) -> io::Result<()> {
-        Ok(self.writer.write_record(row(finding))?)
+        // Captured text (a challenge's description) may hold terminal escape sequences, and
+        // a CSV is often printed to a terminal: such cells are escaped.
+        let row = row(finding).into_iter().map(|cell| {
+            match cell.chars().any(|c| c.is_control() && c != '\n') {
+                true => why401_redact::escape_control(&cell),
+                false => cell,
+            }
+        });
+        Ok(self.writer.write_record(row)?)
     }
 
     fn finish(

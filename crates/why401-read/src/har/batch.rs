@@ -50,6 +50,9 @@ pub(super) struct Framed {
 #[allow(clippy::large_enum_variant)]
 pub(super) enum Parsed {
     Exchange(Exchange),
+    /// An exchange read from an entry with something wrong in it: listed as a record
+    /// error at `entries[n]`, and the exchange still passed on.
+    Odd(Exchange, u64, String),
     /// A record error at `entries[n]`; the entry keeps its index.
     Error(u64, String),
     /// The rest of the input cannot be read.
@@ -103,6 +106,10 @@ pub(super) fn deliver(parsed: Vec<Parsed>, sink: &mut Sink) -> Result<(), Fatal>
     for outcome in parsed {
         match outcome {
             Parsed::Exchange(exchange) => sink.exchange(exchange),
+            Parsed::Odd(exchange, n, message) => {
+                sink.error(Location::Entry(n), message);
+                sink.exchange(exchange);
+            }
             Parsed::Error(n, message) => sink.error_taking_index(Location::Entry(n), message),
             Parsed::Fatal(fatal) => return Err(fatal),
         }
@@ -141,12 +148,13 @@ pub(super) fn parse_entry(
     let read = match read {
         Some(read) => read,
         None => match serde_json::from_str::<RawEntry>(text) {
-            Ok(raw) => raw.into_exchange(n),
+            Ok(raw) => raw.into_checked(n),
             Err(err) => return Parsed::Error(n, describe_entry_error(&err, text, start)),
         },
     };
     match read {
-        Some(exchange) => Parsed::Exchange(exchange),
+        Some((exchange, None)) => Parsed::Exchange(exchange),
+        Some((exchange, Some(oddity))) => Parsed::Odd(exchange, n, oddity),
         None => Parsed::Error(n, "entry has no \"request\" object".into()),
     }
 }

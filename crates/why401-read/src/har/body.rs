@@ -20,14 +20,14 @@ use why401_model::exchange::Exchange;
 pub const MIN_LEN: usize = 256;
 
 /// Reads entry `n` (`text`), whose response body content is at `body` in it, as
-/// [`RawEntry::into_exchange`] does; `None` when anything is unusual (the caller then
+/// [`RawEntry::into_checked`] does; `None` when anything is unusual (the caller then
 /// parses the whole entry). `rest` is scratch space for the entry without its body.
 pub fn read_entry(
     text: &str,
     body: Range<usize>,
     n: u64,
     rest: &mut String,
-) -> Option<Option<Exchange>> {
+) -> Option<Option<(Exchange, Option<String>)>> {
     let decoded = unescape(text.get(body.clone())?)?;
     rest.clear();
     rest.push_str(text.get(..body.start)?);
@@ -36,7 +36,7 @@ pub fn read_entry(
     if !raw.set_response_text(decoded) {
         return None;
     }
-    Some(raw.into_exchange(n))
+    Some(raw.into_checked(n))
 }
 
 /// Decodes the content of a JSON string (what is between its quotes) as serde_json does;

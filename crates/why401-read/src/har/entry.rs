@@ -102,6 +102,28 @@ impl<'a> RawEntry<'a> {
         }
     }
 
+    /// What is wrong with an entry that is still read: a response status that is a number
+    /// but no HTTP status (0 and -1 are exporters' ways to say the request failed).
+    pub fn oddity(&self) -> Option<String> {
+        let status = self.response.0.as_ref()?.status.0?;
+        let whole = status.fract() == 0.0 && status.abs() < 1e9;
+        if whole && ((100.0..=999.0).contains(&status) || status == 0.0 || status == -1.0) {
+            return None;
+        }
+        let what = match whole {
+            true => format!("response status {} is no HTTP status", status as i64),
+            false => "response status is not a whole number".to_owned(),
+        };
+        Some(format!("{what}; read as a request without a response"))
+    }
+
+    /// The exchange at `entries[n]` and what is odd about it ([`RawEntry::oddity`]), or
+    /// `None` when the entry has no `request` object.
+    pub fn into_checked(self, n: u64) -> Option<(Exchange, Option<String>)> {
+        let oddity = self.oddity();
+        self.into_exchange(n).map(|exchange| (exchange, oddity))
+    }
+
     /// The exchange at `entries[n]`, or `None` when the entry has no `request` object.
     pub fn into_exchange(self, n: u64) -> Option<Exchange> {
         let request = self.request.0?;

@@ -21,6 +21,7 @@ use serde::Deserialize;
 
 use self::batch::{Batch, Framed, Framing, deliver, parse_batch};
 use self::lenient::Text;
+pub use self::scan::set_max_depth as set_max_json_depth;
 use self::scan::{Limits, ScanError, Scanner};
 use super::{Fatal, Sink};
 use crate::input::io_message;
@@ -332,8 +333,8 @@ impl Document<'_> {
             ),
             ScanError::Syntax { at, what } => format!("invalid JSON at byte {at}: {what}"),
             ScanError::TooDeep { at } => format!(
-                "JSON nested more than {} levels deep at byte {at}",
-                scan::MAX_DEPTH
+                "JSON nested more than {} levels deep at byte {at} (raise it with --max-json-depth)",
+                scan::max_depth()
             ),
         };
         Fatal::new(at, message)

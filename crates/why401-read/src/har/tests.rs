@@ -176,6 +176,7 @@ fn entry_errors_never_quote_values() {
 fn outcome(parsed: Parsed) -> Result<Exchange, String> {
     match parsed {
         Parsed::Exchange(exchange) => Ok(exchange),
+        Parsed::Odd(_, n, message) => Err(format!("odd {n}: {message}")),
         Parsed::Error(n, message) => Err(format!("{n}: {message}")),
         Parsed::Fatal(fatal) => Err(format!("fatal {}: {}", fatal.location, fatal.message)),
     }
@@ -364,4 +365,30 @@ fn a_fatal_error_in_a_later_batch_keeps_what_came_before() {
         assert!(fatal.message.contains("truncated"));
         assert_eq!(out.exchanges.last().unwrap().origin.index, 1199);
     }
+}
+
+/// An entry whose status is a number but no HTTP status is read (as a request without a
+/// response) and listed at its index; 0 and -1 are exporters' "failed" and stay quiet.
+#[test]
+fn a_status_that_is_no_http_status_is_listed() {
+    let har = br#"{"log":{"entries":[
+        {"request":{"method":"GET","url":"https://a/1"},"response":{"status":401}},
+        {"request":{"method":"GET","url":"https://a/2"},"response":{"status":99999}},
+        {"request":{"method":"GET","url":"https://a/3"},"response":{"status":401.5}},
+        {"request":{"method":"GET","url":"https://a/4"},"response":{"status":-1}},
+        {"request":{"method":"GET","url":"https://a/5"},"response":{"status":0}}]}}"#;
+    let (exchanges, stats) = crate::read_bytes(read, Format::Har, har);
+    assert_eq!(exchanges.len(), 5);
+    let listed: Vec<String> = stats
+        .errors
+        .iter()
+        .map(|e| format!("{}: {}", e.location, e.message))
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            "entries[1]: response status 99999 is no HTTP status; read as a request without a response",
+            "entries[2]: response status is not a whole number; read as a request without a response",
+        ]
+    );
 }

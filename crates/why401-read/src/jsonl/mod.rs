@@ -255,7 +255,7 @@ fn read_lines(
         carry: Vec::new(),
         eof: false,
         spare: Vec::new(),
-        max_line: MAX_LINE_BYTES,
+        max_line: crate::lines::max_line(MAX_LINE_BYTES),
     };
     let batch_len = rayon::current_num_threads().max(1);
     let mut merger = Merger {
@@ -380,7 +380,7 @@ fn merge(
         }
         emitter.sink.error(
             Location::Line(first_line),
-            format!("line longer than {} MiB; skipped", MAX_LINE_BYTES >> 20),
+            crate::lines::too_long_message(None, crate::lines::max_line(MAX_LINE_BYTES)),
         );
         return None;
     }

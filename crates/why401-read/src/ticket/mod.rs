@@ -30,7 +30,7 @@ use std::cell::RefCell;
 use std::io::BufRead;
 
 use super::command;
-use super::lines::{self, MAX_LINE};
+use super::lines::{self, MAX_LINE, max_line};
 use super::{Fatal, Sink, for_each_line};
 use build::Text;
 use commands::{commands, login_commands};
@@ -53,7 +53,7 @@ pub fn read(input: &mut dyn BufRead, sink: &mut Sink) -> Result<(), Fatal> {
     let reader = RefCell::new(Window::new(sink));
     let result = for_each_line(
         input,
-        MAX_LINE,
+        max_line(MAX_LINE),
         |number, bytes| reader.borrow_mut().push(number, &lines::decode(bytes)),
         |number, len| lines::LineTrouble::too_long(reader.borrow_mut().sink, number, len),
     );

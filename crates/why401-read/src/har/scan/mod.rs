@@ -18,8 +18,26 @@ use self::capture::Capture;
 use self::walk::Walk;
 
 /// Deeper nesting than this is refused while framing (serde_json refuses beyond 128 when
-/// an entry is parsed; that is a record error, this one stops the input).
+/// an entry is parsed; that is a record error, this one stops the input). The default of
+/// `--max-json-depth`.
 pub const MAX_DEPTH: usize = 512;
+
+/// The depth set by `--max-json-depth`; 0 keeps [`MAX_DEPTH`]. Process-wide: the readers
+/// take no options.
+static MAX_DEPTH_SET: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Sets the deepest nesting the framer accepts (`--max-json-depth`).
+pub fn set_max_depth(depth: usize) {
+    MAX_DEPTH_SET.store(depth, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The deepest nesting the framer accepts.
+pub fn max_depth() -> usize {
+    match MAX_DEPTH_SET.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => MAX_DEPTH,
+        set => set,
+    }
+}
 
 /// How much of a value is captured.
 #[derive(Debug, Clone, Copy)]

@@ -4,7 +4,7 @@ use memchr::memchr2;
 
 use super::body_watch::BodyWatch;
 use super::capture::Capture;
-use super::{MAX_DEPTH, ScanError};
+use super::{ScanError, max_depth};
 
 /// The first `"` or `\\` in `bytes`. Most strings of a HAR are short (keys, header names),
 /// so the first bytes are tested here, eight at a time, before handing a long string to
@@ -118,7 +118,7 @@ impl Walk {
                     }
                 }
                 open @ (b'{' | b'[') => {
-                    if stack.len() >= MAX_DEPTH {
+                    if stack.len() >= max_depth() {
                         return Err(ScanError::TooDeep {
                             at: offset + i as u64,
                         });
