@@ -440,3 +440,36 @@ fn explain_with_json_prints_that_finding_alone() {
     let alone: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
     assert_eq!(&alone, second);
 }
+
+/// A reader that stops early (`| head -1`) closes the pipe: the run ends quietly, whatever
+/// the format.
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command as Process, Stdio};
+    // Far more output than a pipe buffers, so the writer meets the closed pipe.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/gateway-logs.jsonl"),
+    )
+    .expect("sample");
+    let big = dir.path().join("big.jsonl");
+    std::fs::write(&big, log.repeat(300)).expect("write");
+    for format in ["csv", "jsonl", "text"] {
+        let mut child = Process::new(assert_cmd::cargo::cargo_bin("why401"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["analyze", "--no-progress", "-v", "-f", format])
+            .arg(&big)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("runs");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut first)
+            .expect("a first line");
+        let out = child.wait_with_output().expect("ends");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("Broken pipe"), "{format}: {stderr}");
+    }
+}

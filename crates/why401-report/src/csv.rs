@@ -44,7 +44,7 @@ pub struct Csv<'w> {
 impl<'w> Csv<'w> {
     pub fn new(out: &'w mut dyn Write) -> io::Result<Csv<'w>> {
         let mut writer = csv::Writer::from_writer(out);
-        writer.write_record(HEADER)?;
+        writer.write_record(HEADER).map_err(io_error)?;
         Ok(Csv { writer })
     }
 }
@@ -59,7 +59,7 @@ impl Writer for Csv<'_> {
                 false => cell,
             }
         });
-        Ok(self.writer.write_record(row)?)
+        self.writer.write_record(row).map_err(io_error)
     }
 
     fn finish(
@@ -146,6 +146,15 @@ pub fn cell(text: &str) -> String {
         format!("'{text}")
     } else {
         text.to_owned()
+    }
+}
+
+/// A write error as the I/O error it is, so a closed pipe (`| head`) is told apart from a
+/// real failure (the csv crate's own conversion hides its kind).
+fn io_error(err: csv::Error) -> io::Error {
+    match err.kind() {
+        csv::ErrorKind::Io(inner) => io::Error::new(inner.kind(), inner.to_string()),
+        _ => io::Error::other(err),
     }
 }
 
