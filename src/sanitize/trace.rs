@@ -1,6 +1,7 @@
-//! `curl --trace-ascii` sections: their rows (`0040: …`, at most 64 bytes each) are joined
-//! into the lines curl sent or received, sanitized as text, and cut into rows again with new
-//! offsets and byte counts, so a token cut across two rows is still found whole.
+//! `curl --trace-ascii` and `--trace` sections: their rows (`0040: …`, at most 64 bytes of
+//! text, or 16 bytes in hex with their text beside) are joined into the bytes curl sent or
+//! received, sanitized as text, and cut into rows again with new offsets and byte counts, so
+//! a token cut across two rows is found whole, and no secret survives in the hex column.
 
 use std::fmt::Write as _;
 
@@ -9,6 +10,9 @@ use crate::parse::curl::split_trace_prefix;
 
 /// Bytes in a full `--trace-ascii` row.
 const ASCII_ROW: usize = 64;
+
+/// Bytes in a full `--trace` (hex) row.
+const HEX_ROW: usize = 16;
 
 /// A section read: its header line's parts, the lines its rows make and the bytes between
 /// lines (2 for CRLF, 0 for the last).
@@ -45,10 +49,7 @@ pub fn rewrite(rw: &mut TextRewriter, input: &str) -> String {
             .filter_map(|l| row(l))
             .collect();
         if rows.iter().any(|(_, data)| looks_hex(data)) {
-            // `--trace` hex rows: each row's text column is sanitized on its own.
-            for l in &lines[i..rows_end] {
-                out.push_str(&rw.text(l));
-            }
+            write_hex_section(rw, lead, label, &rows, &mut out);
         } else {
             let section = join(lead, label, &rows, declared(line));
             write_section(rw, section, &mut out);
@@ -154,6 +155,63 @@ fn write_section(rw: &mut TextRewriter, mut section: Section, out: &mut String) 
         section.lead, section.label
     );
     out.push_str(&rows);
+}
+
+/// A `--trace` section: the bytes its hex columns hold, sanitized line by line (lines end at
+/// CRLF), written again as curl writes them: `0010: 48 54 … HT..` rows of 16 bytes, the text
+/// column with `.` for bytes outside printable ASCII.
+fn write_hex_section(
+    rw: &mut TextRewriter,
+    lead: &str,
+    label: &str,
+    rows: &[(usize, &str)],
+    out: &mut String,
+) {
+    let bytes: Vec<u8> = rows.iter().flat_map(|(_, data)| hex_column(data)).collect();
+    let text = String::from_utf8_lossy(&bytes);
+    let sanitized: String = text
+        .split_inclusive("\r\n")
+        .map(|line| match line.strip_suffix("\r\n") {
+            Some(body) => format!("{}\r\n", rw.line(body)),
+            None => rw.line(line),
+        })
+        .collect();
+    let bytes = sanitized.as_bytes();
+    let _ = writeln!(
+        out,
+        "{lead}{label}, {} bytes (0x{:x})",
+        bytes.len(),
+        bytes.len()
+    );
+    for (n, chunk) in bytes.chunks(HEX_ROW).enumerate() {
+        let _ = write!(out, "{:04x}: ", n * HEX_ROW);
+        for i in 0..HEX_ROW {
+            match chunk.get(i) {
+                Some(b) => {
+                    let _ = write!(out, "{b:02x} ");
+                }
+                None => out.push_str("   "),
+            }
+        }
+        out.extend(chunk.iter().map(|&b| match b {
+            0x20..0x80 => b as char,
+            _ => '.',
+        }));
+        out.push('\n');
+    }
+}
+
+/// The bytes of a hex row's column (`48 54 54 50 …`, 16 pairs, then the text column).
+fn hex_column(data: &str) -> Vec<u8> {
+    let column = data.get(..HEX_ROW * 3).unwrap_or(data);
+    column
+        .split_whitespace()
+        .map_while(|pair| {
+            u8::from_str_radix(pair, 16)
+                .ok()
+                .filter(|_| pair.len() == 2)
+        })
+        .collect()
 }
 
 #[cfg(test)]
