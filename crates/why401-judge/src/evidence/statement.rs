@@ -54,6 +54,9 @@ impl Statement {
         };
         if self.source == Source::Body && self.field == "body" {
             "body".into()
+        } else if self.source == Source::Log && self.field == "log" {
+            // A whole log line joined to the response it explains, not a field of a record.
+            "log line".into()
         } else {
             format!("{prefix} {}", self.field)
         }
@@ -165,26 +168,79 @@ const NESTED_FIELDS: &[&str] = &[
 
 fn from_json(doc: &Value) -> Vec<Statement> {
     let mut out = Vec::new();
-    let Some(map) = doc.as_object() else {
-        return out;
-    };
+    if let Some(map) = doc.as_object() {
+        from_object(&mut out, "", map, 0);
+    }
+    out
+}
+
+/// Keys under which SDKs and API wrappers keep the upstream server's own answer:
+/// axios' `response.data`, a gateway's `body`, a wrapper's `responseBody`.
+const WRAPPER_FIELDS: &[&str] = &["data", "body", "response", "responseBody", "response_body"];
+
+/// How deep wrapped answers are unwrapped: an SDK's error around a gateway's error around
+/// the server's is the deepest seen in pastes.
+const MAX_WRAPPING: usize = 2;
+
+/// The statements of one JSON object; `prefix` names where it sits in the whole body.
+fn from_object(
+    out: &mut Vec<Statement>,
+    prefix: &str,
+    map: &serde_json::Map<String, Value>,
+    depth: usize,
+) {
     for name in TOP_FIELDS {
+        let field = format!("{prefix}{name}");
         match map.get(*name) {
-            Some(Value::String(s)) if !s.trim().is_empty() => {
-                out.push(Statement::new(Source::Body, *name, clip(s)));
-            }
-            Some(Value::Object(inner)) => nested(&mut out, name, inner),
+            Some(Value::String(s)) => match wrapped_object(s) {
+                Some(inner) if depth < MAX_WRAPPING => {
+                    from_object(out, &format!("{field}."), &inner, depth + 1)
+                }
+                _ if !s.trim().is_empty() => out.push(Statement::new(Source::Body, field, clip(s))),
+                _ => {}
+            },
+            Some(Value::Object(inner)) => nested(out, &field, inner),
             _ => {}
         }
     }
+    from_lists(out, prefix, map);
+    if depth < MAX_WRAPPING {
+        for name in WRAPPER_FIELDS {
+            let inner = match map.get(*name) {
+                Some(Value::Object(inner)) => Some(inner.clone()),
+                Some(Value::String(s)) => wrapped_object(s),
+                _ => None,
+            };
+            if let Some(inner) = inner {
+                from_object(out, &format!("{prefix}{name}."), &inner, depth + 1);
+            }
+        }
+    }
+}
+
+/// A string field that holds a whole JSON object: SDKs that quote the server's body
+/// (`"message": "{\"error\": \"invalid_grant\"}"`).
+fn wrapped_object(text: &str) -> Option<serde_json::Map<String, Value>> {
+    let trimmed = text.trim();
+    if !trimmed.starts_with('{') {
+        return None;
+    }
+    match serde_json::from_str::<Value>(trimmed) {
+        Ok(Value::Object(map)) => Some(map),
+        _ => None,
+    }
+}
+
+/// Apigee's `fault`, `errors[]`/`errorMessages[]` lists and Entra ID's `error_codes`.
+fn from_lists(out: &mut Vec<Statement>, prefix: &str, map: &serde_json::Map<String, Value>) {
     if let Some(Value::Object(fault)) = map.get("fault") {
-        nested(&mut out, "fault", fault);
+        nested(out, &format!("{prefix}fault"), fault);
         if let Some(Value::Object(detail)) = fault.get("detail")
             && let Some(Value::String(code)) = detail.get("errorcode")
         {
             out.push(Statement::new(
                 Source::Body,
-                "fault.detail.errorcode",
+                format!("{prefix}fault.detail.errorcode"),
                 clip(code),
             ));
         }
@@ -195,10 +251,10 @@ fn from_json(doc: &Value) -> Vec<Statement> {
                 match item {
                     Value::String(s) => out.push(Statement::new(
                         Source::Body,
-                        format!("{list}[{i}]"),
+                        format!("{prefix}{list}[{i}]"),
                         clip(s),
                     )),
-                    Value::Object(inner) => nested(&mut out, &format!("{list}[{i}]"), inner),
+                    Value::Object(inner) => nested(out, &format!("{prefix}{list}[{i}]"), inner),
                     _ => {}
                 }
             }
@@ -210,12 +266,11 @@ fn from_json(doc: &Value) -> Vec<Statement> {
         if !joined.is_empty() {
             out.push(Statement::new(
                 Source::Body,
-                "error_codes",
+                format!("{prefix}error_codes"),
                 joined.join(" "),
             ));
         }
     }
-    out
 }
 
 fn nested(out: &mut Vec<Statement>, prefix: &str, inner: &serde_json::Map<String, Value>) {
@@ -328,6 +383,32 @@ mod tests {
     }
 
     #[test]
+    fn answers_wrapped_by_sdks_are_unwrapped() {
+        let quoted = fields(
+            r#"{"success":false,"status_code":401,"message":"{\n \"error\": \"invalid_grant\",\n \"error_description\": \"Bad Request\"\n}","data":[]}"#,
+        );
+        assert_eq!(
+            quoted,
+            [
+                pair("message.error", "invalid_grant"),
+                pair("message.error_description", "Bad Request"),
+            ]
+        );
+        let axios = fields(
+            r#"{"message":"Request failed with status code 401","response":{"status":401,"data":{"error":"invalid_token","error_description":"Token expired"}}}"#,
+        );
+        assert!(axios.contains(&pair("message", "Request failed with status code 401")));
+        assert!(axios.contains(&pair("response.data.error", "invalid_token")));
+        assert!(axios.contains(&pair("response.data.error_description", "Token expired")));
+        // A wrapper never goes deeper than the limit, and a string that only looks like JSON
+        // stays a statement.
+        let deep = fields(r#"{"data":{"data":{"data":{"error":"x"}}}}"#);
+        assert!(deep.is_empty(), "{deep:?}");
+        let broken = fields(r#"{"message":"{not json"}"#);
+        assert_eq!(broken, [pair("message", "{not json")]);
+    }
+
+    #[test]
     fn okta_aws_kong_entra_github() {
         let okta = fields(
             r#"{"errorCode":"E0000011","errorSummary":"Invalid token provided","errorLink":"E0000011","errorId":"oae1","errorCauses":[]}"#,
@@ -395,6 +476,10 @@ mod tests {
             field: "response_code_details".into(),
             text: "jwt_authn_access_denied{Jwt_is_expired}".into(),
         });
+        exchange.server_messages.push(ServerMessage {
+            field: "log".into(),
+            text: "token verification failed: token is expired".into(),
+        });
         let challenges = super::super::challenge::parse(
             r#"Bearer error="invalid_token", error_description="Jwt is expired""#,
         );
@@ -409,7 +494,8 @@ mod tests {
                 "WWW-Authenticate error_description",
                 "header X-Seraph-LoginReason",
                 "body message",
-                "log response_code_details"
+                "log response_code_details",
+                "log line"
             ]
         );
     }

@@ -157,27 +157,18 @@ fn no_server_time() -> (Detail, String) {
 /// `unknown`, saying what is missing.
 pub(super) fn unknown_verdict(input: &Input) -> RuleVerdict {
     let ev = input.evidence;
-    let (detail, line) = if ev.chosen == Chosen::NotRecorded {
-        (Detail::CredentialNotRecorded, "the capture does not record the request's credential (a response alone, or a log without request headers); export the request too".to_owned())
-    } else if ev.reference.is_none()
+    if ev.chosen == Chosen::NotRecorded {
+        return not_recorded_verdict(input);
+    }
+    let (detail, line) = if ev.reference.is_none()
         && ev
             .credential()
             .and_then(|c| c.jwt())
             .is_some_and(|j| j.exp().is_some())
     {
         no_server_time()
-    } else if let Some((place, _)) = input
-        .matches
-        .iter()
-        .find(|(_, m)| !decides(m) || m.verdict == Verdict::TimeRange)
-    {
-        (
-            Detail::AmbiguousStatement,
-            format!(
-                "{place} says \"{}\", which names several causes, and the evidence does not rule out all but one",
-                quote(input, place)
-            ),
-        )
+    } else if let Some(line) = ambiguous_statement_line(input) {
+        (Detail::AmbiguousStatement, line)
     } else if let Some(check) = ev
         .claim_times
         .as_ref()
@@ -198,6 +189,27 @@ pub(super) fn unknown_verdict(input: &Input) -> RuleVerdict {
         )
     };
     verdict(detail, Confidence::Low, line)
+}
+
+/// No credential to judge: say so, and still quote what the server said, so the engineer
+/// sees the server's words ("invalid_grant") beside what to collect.
+fn not_recorded_verdict(input: &Input) -> RuleVerdict {
+    let line = "the capture does not record the request's credential (a response alone, or a log without request headers); export the request too".to_owned();
+    let mut out = verdict(Detail::CredentialNotRecorded, Confidence::Low, line);
+    out.evidence.extend(ambiguous_statement_line(input));
+    out
+}
+
+/// The first statement that names several causes (or a time range), as an evidence line.
+fn ambiguous_statement_line(input: &Input) -> Option<String> {
+    let (place, _) = input
+        .matches
+        .iter()
+        .find(|(_, m)| !decides(m) || m.verdict == Verdict::TimeRange)?;
+    Some(format!(
+        "{place} says \"{}\", which names several causes, and the evidence does not rule out all but one",
+        quote(input, place)
+    ))
 }
 
 #[cfg(test)]
