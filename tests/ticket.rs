@@ -90,3 +90,47 @@ fn text_report_names_an_unknown_host_and_counts_inferred_401s() {
     assert!(text.contains("host unknown"), "{text}");
     assert!(text.contains("expired_token"), "{text}");
 }
+
+/// The findings of `text` read as one ticket, as JSON.
+fn ticket_findings(text: &str) -> Vec<Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::write(dir.path(), "ticket.txt", text.as_bytes());
+    let (_, report) = common::analyze_json(&[path.to_str().unwrap()]);
+    report["findings"].as_array().expect("findings").clone()
+}
+
+#[test]
+fn a_help_link_is_not_the_failed_request() {
+    let findings = ticket_findings(
+        "npm error code E401\nnpm error Incorrect or missing password.\nnpm error Please try again, or recover your password at:\nnpm error   https://accounts.example.com/forgot\n",
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let url = findings[0]["url"].as_str().unwrap_or("");
+    assert!(
+        !url.contains("forgot"),
+        "the help link became the request: {url}"
+    );
+}
+
+#[test]
+fn a_server_answer_quoted_inside_a_wrapper_is_read() {
+    let findings = ticket_findings(
+        "I got this when I hit the url:\n{\"success\":false,\"status_code\":401,\"message\":\"{\\n \\\"error\\\": \\\"invalid_grant\\\"\\n}\",\"data\":[]}\n",
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let evidence = findings[0]["evidence"].to_string();
+    assert!(
+        evidence.contains("message.error says \\\"invalid_grant\\\""),
+        "{evidence}"
+    );
+}
+
+#[test]
+fn a_log_line_joined_to_a_response_is_named_a_log_line() {
+    let findings = ticket_findings(
+        "2024-05-02T10:00:01Z ERROR auth: token verification failed: token is expired\n2024-05-02T10:00:01Z INFO GET /v1/me 401 3.2 ms\n",
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let evidence = findings[0]["evidence"].to_string();
+    assert!(!evidence.contains("log log"), "{evidence}");
+}

@@ -2874,6 +2874,67 @@ def ticket_cases():
            "httpx error for a URL with userinfo (sent as Basic): a static password refused "
            "with no statement (rule 12); the MDN link's 401 is no response")])
 
+    ticket_file("npm-verbose-http-fetch.log", lines(
+        "0 verbose cli /usr/local/bin/node /usr/local/bin/npm",
+        "12 http fetch GET 200 https://registry.npmjs.org/left-pad 88ms (cache miss)",
+        "13 http fetch GET 401 https://npm.pkg.example.com/@acme%2fwidgets 41ms",
+        "14 http fetch GET 401 https://npm.pkg.example.com/@acme%2fgadgets 39ms",
+        "15 verbose stack HttpErrorAuthUnknown: Unable to authenticate, need: Basic realm=\"acme\"",
+        "16 error code E401",
+        "17 error Unable to authenticate, your authentication token seems to be invalid.",
+        "18 error To correct this please try logging in again with:",
+        "19 error   npm login"),
+        [None,
+         L("unknown", "credential_not_recorded",
+           "npm's verbose `http fetch METHOD STATUS URL` lines are one request each"),
+         L("missing_authorization", "no_authorization",
+           "another package; npm's 'need: Basic realm' (the registry's bare challenge) joins "
+           "the response it follows (rule 12, challenge without error)")])
+
+    ticket_file("express-morgan-dev.log", lines(
+        "> api@1.4.0 start",
+        "> node server.js",
+        "",
+        "listening on :3000",
+        "POST /auth/token 200 14.221 ms - 318",
+        "GET /api/profile 401 1.902 ms - 26",
+        "GET /api/profile 200 3.410 ms - 211"),
+        [None,
+         L("unknown", "credential_not_recorded",
+           "morgan `dev` lines name method, path and status; the 401 is one request"),
+         None])
+
+    ticket_file("go-client-status-json.txt", lines(
+        "Error: applying plan:",
+        "* widgets_volume.data: Error creating volume data-1: 401: "
+        "{\"message\": \"Token expired\", \"code\": 401}"),
+        [L("expired_token", "server_says_expired",
+           "Go client error 'NNN: <body>': the status and the JSON body it came with")])
+
+    ticket_file("terraform-status-body.txt", lines(
+        "data.http.items: Reading...",
+        "\u2577",
+        "\u2502 Error: status: 401, body: token contains an invalid number of segments",
+        "\u2502",
+        "\u2575"),
+        [L("invalid_token", "jwt_malformed",
+           "a provider's 'status: 401, body: ...' with golang-jwt's malformed-token words")])
+
+    ticket_file("spring-webflux-root-cause.log", lines(
+        "2024-06-03 10:41:12.004 ERROR 9120 --- [nio-8080-exec-4] o.a.c.c.C.[.[.[/].[dispatcherServlet]"
+        "    : Servlet.service() for servlet [dispatcherServlet] threw exception [Request "
+        "processing failed; nested exception is org.springframework.web.reactive.function."
+        "client.WebClientResponseException$Unauthorized: 401 Unauthorized from GET "
+        "http://orders.internal:8081/orders] with root cause",
+        "",
+        "org.springframework.web.reactive.function.client.WebClientResponseException$Unauthorized:"
+        " 401 Unauthorized from GET http://orders.internal:8081/orders",
+        "\tat org.springframework.web.reactive.function.client.WebClientResponseException.create("
+        "WebClientResponseException.java:198) ~[spring-webflux-5.3.27.jar:5.3.27]"),
+        [L("unknown", "credential_not_recorded",
+           "the servlet's log line quotes the exception inside brackets ('...orders]'); it and "
+           "the root cause are one response")])
+
 
 PROFILE = """\
 # The reference API (reference-api.md) as a why401 profile (see the README's profile section).

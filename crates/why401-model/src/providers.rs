@@ -206,6 +206,47 @@ pub fn classify_text(text: &str) -> Vec<StatementMatch> {
         .collect()
 }
 
+/// The one reading of a text: its first row, unless that row names several causes and the
+/// rest of the text (without the words that row matched) matches a row naming one of them.
+/// "Token verification failed: the token is expired" is the expiry; "invalid or has
+/// expired" stays ambiguous, since its "has expired" is part of the ambiguous words.
+pub fn classify_text_narrowed(text: &str) -> Option<StatementMatch> {
+    let table = table();
+    let text = head(text);
+    if text.trim().is_empty() {
+        return None;
+    }
+    let hits: Vec<usize> = table.text_set.matches(text).iter().collect();
+    let (&first, later) = hits.split_first()?;
+    let row = &table.text_rows[first];
+    let Verdict::Ambiguous { candidates } = row.verdict else {
+        return Some(row.matched());
+    };
+    let narrower = text_regex(first)
+        .and_then(|re| re.find(text))
+        .map(|words| format!("{} {}", &text[..words.start()], &text[words.end()..]))
+        .and_then(|rest| {
+            later.iter().copied().find(|&i| {
+                matches!(table.text_rows[i].verdict, Verdict::Cause(c) if candidates.contains(c))
+                    && text_regex(i).is_some_and(|re| re.is_match(&rest))
+            })
+        });
+    Some(table.text_rows[narrower.unwrap_or(first)].matched())
+}
+
+/// The text row `index` as a regex of its own, compiled on first use: the set says which
+/// rows match, not where.
+fn text_regex(index: usize) -> Option<&'static Regex> {
+    static REGEXES: LazyLock<Vec<std::sync::OnceLock<Option<Regex>>>> = LazyLock::new(|| {
+        (0..table().text_rows.len())
+            .map(|_| std::sync::OnceLock::new())
+            .collect()
+    });
+    let slot = REGEXES.get(index)?;
+    slot.get_or_init(|| single_regex(table().text_rows[index].pattern).ok())
+        .as_ref()
+}
+
 /// The row for an error code, matched against the whole (trimmed) code.
 pub fn classify_code(code: &str) -> Option<StatementMatch> {
     let table = table();

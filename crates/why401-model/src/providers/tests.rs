@@ -625,3 +625,19 @@ fn cause_sets() {
     assert_eq!(set.single(), None);
     assert_eq!(Verdict::TimeRange.candidates(), set);
 }
+
+#[test]
+fn an_ambiguous_reading_is_narrowed_only_by_words_outside_it() {
+    let narrowed = |t: &str| classify_text_narrowed(t).expect("a row matches");
+    let expiry = narrowed("Token verification failed: the token is expired");
+    assert_eq!(expiry.verdict, Verdict::Cause(Cause::ExpiredToken));
+    // "has expired" belongs to the ambiguous words themselves.
+    assert!(is_ambiguous(&narrowed(
+        "The access token is invalid or has expired"
+    )));
+    assert!(is_ambiguous(&narrowed("Token verification failed")));
+    // A later row naming a cause the ambiguous row does not leave open never narrows it.
+    assert!(is_ambiguous(&narrowed(
+        "Token verification failed; insufficient scope"
+    )));
+}

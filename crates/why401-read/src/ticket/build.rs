@@ -22,6 +22,7 @@ use why401_model::exchange::{
 pub use challenge::challenge_on;
 use fields::{drop_lines_restated_by_fields, read_dump_fields};
 pub use owned::owned_lines;
+pub use request::is_help_line;
 use request::{request_of, userinfo_credential};
 use response::{read_mentions, read_owned_lines};
 

@@ -159,9 +159,7 @@ pub fn request_ref(line: &str) -> Option<RequestRef> {
     if let Some(caps) = REQUEST_LINE.captures(line) {
         return Some(RequestRef {
             method: caps.name("method").map(|m| m.as_str().to_owned()),
-            target: caps["target"]
-                .trim_end_matches([':', ',', '.', ')'])
-                .to_owned(),
+            target: trim_target(&caps["target"]).to_owned(),
         });
     }
     let path = PATH_FIELD.captures(line)?;
@@ -169,6 +167,18 @@ pub fn request_ref(line: &str) -> Option<RequestRef> {
         method: METHOD_FIELD.captures(line).map(|c| c["m"].to_owned()),
         target: path["p"].to_owned(),
     })
+}
+
+/// A request target without the punctuation of the sentence or wrapper around it:
+/// `…/messages]` in Spring's `[Request processing failed; nested exception is … from GET
+/// …/messages]`. A `]` closes an IPv6 host only when the target opened one.
+fn trim_target(target: &str) -> &str {
+    let punctuation = [':', ',', '.', ')', ';', '\'', '"', '>'];
+    let mut out = target.trim_end_matches(punctuation);
+    if !out.contains('[') {
+        out = out.trim_end_matches(']').trim_end_matches(punctuation);
+    }
+    out
 }
 
 static URL: LazyLock<Regex> =
@@ -236,5 +246,9 @@ mod tests {
             method: None,
             target: "/v1/me".into()
         }));
+        let wrapped = request_ref("[Request processing failed; nested exception is X: 401 Unauthorized from GET http://auth:9000/messages] with root cause").unwrap();
+        assert_eq!(wrapped.target, "http://auth:9000/messages");
+        let ipv6 = request_ref("GET http://[::1]: 401").unwrap();
+        assert_eq!(ipv6.target, "http://[::1]");
     }
 }

@@ -74,6 +74,7 @@ mod tests {
             "explaining" => lower.contains(word) && documentation::explains(example),
             "report" => lower.contains(word) && documentation::reports(example),
             "frame_start" => example.starts_with(word),
+            "help_link" => lower.contains(word) && crate::ticket::build::is_help_line(example),
             "credential_key" | "statement_key" => {
                 dump::fields(example).iter().any(|f| f.key == word)
             }
@@ -115,6 +116,7 @@ mod tests {
             "credential_key",
             "statement_key",
             "frame_start",
+            "help_link",
         ] {
             assert!(!super::list(list).is_empty(), "{list}");
         }

@@ -37,7 +37,7 @@ pub(super) fn statement_matches(evidence: &Evidence) -> Vec<(String, StatementMa
         let found = if is_code_field(&statement.field) {
             providers::classify_code(statement.text.trim())
         } else {
-            providers::classify_text(&statement.text).into_iter().next()
+            providers::classify_text_narrowed(&statement.text)
         };
         if let Some(m) = found {
             out.push((statement.place(), m, statement.source));

@@ -3,6 +3,7 @@
 
 use super::super::facts;
 use super::super::group::Reported;
+use super::super::words;
 use super::Text;
 use crate::command::Command;
 use crate::headers::{parse_header_line, parse_request_line};
@@ -104,9 +105,22 @@ fn method_and_url(
     if url.is_none() {
         url = owned
             .iter()
+            .filter(|&&l| !points_to_help(text, l))
             .find_map(|&l| facts::first_url(text.lines[l]).map(str::to_owned));
     }
     (method, url.map(|u| clean_url(&u)))
+}
+
+/// The URL of line `line` is a help link ("recover your password at:", "For more
+/// information, see …"): the help words are on it or on the line before.
+fn points_to_help(text: &Text, line: usize) -> bool {
+    is_help_line(text.lines[line]) || line > 0 && is_help_line(text.lines[line - 1])
+}
+
+/// A line holding a word of the `help_link` list.
+pub fn is_help_line(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    words::list("help_link").iter().any(|w| lower.contains(w))
 }
 
 pub(super) fn clean_url(url: &str) -> String {

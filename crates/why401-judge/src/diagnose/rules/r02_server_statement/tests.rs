@@ -243,3 +243,25 @@ fn rule2_not_yet_valid_against_a_past_nbf_is_a_contradiction_too() {
     assert_evidence_mentions(&d, "contradicts the token's claims: nbf");
     assert_evidence_mentions(&d, "before the server's Date");
 }
+
+#[test]
+fn rule2_a_text_naming_one_of_an_ambiguous_rows_causes_decides() {
+    // "Token verification failed" alone leaves expiry or an invalid token open; the same text
+    // going on to say the token is expired decides.
+    let d = judge(
+        get(API)
+            .bearer("8f2a9c0d4e6b1a3f5c7e9d0b2a4c6e8f")
+            .body(r#"{"message":"Token verification failed: the token is expired"}"#)
+            .date(NOW)
+            .done(),
+    );
+    assert_decided(&d, "2", Cause::ExpiredToken, "server_says_expired");
+    let alone = judge(
+        get(API)
+            .bearer("8f2a9c0d4e6b1a3f5c7e9d0b2a4c6e8f")
+            .body(r#"{"message":"Token verification failed"}"#)
+            .date(NOW)
+            .done(),
+    );
+    assert_ne!(alone.cause(), Cause::ExpiredToken);
+}
