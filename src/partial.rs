@@ -5,6 +5,8 @@
 //! run over all the inputs, whatever the split and the order of the partials; and `merge
 //! --partial` writes records again, so merges nest.
 
+pub mod deadline;
+
 use std::io::{self, BufRead, BufReader, Write};
 use std::sync::Arc;
 

@@ -44,6 +44,8 @@ pub struct ReadOptions<'a> {
     pub limits: archive::Limits,
     /// Keep every finding in memory (for `--explain`), never spilling to disk.
     pub keep_findings: bool,
+    /// `--input-timeout`: a source not read within it is an error (see [`crate::partial::deadline`]).
+    pub input_timeout: Option<std::time::Duration>,
 }
 
 /// Sources read in parallel at a time. Fixed, so the report does not depend on `-j`; each
@@ -103,14 +105,22 @@ pub fn analyze(
 
 fn run_job(job: &Job, options: ReadOptions, progress: &Progress) -> Vec<SourceOutput> {
     match job {
-        Job::Read(spec) => analyze_spec(spec, options, progress),
+        Job::Read(spec) => match options.input_timeout {
+            Some(limit) => crate::partial::deadline::analyze_spec(spec, options, progress, limit),
+            None => analyze_spec(spec, options, |raw| progress.wrap(raw)),
+        },
         Job::Missing(err) => vec![failed(&err.name, format!("cannot read: {}", err.message))],
     }
 }
 
-fn analyze_spec(spec: &SourceSpec, options: ReadOptions, progress: &Progress) -> Vec<SourceOutput> {
+/// Reads one source; `wrap` layers the raw bytes (progress counting, a deadline).
+pub(crate) fn analyze_spec<'a>(
+    spec: &SourceSpec,
+    options: ReadOptions,
+    wrap: impl FnOnce(Box<dyn Read>) -> Box<dyn Read + 'a>,
+) -> Vec<SourceOutput> {
     let raw = match input::open(&spec.place) {
-        Ok(raw) => progress.wrap(raw),
+        Ok(raw) => wrap(raw),
         Err(err) => {
             return vec![failed(
                 &spec.name,
