@@ -83,10 +83,10 @@ fn read_inputs(config: &Config, consume: Feed) -> anyhow::Result<()> {
         context: &config.context,
         limits: config.limits,
         keep_findings: config.presentation.explain.is_some(),
-        input_timeout: config.input_timeout,
     };
     let named = &mut |output| consume(partial::named_stdin(output, config));
-    pipeline::analyze(&config.inputs, options, config.threads, &progress, named)?;
+    let (inputs, timeout, threads) = (&config.inputs, config.input_timeout, config.threads);
+    pipeline::analyze(inputs, options, timeout, threads, &progress, named)?;
     progress.finish();
     Ok(())
 }

@@ -44,8 +44,6 @@ pub struct ReadOptions<'a> {
     pub limits: archive::Limits,
     /// Keep every finding in memory (for `--explain`), never spilling to disk.
     pub keep_findings: bool,
-    /// `--input-timeout`: a source not read within it is an error (see [`crate::partial::deadline`]).
-    pub input_timeout: Option<std::time::Duration>,
 }
 
 /// Sources read in parallel at a time. Fixed, so the report does not depend on `-j`; each
@@ -71,9 +69,13 @@ impl Job {
 /// Reads every input, sources in parallel on `threads` threads, and hands each source's
 /// output to `consume` in source-name order (then `index` order inside a source), so the
 /// report is the same whatever the thread count and streams at any size.
+///
+/// With `input_timeout`, a source not read within it is an error (see
+/// [`crate::partial::deadline`]).
 pub fn analyze(
     inputs: &[String],
     options: ReadOptions,
+    input_timeout: Option<std::time::Duration>,
     threads: usize,
     progress: &Progress,
     consume: &mut dyn FnMut(SourceOutput) -> anyhow::Result<()>,
@@ -89,7 +91,7 @@ pub fn analyze(
         let mut outputs: Vec<SourceOutput> = pool.install(|| {
             window
                 .par_iter()
-                .map(|job| run_job(job, options, progress))
+                .map(|job| run_job(job, options, input_timeout, progress))
                 .collect::<Vec<_>>()
                 .into_iter()
                 .flatten()
@@ -103,9 +105,14 @@ pub fn analyze(
     Ok(())
 }
 
-fn run_job(job: &Job, options: ReadOptions, progress: &Progress) -> Vec<SourceOutput> {
+fn run_job(
+    job: &Job,
+    options: ReadOptions,
+    input_timeout: Option<std::time::Duration>,
+    progress: &Progress,
+) -> Vec<SourceOutput> {
     match job {
-        Job::Read(spec) => match options.input_timeout {
+        Job::Read(spec) => match input_timeout {
             Some(limit) => crate::partial::deadline::analyze_spec(spec, options, progress, limit),
             None => analyze_spec(spec, options, |raw| progress.wrap(raw)),
         },

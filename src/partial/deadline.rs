@@ -44,7 +44,6 @@ pub fn analyze_spec(
             context: &context,
             limits,
             keep_findings,
-            input_timeout: None,
         };
         pipeline::analyze_spec(&owned, options, |raw| {
             Box::new(Stoppable {
@@ -131,11 +130,11 @@ pub fn parse_duration(text: &str) -> anyhow::Result<Duration> {
 /// A duration as the user would write it back: `30s`, `5m`, `1h`, `1500ms`.
 fn humantime(limit: Duration) -> String {
     let millis = limit.as_millis();
-    if millis % 3_600_000 == 0 {
+    if millis.is_multiple_of(3_600_000) {
         format!("{}h", millis / 3_600_000)
-    } else if millis % 60_000 == 0 {
+    } else if millis.is_multiple_of(60_000) {
         format!("{}m", millis / 60_000)
-    } else if millis % 1000 == 0 {
+    } else if millis.is_multiple_of(1000) {
         format!("{}s", millis / 1000)
     } else {
         format!("{millis}ms")
