@@ -340,3 +340,58 @@ fn an_input_timeout_needs_a_positive_duration() {
     );
     assert_eq!(code, 1, "{stderr}");
 }
+
+#[test]
+fn merge_keeps_the_order_of_a_stable_sort_whether_streams_are_in_order_or_not() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sorted = partial_of(&common::root().join("samples"));
+    let records: Vec<serde_json::Value> = String::from_utf8_lossy(&sorted)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON record"))
+        .collect();
+    // The same sources, out of order and marked, so each record tells which stream it is from.
+    let reversed: String = records
+        .iter()
+        .rev()
+        .map(|r| {
+            let mut r = r.clone();
+            r["input"]["exchanges"] = serde_json::json!(1_000_000);
+            format!("{r}\n")
+        })
+        .collect();
+    let in_order = dir.path().join("in-order.partial");
+    let out_of_order = dir.path().join("out-of-order.partial");
+    std::fs::write(&in_order, &sorted).expect("write");
+    std::fs::write(&out_of_order, &reversed).expect("write");
+    let expect = |first_marked: bool| -> Vec<(String, bool)> {
+        records
+            .iter()
+            .flat_map(|r| {
+                let source = r["input"]["source"].as_str().expect("source").to_owned();
+                [(source.clone(), first_marked), (source, !first_marked)]
+            })
+            .collect()
+    };
+    let order_of = |bytes: &[u8]| -> Vec<(String, bool)> {
+        String::from_utf8_lossy(bytes)
+            .lines()
+            .map(|l| {
+                let r: serde_json::Value = serde_json::from_str(l).expect("a JSON record");
+                let source = r["input"]["source"].as_str().expect("source").to_owned();
+                (source, r["input"]["exchanges"] == 1_000_000)
+            })
+            .collect()
+    };
+    let (code, merged, stderr) = run(
+        &["merge", "--partial", path(&in_order), path(&out_of_order)],
+        None,
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(order_of(&merged), expect(false));
+    // Stdin is held and sorted too; named first, its records come first.
+    let (_, merged, _) = run(
+        &["merge", "--partial", "-", path(&in_order)],
+        Some(reversed.into_bytes()),
+    );
+    assert_eq!(order_of(&merged), expect(true));
+}
