@@ -51,8 +51,11 @@ def failed_record(source, message):
 
 
 def executable(name):
+    """The binary shipped with --files (on the driver, else `name` on its PATH or as a path)."""
     from pyspark import SparkFiles
     path = SparkFiles.get(name)
+    if not os.path.exists(path):
+        path = shutil.which(name) or name
     if not os.access(path, os.X_OK):  # --files does not always keep the mode
         os.chmod(path, os.stat(path).st_mode | stat.S_IXUSR)
     return path
