@@ -217,6 +217,14 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "LABEL")]
     pub name: Option<String>,
 
+    /// Give up on an input not read and judged within DURATION (`30s`, `5m`, `1h`; default:
+    /// no limit): it becomes an error for that input (a failed record with --partial) and the
+    /// other inputs are still read, so a hung pipe or mount cannot stall the run.
+    ///
+    /// Example: why401 analyze --partial --input-timeout 5m --files-from batch.txt
+    #[arg(long, value_name = "DURATION")]
+    pub input_timeout: Option<String>,
+
     /// Write a why401/partial/v1 record per input (JSON lines) for `why401 merge`, instead of
     /// a report. An input that cannot be read is a record, not an error: the exit status is 0,
     /// or 2 for a usage error.

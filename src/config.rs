@@ -53,6 +53,8 @@ pub struct Config {
     pub partial: bool,
     /// The source name of stdin's input (`--name`).
     pub stdin_name: Option<String>,
+    /// `--input-timeout`: the longest one input may take.
+    pub input_timeout: Option<std::time::Duration>,
 }
 
 impl Config {
@@ -95,6 +97,12 @@ impl Config {
             partial: args.partial,
             inputs: inputs(args.inputs, args.files_from.as_deref())?,
             stdin_name: args.name,
+            input_timeout: args
+                .input_timeout
+                .as_deref()
+                .map(crate::partial::deadline::parse_duration)
+                .transpose()
+                .context("--input-timeout")?,
         })
     }
 }

@@ -85,7 +85,8 @@ fn read_inputs(config: &Config, consume: Feed) -> anyhow::Result<()> {
         keep_findings: config.presentation.explain.is_some(),
     };
     let named = &mut |output| consume(partial::named_stdin(output, config));
-    pipeline::analyze(&config.inputs, options, config.threads, &progress, named)?;
+    let (inputs, timeout, threads) = (&config.inputs, config.input_timeout, config.threads);
+    pipeline::analyze(inputs, options, timeout, threads, &progress, named)?;
     progress.finish();
     Ok(())
 }

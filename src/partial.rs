@@ -5,6 +5,9 @@
 //! run over all the inputs, whatever the split and the order of the partials; and `merge
 //! --partial` writes records again, so merges nest.
 
+pub mod deadline;
+mod stream;
+
 use std::io::{self, BufRead, BufReader, Write};
 use std::sync::Arc;
 
@@ -115,31 +118,26 @@ fn write_record(out: &mut dyn Write, record: &Record) -> anyhow::Result<()> {
 }
 
 /// `merge`: reads every partial stream, orders the records as `analyze` reads sources, and
-/// writes the report (or, with `--partial`, the records again).
+/// writes the report (or, with `--partial`, the records again), streaming where it can (see
+/// [`stream`]).
 pub fn merge(config: &Config) -> anyhow::Result<Outcome> {
-    let mut records = Vec::new();
-    for name in &config.inputs {
-        read_partial(name, &mut records)?;
-    }
-    // Stable: records of one source name keep the order they came in.
-    records.sort_by(|a, b| a.input.source.as_bytes().cmp(b.input.source.as_bytes()));
+    let streams = config
+        .inputs
+        .iter()
+        .map(|name| stream::Sorted::open(name))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     if config.partial {
         let mut out = open_output(config)?;
-        for record in &records {
-            write_record(&mut out, record)?;
-        }
+        stream::merged(streams, &mut |record| write_record(&mut out, &record))?;
         out.flush()?;
         return Ok(Outcome::Clean);
     }
     crate::report(config, |consume| {
-        records
-            .into_iter()
-            .try_for_each(|record| consume(record.into_output()))
+        stream::merged(streams, &mut |record| consume(record.into_output()))
     })
 }
 
-/// Appends the records of one partial stream (`-`: stdin); a line that is not a record is an
-/// error naming the stream and the line.
+/// Appends the records of one partial stream (`-`: stdin).
 fn read_partial(name: &str, records: &mut Vec<Record>) -> anyhow::Result<()> {
     let reader: Box<dyn BufRead> = if name == "-" {
         Box::new(BufReader::new(io::stdin()))
@@ -150,26 +148,29 @@ fn read_partial(name: &str, records: &mut Vec<Record>) -> anyhow::Result<()> {
     };
     for (i, line) in reader.lines().enumerate() {
         let line = line.with_context(|| format!("{name}: line {}: cannot read", i + 1))?;
-        if line.trim().is_empty() {
-            continue;
+        if !line.trim().is_empty() {
+            records.push(parse_record(name, i + 1, &line)?);
         }
-        let record: Record = serde_json::from_str(&line).map_err(|err| {
-            anyhow::anyhow!(
-                "{name}: line {}: not a {SCHEMA} record ({})",
-                i + 1,
-                redact_error(&err)
-            )
-        })?;
-        if record.schema != SCHEMA {
-            bail!(
-                "{name}: line {}: schema {:?} is not {SCHEMA}",
-                i + 1,
-                crate::redact::clip(&record.schema, 40)
-            );
-        }
-        records.push(record);
     }
     Ok(())
+}
+
+/// One line of a partial stream; a line that is not a record is an error naming the stream
+/// and the line.
+fn parse_record(name: &str, line_number: usize, line: &str) -> anyhow::Result<Record> {
+    let record: Record = serde_json::from_str(line).map_err(|err| {
+        anyhow::anyhow!(
+            "{name}: line {line_number}: not a {SCHEMA} record ({})",
+            redact_error(&err)
+        )
+    })?;
+    if record.schema != SCHEMA {
+        bail!(
+            "{name}: line {line_number}: schema {:?} is not {SCHEMA}",
+            crate::redact::clip(&record.schema, 40)
+        );
+    }
+    Ok(record)
 }
 
 /// serde_json's message names the place and what was expected, never the value read.

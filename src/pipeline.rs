@@ -69,9 +69,13 @@ impl Job {
 /// Reads every input, sources in parallel on `threads` threads, and hands each source's
 /// output to `consume` in source-name order (then `index` order inside a source), so the
 /// report is the same whatever the thread count and streams at any size.
+///
+/// With `input_timeout`, a source not read within it is an error (see
+/// [`crate::partial::deadline`]).
 pub fn analyze(
     inputs: &[String],
     options: ReadOptions,
+    input_timeout: Option<std::time::Duration>,
     threads: usize,
     progress: &Progress,
     consume: &mut dyn FnMut(SourceOutput) -> anyhow::Result<()>,
@@ -87,7 +91,7 @@ pub fn analyze(
         let mut outputs: Vec<SourceOutput> = pool.install(|| {
             window
                 .par_iter()
-                .map(|job| run_job(job, options, progress))
+                .map(|job| run_job(job, options, input_timeout, progress))
                 .collect::<Vec<_>>()
                 .into_iter()
                 .flatten()
@@ -101,16 +105,29 @@ pub fn analyze(
     Ok(())
 }
 
-fn run_job(job: &Job, options: ReadOptions, progress: &Progress) -> Vec<SourceOutput> {
+fn run_job(
+    job: &Job,
+    options: ReadOptions,
+    input_timeout: Option<std::time::Duration>,
+    progress: &Progress,
+) -> Vec<SourceOutput> {
     match job {
-        Job::Read(spec) => analyze_spec(spec, options, progress),
+        Job::Read(spec) => match input_timeout {
+            Some(limit) => crate::partial::deadline::analyze_spec(spec, options, progress, limit),
+            None => analyze_spec(spec, options, |raw| progress.wrap(raw)),
+        },
         Job::Missing(err) => vec![failed(&err.name, format!("cannot read: {}", err.message))],
     }
 }
 
-fn analyze_spec(spec: &SourceSpec, options: ReadOptions, progress: &Progress) -> Vec<SourceOutput> {
+/// Reads one source; `wrap` layers the raw bytes (progress counting, a deadline).
+pub(crate) fn analyze_spec<'a>(
+    spec: &SourceSpec,
+    options: ReadOptions,
+    wrap: impl FnOnce(Box<dyn Read>) -> Box<dyn Read + 'a>,
+) -> Vec<SourceOutput> {
     let raw = match input::open(&spec.place) {
-        Ok(raw) => progress.wrap(raw),
+        Ok(raw) => wrap(raw),
         Err(err) => {
             return vec![failed(
                 &spec.name,

@@ -242,3 +242,156 @@ fn files_from_and_a_name_for_stdin() {
     assert_eq!(code, 2);
     assert!(stderr.contains("stdin cannot hold both"), "{stderr}");
 }
+
+/// A named pipe held open by a writer that never writes: reading it blocks for ever (a pipe
+/// with no writer at all reads as empty, see `input::fifo`). The handle keeps the writer.
+#[cfg(unix)]
+fn hanging_pipe(dir: &Path) -> (std::path::PathBuf, std::fs::File) {
+    let fifo = dir.join("hang.jsonl");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    // Opening read-write never blocks on Linux, and makes this process a writer.
+    let writer = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&fifo)
+        .expect("open the pipe");
+    (fifo, writer)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_hanging_input_becomes_a_timeout_record_and_the_others_are_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (fifo, _writer) = hanging_pipe(dir.path());
+    let started = std::time::Instant::now();
+    let (code, partial, stderr) = run(
+        &[
+            "analyze",
+            "--partial",
+            "--no-progress",
+            "--input-timeout",
+            "1s",
+            path(&fifo),
+            "samples/kong.json",
+        ],
+        None,
+    );
+    // The process ends although the thread reading the pipe is still blocked in it.
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert_eq!(code, 0, "{stderr}");
+    let records: Vec<serde_json::Value> = String::from_utf8_lossy(&partial)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON record"))
+        .collect();
+    assert_eq!(records.len(), 2, "{records:?}");
+    let hung = &records[0];
+    assert_eq!(hung["input"]["source"], path(&fifo));
+    assert_eq!(hung["failed"], true);
+    let message = hung["input"]["errors"][0]["message"]
+        .as_str()
+        .expect("error");
+    assert!(message.contains("--input-timeout 1s"), "{message}");
+    assert_eq!(records[1]["failed"], false);
+    assert!(records[1]["input"]["exchanges"].as_u64() > Some(0));
+
+    // Without --partial: an error for that input, exit 2, the report still written.
+    let (code, json, stderr) = run(
+        &[
+            "analyze",
+            "--no-progress",
+            "-f",
+            "json",
+            "--input-timeout",
+            "500ms",
+            path(&fifo),
+            "samples/kong.json",
+        ],
+        None,
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--input-timeout 500ms"), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&json).expect("JSON");
+    assert_eq!(report["summary"]["inputs"], 2);
+}
+
+#[test]
+fn an_input_timeout_needs_a_positive_duration() {
+    for bad in ["0s", "soon", "5d"] {
+        let (code, _, stderr) = run(
+            &["analyze", "--input-timeout", bad, "samples/kong.json"],
+            None,
+        );
+        assert_eq!(code, 2, "{bad}");
+        assert!(stderr.contains("--input-timeout"), "{stderr}");
+    }
+    let (code, _, stderr) = run(
+        &[
+            "analyze",
+            "--input-timeout",
+            "1m",
+            "-q",
+            "samples/kong.json",
+        ],
+        None,
+    );
+    assert_eq!(code, 1, "{stderr}");
+}
+
+#[test]
+fn merge_keeps_the_order_of_a_stable_sort_whether_streams_are_in_order_or_not() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sorted = partial_of(&common::root().join("samples"));
+    let records: Vec<serde_json::Value> = String::from_utf8_lossy(&sorted)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON record"))
+        .collect();
+    // The same sources, out of order and marked, so each record tells which stream it is from.
+    let reversed: String = records
+        .iter()
+        .rev()
+        .map(|r| {
+            let mut r = r.clone();
+            r["input"]["exchanges"] = serde_json::json!(1_000_000);
+            format!("{r}\n")
+        })
+        .collect();
+    let in_order = dir.path().join("in-order.partial");
+    let out_of_order = dir.path().join("out-of-order.partial");
+    std::fs::write(&in_order, &sorted).expect("write");
+    std::fs::write(&out_of_order, &reversed).expect("write");
+    let expect = |first_marked: bool| -> Vec<(String, bool)> {
+        records
+            .iter()
+            .flat_map(|r| {
+                let source = r["input"]["source"].as_str().expect("source").to_owned();
+                [(source.clone(), first_marked), (source, !first_marked)]
+            })
+            .collect()
+    };
+    let order_of = |bytes: &[u8]| -> Vec<(String, bool)> {
+        String::from_utf8_lossy(bytes)
+            .lines()
+            .map(|l| {
+                let r: serde_json::Value = serde_json::from_str(l).expect("a JSON record");
+                let source = r["input"]["source"].as_str().expect("source").to_owned();
+                (source, r["input"]["exchanges"] == 1_000_000)
+            })
+            .collect()
+    };
+    let (code, merged, stderr) = run(
+        &["merge", "--partial", path(&in_order), path(&out_of_order)],
+        None,
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(order_of(&merged), expect(false));
+    // Stdin is held and sorted too; named first, its records come first.
+    let (_, merged, _) = run(
+        &["merge", "--partial", "-", path(&in_order)],
+        Some(reversed.into_bytes()),
+    );
+    assert_eq!(order_of(&merged), expect(true));
+}
