@@ -292,6 +292,9 @@ pub fn read_and_judge(
     };
     let timelines = judge.finish(&mut stats, &mut ready);
     ready.into_iter().for_each(|f| findings.push(f));
+    if findings.spilled() {
+        stats.limit_hit("--max-findings-in-memory");
+    }
     if findings.lost > 0 {
         stats.note(
             "findings_lost",

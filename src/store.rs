@@ -55,6 +55,11 @@ impl FindingStore {
         self.len() == 0
     }
 
+    /// Whether the in-memory bound was passed and the findings went to a temporary file.
+    pub fn spilled(&self) -> bool {
+        self.spill.is_some()
+    }
+
     pub fn push(&mut self, finding: Finding) {
         if self.keep_all || (self.spill.is_none() && self.memory.len() < in_memory()) {
             self.memory.push(finding);

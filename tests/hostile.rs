@@ -768,6 +768,11 @@ fn ticket_text_with_a_401_on_every_line_is_read_line_by_line() {
     let input = run.input("ticket.txt");
     assert_eq!(input["format"], "ticket");
     assert_eq!(input["unauthorized"], lines as u64, "{input}");
+    assert_eq!(
+        run.notes("ticket.txt"),
+        vec!["limit_hit: --max-findings-in-memory reached once"],
+        "more findings than the default in-memory bound (2,000) are spilled"
+    );
 }
 
 // --- Files that are not files -------------------------------------------------------------
@@ -879,7 +884,16 @@ fn limits_are_set_by_their_flags_and_counted() {
     );
     assert_eq!(
         run.notes("wide.txt"),
-        vec!["limit_hit: --max-line reached 2 times"]
+        vec![
+            "limit_hit: --max-line reached 2 times",
+            "limit_hit: --max-findings-in-memory reached once",
+        ],
+        "its 3 findings passed the in-memory bound of 1 and were spilled"
+    );
+    assert_eq!(
+        run.notes(GOOD),
+        Vec::<String>::new(),
+        "1 finding is not spilled"
     );
     assert_eq!(
         run.notes("deepish.har"),

@@ -41,6 +41,11 @@ impl Reported {
     }
 }
 
+/// A mention is compared with at most this many of the latest responses of its window: a
+/// restatement follows what it restates within a few lines, and the bound keeps a log with a
+/// status on every line linear (else each line is compared with every response before it).
+const MAX_LOOK_BACK: usize = 256;
+
 /// Groups every mention of `lines` into responses, in order of their first line.
 pub fn group(lines: &[LineInfo], texts: &[&str]) -> Vec<Reported> {
     let mut responses: Vec<Reported> = Vec::new();
@@ -49,6 +54,7 @@ pub fn group(lines: &[LineInfo], texts: &[&str]) -> Vec<Reported> {
             let joined = responses
                 .iter_mut()
                 .rev()
+                .take(MAX_LOOK_BACK)
                 .find(|r| same_response(r, mention, index, lines, texts));
             match joined {
                 Some(response) => absorb(response, mention, index, slot, info),
@@ -114,7 +120,8 @@ fn same_response(
     if mention.status != response.status {
         return false;
     }
-    if response.lines().any(|l| l == index) {
+    // Mentions are absorbed in line order: only the last can be on this line.
+    if response.mentions.last().is_some_and(|m| m.0 == index) {
         return true;
     }
     if mention.kind == Kind::Prose || response.kind == Kind::Prose {

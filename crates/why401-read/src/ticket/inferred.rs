@@ -1,6 +1,8 @@
 //! Responses the text reports without stating their status: a provider statement only a 401
 //! carries, a lone challenge.
 
+use std::collections::HashSet;
+
 use super::build;
 use super::group::{LineInfo, Reported};
 use super::phrasing::{Kind, Mention};
@@ -22,6 +24,7 @@ pub(super) fn inferred_statuses(infos: &mut [LineInfo], texts: &[&str]) {
     if states_401 {
         return;
     }
+    let mut cancelled: Option<HashSet<usize>> = None;
     for index in 0..texts.len() {
         let line = texts[index];
         if line.trim().is_empty()
@@ -34,7 +37,10 @@ pub(super) fn inferred_statuses(infos: &mut [LineInfo], texts: &[&str]) {
             continue;
         };
         let block = infos[index].block;
-        if inferred.status != 401 || inference_cancelled(infos, texts, block) {
+        // The inferred mentions pushed below are 401s, which cancel nothing: the blocks
+        // can be found once.
+        let cancelled = cancelled.get_or_insert_with(|| cancelled_blocks(infos, texts));
+        if inferred.status != 401 || cancelled.contains(&block) {
             continue;
         }
         infos[index].mentions.push(Mention {
@@ -51,17 +57,21 @@ pub(super) fn inferred_statuses(infos: &mut [LineInfo], texts: &[&str]) {
     }
 }
 
-fn inference_cancelled(infos: &[LineInfo], texts: &[&str], block: usize) -> bool {
-    infos.iter().zip(texts).any(|(info, text)| {
-        info.block == block
-            && (info
-                .mentions
+/// The blocks that state another status or show the error never became an HTTP answer.
+fn cancelled_blocks(infos: &[LineInfo], texts: &[&str]) -> HashSet<usize> {
+    infos
+        .iter()
+        .zip(texts)
+        .filter(|(info, text)| {
+            info.mentions
                 .iter()
                 .any(|m| m.status != 401 && m.kind != Kind::Prose)
                 || words::list("not_an_answer")
                     .iter()
-                    .any(|w| text.contains(w)))
-    })
+                    .any(|w| text.contains(w))
+        })
+        .map(|(info, _)| info.block)
+        .collect()
 }
 
 /// Responses whose status is not stated: when the text states none at all, a challenge
@@ -75,13 +85,13 @@ pub(super) fn inferred_responses(
     if !stated.is_empty() {
         return inferred;
     }
+    let mut known_blocks = HashSet::new();
     for (index, line) in texts.iter().enumerate() {
         let Some(challenge) = build::challenge_on(line) else {
             continue;
         };
         let block = info[index].block;
-        let known = inferred.iter().any(|r| info[r.first_line()].block == block);
-        if challenge.contains("insufficient_scope") || known {
+        if challenge.contains("insufficient_scope") || !known_blocks.insert(block) {
             continue;
         }
         inferred.push(Reported {

@@ -21,9 +21,15 @@ pub(super) fn join_statements(
     if responses.is_empty() {
         return joined;
     }
-    let is_owned = |line: usize| owned.iter().any(|o| o.binary_search(&line).is_ok());
+    // One pass over what the responses own, so each line's test is constant time.
+    let mut is_owned = vec![false; text.info.len()];
+    for &line in owned.iter().flatten() {
+        if let Some(slot) = is_owned.get_mut(line) {
+            *slot = true;
+        }
+    }
     for (line, info) in text.info.iter().enumerate() {
-        if !info.mentions.is_empty() || is_owned(line) || !names_a_failure(text.lines[line]) {
+        if !info.mentions.is_empty() || is_owned[line] || !names_a_failure(text.lines[line]) {
             continue;
         }
         if let Some(target) = explained_response(info, responses) {

@@ -27,6 +27,7 @@ mod panel;
 mod table;
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::io::BufRead;
 
 use super::command;
@@ -165,18 +166,34 @@ fn analyze_text(raw: &[(u64, String)], sink: &mut Sink) {
 }
 
 fn owned_by_each(text: &Text, responses: &[Reported]) -> Vec<Vec<usize>> {
+    let per_block = responses_per_block(text, responses);
     responses
         .iter()
         .map(|response| {
             let block = text.info[response.first_line()].block;
-            let alone = responses
-                .iter()
-                .filter(|r| r.mentions.iter().any(|m| text.info[m.0].block == block))
-                .count()
-                == 1;
+            let alone = per_block.get(&block) == Some(&1);
             build::owned_lines(text, response, alone)
         })
         .collect()
+}
+
+/// How many responses mention each block (counted once per response), computed once so a
+/// window of many responses stays linear.
+fn responses_per_block(text: &Text, responses: &[Reported]) -> HashMap<usize, usize> {
+    let mut counts = HashMap::new();
+    for response in responses {
+        let mut blocks: Vec<usize> = response
+            .mentions
+            .iter()
+            .map(|m| text.info[m.0].block)
+            .collect();
+        blocks.sort_unstable();
+        blocks.dedup();
+        for block in blocks {
+            *counts.entry(block).or_insert(0) += 1;
+        }
+    }
+    counts
 }
 
 /// Text detected as raw HTTP that does not start like raw HTTP (a status or request line, a
