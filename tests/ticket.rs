@@ -134,3 +134,15 @@ fn a_log_line_joined_to_a_response_is_named_a_log_line() {
     let evidence = findings[0]["evidence"].to_string();
     assert!(!evidence.contains("log log"), "{evidence}");
 }
+
+#[test]
+fn a_url_inside_the_servers_words_is_not_the_failed_request() {
+    let findings = ticket_findings(
+        "sdk.AuthenticationError: Error code: 401 - {'error': {'message': 'Invalid API key. Create one at https://console.example.com/keys', 'code': 'invalid_api_key'}}\n",
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let url = findings[0]["url"].as_str().unwrap_or("");
+    assert!(!url.contains("console.example.com"), "{url}");
+    let evidence = findings[0]["evidence"].to_string();
+    assert!(evidence.contains("Error code: 401"), "the status was scrubbed: {evidence}");
+}

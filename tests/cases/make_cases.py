@@ -2920,6 +2920,20 @@ def ticket_cases():
         [L("invalid_token", "jwt_malformed",
            "a provider's 'status: 401, body: ...' with golang-jwt's malformed-token words")])
 
+    ticket_file("stainless-sdk-error.txt", lines(
+        "Traceback (most recent call last):",
+        "  File \"/srv/bot/reply.py\", line 31, in answer",
+        "    completion = client.chat.completions.create(model=MODEL, messages=history)",
+        "  File \"/srv/bot/.venv/lib/python3.12/site-packages/llmco/_base_client.py\", line 1047, "
+        "in _request",
+        "    raise self._make_status_error_from_response(err.response) from None",
+        "llmco.AuthenticationError: Error code: 401 - {'error': {'message': 'Invalid API key. "
+        "Create a new key at https://console.llmco.example/keys', 'type': "
+        "'invalid_request_error', 'code': 'invalid_api_key'}}"),
+        [L("revoked_credentials", "credentials_rejected",
+           "a Stainless-generated SDK's 'Error code: NNN - {body}'; the console URL in the "
+           "message is no request")])
+
     ticket_file("spring-webflux-root-cause.log", lines(
         "2024-06-03 10:41:12.004 ERROR 9120 --- [nio-8080-exec-4] o.a.c.c.C.[.[.[/].[dispatcherServlet]"
         "    : Servlet.service() for servlet [dispatcherServlet] threw exception [Request "

@@ -35,6 +35,8 @@ enum Check {
     Named,
     /// A run cut by `clip`: a secret if it has a token's mix of characters.
     Clipped,
+    /// A `code` value: an authorization code (long, letters with digits), not an error code.
+    AuthorizationCode,
 }
 
 /// Patterns of secrets inside free text (bodies, messages): JWTs, scheme + credential,
@@ -45,8 +47,14 @@ static SECRET_PATTERNS: LazyLock<Vec<(Check, Regex)>> = LazyLock::new(|| {
         // "access_token": "…", "accessToken": "…", password=…, Cookie: …
         (
             Check::Always,
-            r#"(?i)(?P<keep>"?\b(?:access[_-]?token|refresh[_-]?token|id[_-]?token|client[_-]?secret|client[_-]?assertion|password|passwd|api[_-]?key|x-api-key|secret|session[_-]?(?:id)?|cookie|set-cookie|authorization|code|assertion|subject[_-]?token|token)"?\s*[:=]\s*"?)(?P<secret>(?:(?:bearer|basic|token|dpop|digest|negotiate|ntlm|apikey|ssws)\s+)?[^"&\s,;}]+)"#
+            r#"(?i)(?P<keep>"?\b(?:access[_-]?token|refresh[_-]?token|id[_-]?token|client[_-]?secret|client[_-]?assertion|password|passwd|api[_-]?key|x-api-key|secret|session[_-]?(?:id)?|cookie|set-cookie|authorization|assertion|subject[_-]?token|token)"?\s*[:=]\s*"?)(?P<secret>(?:(?:bearer|basic|token|dpop|digest|negotiate|ntlm|apikey|ssws)\s+)?[^"&\s,;}]+)"#
                 .to_owned(),
+        ),
+        // code=SplxlOBeZQQYbYS6WxSbIA (an OAuth authorization code), but not "Error code: 401"
+        // or "code": "invalid_api_key": the same name holds error codes, which are evidence.
+        (
+            Check::AuthorizationCode,
+            r#"(?i)(?P<keep>"?\bcode"?\s*[:=]\s*['"]?)(?P<secret>[^"'&\s,;}]+)"#.to_owned(),
         ),
         // Bearer abc…, Basic dXNl…
         (
@@ -159,7 +167,18 @@ fn confirmed(check: Check, secret: &str, next: Option<char>) -> bool {
         Check::Scheme => credential_like(secret) && !auth_param(secret, next),
         Check::Named => credential_like(secret),
         Check::Clipped => token_fragment(secret) && !secret.contains("fp_"),
+        Check::AuthorizationCode => authorization_code_like(secret),
     }
+}
+
+/// Fewest characters of an authorization code: providers issue 20 to 1,000 (RFC 6749's
+/// example has 22); error codes (`401`, `E0000011`, `AADSTS700082`) are shorter or are words.
+const MIN_AUTHORIZATION_CODE: usize = 16;
+
+fn authorization_code_like(s: &str) -> bool {
+    let digit = s.chars().any(|c| c.is_ascii_digit());
+    let alpha = s.chars().any(|c| c.is_ascii_alphabetic());
+    s.chars().count() >= MIN_AUTHORIZATION_CODE && digit && alpha
 }
 
 /// Letters with digits, or a capital inside: a piece of a token rather than a cut word. A
@@ -227,6 +246,18 @@ mod tests {
         assert!(!out.contains("eyJhbG"), "{out}");
         assert!(!out.contains("def502abc"), "{out}");
         assert!(out.contains(r#""token_type":"Bearer""#), "{out}");
+    }
+
+    #[test]
+    fn authorization_codes_are_hidden_and_error_codes_kept() {
+        let out = scrub_secrets(
+            "callback?code=SplxlOBeZQQYbYS6WxSbIA&state=xyz then Error code: 401 - {'code': 'invalid_api_key'} and \"code\": \"E0000011\"",
+            &mark,
+        );
+        assert!(!out.contains("SplxlOBeZQQYbYS6WxSbIA"), "{out}");
+        for kept in ["Error code: 401", "'invalid_api_key'", "E0000011"] {
+            assert!(out.contains(kept), "{kept} in {out}");
+        }
     }
 
     #[test]

@@ -103,10 +103,19 @@ fn method_and_url(
         url = url.or(Some(r.target.clone()));
     }
     if url.is_none() {
+        // A URL inside the server's own words ("You can find your API key at https://…")
+        // is a pointer the server gave, not the URL that was called.
+        let said: Vec<&str> = response
+            .mentions
+            .iter()
+            .filter_map(|&(line, slot)| text.info[line].mentions.get(slot)?.text.as_deref())
+            .collect();
         url = owned
             .iter()
             .filter(|&&l| !points_to_help(text, l))
-            .find_map(|&l| facts::first_url(text.lines[l]).map(str::to_owned));
+            .filter_map(|&l| facts::first_url(text.lines[l]))
+            .find(|found| !said.iter().any(|words| words.contains(found)))
+            .map(str::to_owned);
     }
     (method, url.map(|u| clean_url(&u)))
 }
