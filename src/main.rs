@@ -8,6 +8,11 @@ use clap::Parser;
 use why401::cli::{Cli, Command};
 use why401::config::Config;
 
+/// See the `mimalloc` dependency in Cargo.toml for why.
+#[cfg(not(target_env = "musl"))]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {

@@ -1,5 +1,7 @@
 //! Secrets known by value: the credentials an exchange itself carries.
 
+use std::borrow::Cow;
+
 use crate::is_secret_param;
 
 /// Credentials the exchange itself carries, hidden wherever the server echoes them. The
@@ -71,19 +73,30 @@ impl KnownSecrets {
     /// `text` with every whole-word occurrence of a known secret replaced by `mark(secret)`.
     /// A word ends where a letter or digit does not follow (`pw1` in `upw12` is left).
     pub fn hide(&self, text: &str, mark: &dyn Fn(&str) -> String) -> String {
-        let mut out = text.to_owned();
+        let mut out = Cow::Borrowed(text);
         for secret in &self.0 {
-            out = replace_words(&out, secret, mark);
+            // Most texts are short lines and most secrets long tokens: a secret longer than
+            // the text cannot be in it, and looking costs a searcher built for the secret.
+            if secret.len() > out.len() {
+                continue;
+            }
+            if let Some(replaced) = replace_words(&out, secret, mark) {
+                out = Cow::Owned(replaced);
+            }
         }
-        out
+        out.into_owned()
     }
 }
 
-fn replace_words(text: &str, word: &str, mark: &dyn Fn(&str) -> String) -> String {
+/// `text` with `word` replaced where it is a whole word; `None` when `word` is not in it.
+fn replace_words(text: &str, word: &str, mark: &dyn Fn(&str) -> String) -> Option<String> {
     let is_word_char = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    let finder = memchr::memmem::Finder::new(word.as_bytes());
+    let first = finder.find(text.as_bytes())?;
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = rest.find(word) {
+    let mut next = Some(first);
+    while let Some(at) = next {
         let before = rest[..at].chars().next_back().or(out.chars().next_back());
         let after = rest[at + word.len()..].chars().next();
         out.push_str(&rest[..at]);
@@ -93,9 +106,10 @@ fn replace_words(text: &str, word: &str, mark: &dyn Fn(&str) -> String) -> Strin
             out.push_str(&mark(word));
         }
         rest = &rest[at + word.len()..];
+        next = finder.find(rest.as_bytes());
     }
     out.push_str(rest);
-    out
+    Some(out)
 }
 
 /// The credential of an `Authorization` value (each piece, when whitespace split it), and

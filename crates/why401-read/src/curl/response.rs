@@ -1,6 +1,8 @@
 //! The `<` response lines and what follows the transcript: the exchange of each final
 //! response, with the body printed on stdout after it.
 
+use std::borrow::Cow;
+
 use super::trace::is_progress;
 use super::{CurlReader, CurlResponse};
 use crate::command::{self, CommandLines};
@@ -187,11 +189,21 @@ impl CurlReader<'_, '_> {
     /// A line without a curl prefix: the response body on stdout (`2>&1`), a progress
     /// meter, the command, or something else.
     pub(super) fn other(&mut self, line: &str) {
-        let cleaned: String = line.split('\r').filter(|s| !is_progress(s)).collect();
+        // Most lines hold no carriage return: nothing to cut out of them.
+        let cleaned: Cow<str> = if line.contains('\r') {
+            Cow::Owned(line.split('\r').filter(|s| !is_progress(s)).collect())
+        } else if is_progress(line) {
+            return;
+        } else {
+            Cow::Borrowed(line)
+        };
         if cleaned.trim().is_empty() {
             return;
         }
-        if let Some(at) = GLUED_INFO.iter().filter_map(|p| cleaned.find(p)).min()
+        // Every glued info line starts with `* `.
+        let glued = || GLUED_INFO.iter().filter_map(|p| cleaned.find(p)).min();
+        if memchr::memchr(b'*', cleaned.as_bytes()).is_some()
+            && let Some(at) = glued()
             && at > 0
         {
             self.stdout_line(&cleaned[..at]);

@@ -202,10 +202,13 @@ pub(super) fn is_data_placeholder(rest: &str) -> bool {
 /// The progress meter curl prints on stderr when stdout is redirected: never a body.
 pub(super) fn is_progress(segment: &str) -> bool {
     let t = segment.trim();
+    // Each word below holds `%`, `D` or `-`: most lines hold none, and one scan says so.
+    let may_hold_words = memchr::memchr3(b'%', b'D', b'-', t.as_bytes()).is_some();
     t.is_empty()
-        || t.contains("% Total")
-        || (t.contains("Dload") && t.contains("Upload"))
-        || t.contains("--:--:--")
+        || (may_hold_words
+            && (t.contains("% Total")
+                || (t.contains("Dload") && t.contains("Upload"))
+                || t.contains("--:--:--")))
         || (t.len() > 20
             && t.chars()
                 .all(|c| c.is_ascii_digit() || " .:-kMG".contains(c)))
