@@ -78,7 +78,8 @@ pub struct SanitizeArgs {
     #[arg(short = 'o', long, value_name = "OUTPUT")]
     pub output: Option<PathBuf>,
 
-    /// Also replace Basic user names.
+    /// Also replace Basic user names, and drop bodies (a 4xx keeps `error`,
+    /// `error_description`, `message`), e-mail and IP addresses and a JWT's identity claims.
     ///
     /// Example: --strict
     #[arg(long)]

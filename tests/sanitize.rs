@@ -299,3 +299,227 @@ fn a_zip_keeps_its_member_names() {
         "{text}"
     );
 }
+
+/// Sanitizes `input` under `--strict` and checks that `analyze` gives the same diagnoses.
+fn check_strict(input: &Path, dir: &Path, extra: &[&str]) -> usize {
+    let output = dir.join(input.file_name().expect("a file name"));
+    let out = why401()
+        .args(["sanitize", "--strict"])
+        .arg(input)
+        .arg("-o")
+        .arg(&output)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let before = diagnoses(input, extra);
+    assert_eq!(before, diagnoses(&output, extra), "{}", input.display());
+    before.len()
+}
+
+#[test]
+fn strict_keeps_every_diagnosis_of_the_samples_and_the_labelled_set() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let mut total = 0;
+    for folder in [
+        "samples",
+        "tests/cases/ticket",
+        "tests/cases/har",
+        "tests/cases/curl",
+        "tests/cases/http",
+        "tests/cases/jsonl",
+    ] {
+        for input in files(folder) {
+            if input.extension().is_some_and(|e| e == "toml") {
+                continue;
+            }
+            total += check_strict(&input, dir.path(), PROFILE);
+        }
+    }
+    for input in files("tests/cases/with-profile") {
+        total += check_strict(
+            &input,
+            dir.path(),
+            &["--profile", "tests/cases/profile.toml"],
+        );
+    }
+    assert!(total >= 120, "{total} 401s");
+}
+
+/// `header.payload.signature` with the given claims (the signature is not checked here).
+fn jwt(claims: &Value) -> String {
+    use base64::Engine as _;
+    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    // An RS256 signature is 256 bytes: a shorter one would be read as truncated.
+    let signature: Vec<u8> = (0..=255u8).collect();
+    format!(
+        "{}.{}.{}",
+        engine.encode(r#"{"alg":"RS256","typ":"JWT","kid":"k1"}"#),
+        engine.encode(claims.to_string()),
+        engine.encode(signature)
+    )
+}
+
+fn strict_har() -> String {
+    let token = jwt(&serde_json::json!({
+        "iss": "https://auth.example.com/", "sub": "user-8812", "email": "carol@example.org",
+        "name": "Carol Example", "aud": "https://api.example.com", "exp": 1710000000,
+        "iat": 1709996400, "scope": "read"
+    }));
+    let entry = |status: u16, response: &str| {
+        serde_json::json!({
+            "startedDateTime": "2024-03-09T15:00:00.000Z", "time": 10,
+            "serverIPAddress": "192.0.2.44",
+            "request": {"method": "POST", "url": "https://api.example.com/v1/orders",
+                "httpVersion": "HTTP/1.1", "headersSize": 100, "bodySize": 30,
+                "headers": [
+                    {"name": "Authorization", "value": format!("Bearer {token}")},
+                    {"name": "X-Forwarded-For", "value": "198.51.100.23, 2001:db8::7"},
+                    {"name": "From", "value": "dave@example.net"}],
+                "cookies": [], "queryString": [],
+                "postData": {"mimeType": "application/json", "text": "{\"customer\":\"Erin Private\",\"card\":\"4111\"}"}},
+            "response": {"status": status, "statusText": "", "httpVersion": "HTTP/1.1",
+                "headers": [], "cookies": [], "redirectURL": "", "headersSize": 50, "bodySize": 10,
+                "content": {"size": 10, "mimeType": "application/json", "text": response}},
+            "cache": {}, "timings": {"send": 0, "wait": 10, "receive": 0}
+        })
+    };
+    let entries = vec![
+        entry(200, r#"{"order":"o-1","owner":"Frank Private"}"#),
+        entry(
+            401,
+            r#"{"error":"invalid_token","error_description":"The token expired","message":"Sign in again","account":"grace@example.com","trace":"Grace Private"}"#,
+        ),
+        entry(
+            403,
+            &format!("<html>{}</html>", "Heidi Private ".repeat(40)),
+        ),
+    ];
+    serde_json::json!({"log": {"version": "1.2", "creator": {"name": "t", "version": "1"}, "entries": entries}})
+        .to_string()
+}
+
+fn run_sanitize(args: &[&str], stdin: &str) -> (String, String) {
+    let out = why401()
+        .arg("sanitize")
+        .args(args)
+        .arg("-")
+        .write_stdin(stdin.to_owned())
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn strict_drops_bodies_personal_data_and_identity_claims_of_a_har() {
+    let har = strict_har();
+    let (plain, _) = run_sanitize(&[], &har);
+    let (strict, stderr) = run_sanitize(&["--strict"], &har);
+    let personal = [
+        "Erin Private",
+        "Frank Private",
+        "Grace Private",
+        "Heidi Private",
+        "grace@example.com",
+        "dave@example.net",
+        "198.51.100.23",
+        "2001:db8::7",
+        "192.0.2.44",
+    ];
+    for value in personal {
+        assert!(plain.contains(value), "{value} is kept without --strict");
+        assert!(!strict.contains(value), "{value} left under --strict");
+        assert!(!stderr.contains(value));
+    }
+    let doc: Value = serde_json::from_str(&strict).expect("a HAR");
+    let entries = doc["log"]["entries"].as_array().expect("entries");
+    assert_eq!(
+        entries[1]["response"]["content"]["text"],
+        r#"{"error":"invalid_token","error_description":"The token expired","message":"Sign in again"}"#
+    );
+    assert_eq!(
+        entries[0]["response"]["content"]["text"],
+        "(why401~body~dropped)"
+    );
+    assert_eq!(
+        entries[2]["response"]["content"]["text"],
+        "(why401~body~dropped)"
+    );
+    assert_eq!(
+        entries[0]["request"]["postData"]["text"],
+        "(why401~body~dropped)"
+    );
+    let forwarded = &entries[0]["request"]["headers"][1]["value"];
+    let forwarded = forwarded.as_str().expect("a value");
+    let ips: Vec<&str> = forwarded.split(", ").collect();
+    assert!(
+        ips.len() == 2 && ips.iter().all(|ip| ip.starts_with("(why401~ip~id")),
+        "{forwarded}"
+    );
+    let authorization = entries[0]["request"]["headers"][0]["value"]
+        .as_str()
+        .expect("a value");
+    let payload = authorization.split('.').nth(1).expect("a payload");
+    use base64::Engine as _;
+    let claims: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .expect("base64url"),
+    )
+    .expect("claims");
+    for claim in ["sub", "email", "name"] {
+        let value = claims[claim].as_str().expect("a marker");
+        assert!(value.starts_with("(why401~"), "{claim}: {value}");
+    }
+    for claim in ["iss", "aud", "exp", "iat", "scope"] {
+        assert!(!claims[claim].is_null(), "{claim} kept");
+    }
+    assert!(
+        authorization.contains(".(why401~signature~fp_"),
+        "{authorization}"
+    );
+    // The same token in every entry: the same marked text, so `analyze` still tells it apart.
+    assert_eq!(entries[1]["request"]["headers"][0]["value"], authorization);
+}
+
+#[test]
+fn strict_drops_personal_data_of_logs_and_ticket_text() {
+    let log = concat!(
+        r#"{"ts":"2024-03-09T15:00:00Z","remote_ip":"203.0.113.9","client_ip":"2001:db8::9","status":200,"resp_body":"{\"owner\":\"Ivan Private\"}"}"#,
+        "\n",
+        r#"{"ts":"2024-03-09T15:00:01Z","remote_ip":"203.0.113.9","status":401,"resp_body":"{\"error\":\"invalid_token\",\"user\":\"Judy Private\"}"}"#,
+        "\n"
+    );
+    let (strict, _) = run_sanitize(&["--strict"], log);
+    for value in ["203.0.113.9", "2001:db8::9", "Ivan Private", "Judy Private"] {
+        assert!(!strict.contains(value), "{value} left: {strict}");
+    }
+    assert!(
+        strict.contains(r#"\"error\":\"invalid_token\""#),
+        "{strict}"
+    );
+    let ticket = "Customer mallory@example.com calls from 203.0.113.50 / fe80::1ff:fe23:4567:890a, \
+                  Chrome/120.0.0.0, against https://10.1.2.3/v1\nHost: 10.1.2.3\n";
+    let (strict, _) = run_sanitize(&["--strict"], ticket);
+    for value in [
+        "mallory@example.com",
+        "203.0.113.50",
+        "fe80::1ff:fe23:4567:890a",
+    ] {
+        assert!(!strict.contains(value), "{value} left: {strict}");
+    }
+    for kept in ["Chrome/120.0.0.0", "https://10.1.2.3/v1", "Host: 10.1.2.3"] {
+        assert!(strict.contains(kept), "{kept} changed: {strict}");
+    }
+}

@@ -339,3 +339,56 @@ fn while_an_analysis_runs_the_page_answers_and_a_second_one_waits_its_turn() {
     assert_eq!(busy.status, 503, "{}", busy.text());
     assert!(busy.text().contains("--max-analyses"), "{}", busy.text());
 }
+
+#[test]
+fn each_upload_has_a_sanitized_copy_to_download() {
+    let server = start(&["--listen", "127.0.0.1:0"]);
+    let body = form(&[("chrome-devices.har", sample("chrome-devices.har"))], "");
+    let origin = format!("http://{}", server.address);
+    let answer = upload(&server, &body, &origin);
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    let result: Value = serde_json::from_slice(&answer.body).expect("JSON");
+    assert_eq!(
+        result["sanitized"],
+        serde_json::json!(["sanitized-chrome-devices.har"])
+    );
+    let id = result["id"].as_str().expect("id");
+    let copy = request(
+        &server,
+        "GET",
+        &format!("/report/{id}/sanitized/1"),
+        &[],
+        b"",
+    );
+    assert_eq!(copy.status, 200, "{}", copy.text());
+    assert_eq!(
+        copy.header("content-disposition").as_deref(),
+        Some("attachment; filename=\"sanitized-chrome-devices.har\"")
+    );
+    assert_eq!(copy.header("cache-control").as_deref(), Some("no-store"));
+    assert_eq!(
+        copy.header("referrer-policy").as_deref(),
+        Some("no-referrer")
+    );
+    assert!(copy.header("content-security-policy").is_some());
+    // The same bytes `why401 sanitize` writes.
+    let cli = Command::new(binary())
+        .args(["sanitize", "samples/chrome-devices.har"])
+        .current_dir(root())
+        .output()
+        .expect("runs");
+    assert!(cli.status.success());
+    assert_eq!(copy.body, cli.stdout);
+    assert!(copy.text().contains("(why401~"), "markers in the copy");
+    let missing = request(
+        &server,
+        "GET",
+        &format!("/report/{id}/sanitized/2"),
+        &[],
+        b"",
+    );
+    assert_eq!(missing.status, 404);
+    let page = request(&server, "GET", "/", &[], b"");
+    assert!(page.text().contains("id=\"sanitized\""));
+    assert!(leftovers(&server.tmp).is_empty());
+}

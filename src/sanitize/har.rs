@@ -10,38 +10,27 @@ use super::json;
 use super::secrets::Secrets;
 use super::text::TextRewriter;
 
-/// A whole HAR document.
+/// A whole HAR document in memory (the tests'; files are streamed by [`super::stream`]).
+#[cfg(test)]
 pub fn rewrite(secrets: &mut Secrets, input: &str) -> anyhow::Result<String> {
-    let mut doc: Value = serde_json::from_str(input)
-        .map_err(|err| anyhow::anyhow!("not a HAR document that can be rewritten: {err}"))?;
-    if let Some(Value::Object(log)) = doc.get_mut("log") {
-        for (key, value) in log.iter_mut() {
-            match (key.as_str(), value) {
-                ("entries", Value::Array(entries)) => {
-                    for e in entries.iter_mut() {
-                        entry(secrets, e);
-                    }
-                }
-                (_, value) => {
-                    json::walk(secrets, value, 1);
-                }
-            }
-        }
-    }
-    let mut out = serde_json::to_string_pretty(&doc)?;
-    out.push('\n');
-    Ok(out)
+    let mut out = Vec::new();
+    super::stream::har(secrets, input.as_bytes(), &mut out)?;
+    Ok(String::from_utf8(out)?)
 }
 
-fn entry(secrets: &mut Secrets, entry: &mut Value) {
+/// One entry of `log.entries`.
+pub(super) fn entry(secrets: &mut Secrets, entry: &mut Value) {
     let Value::Object(map) = entry else {
         json::walk(secrets, entry, 1);
         return;
     };
     for (key, value) in map.iter_mut() {
         match (key.as_str(), value) {
-            ("request", Value::Object(request)) => message(secrets, request),
-            ("response", Value::Object(response)) => message(secrets, response),
+            ("request", Value::Object(request)) => message(secrets, request, None),
+            ("response", Value::Object(response)) => {
+                let status = response.get("status").and_then(Value::as_u64);
+                message(secrets, response, status);
+            }
             (_, value) => {
                 json::walk(secrets, value, 2);
             }
@@ -49,8 +38,8 @@ fn entry(secrets: &mut Secrets, entry: &mut Value) {
     }
 }
 
-/// A request or a response.
-fn message(secrets: &mut Secrets, map: &mut Map<String, Value>) {
+/// A request or a response (with its status).
+fn message(secrets: &mut Secrets, map: &mut Map<String, Value>, status: Option<u64>) {
     let mut headers_changed = false;
     let form_ids = form_ids(map);
     for (key, value) in map.iter_mut() {
@@ -61,15 +50,111 @@ fn message(secrets: &mut Secrets, map: &mut Map<String, Value>) {
             ("url" | "redirectURL", Value::String(url)) => {
                 *url = TextRewriter::new(secrets).line(url);
             }
-            ("postData" | "content", Value::Object(body)) => self::body(secrets, body, &form_ids),
+            ("postData" | "content", Value::Object(body)) => {
+                self::body(secrets, body, &form_ids);
+                if secrets.strict {
+                    strict_body(secrets, body, status);
+                }
+            }
             ("headersSize" | "bodySize" | "status" | "method", _) => {}
             (_, value) => {
                 json::walk(secrets, value, 3);
             }
         }
     }
+    if secrets.strict {
+        headers_changed |= strict_personal(secrets, map);
+    }
     if headers_changed {
         map.insert("headersSize".into(), Value::from(-1));
+    }
+}
+
+/// `--strict`: e-mail and IP addresses in every string of a request or response but its
+/// `Host` header; whether a header changed.
+fn strict_personal(secrets: &mut Secrets, map: &mut Map<String, Value>) -> bool {
+    let mut headers_changed = false;
+    for (key, value) in map.iter_mut() {
+        let changed = personal_strings(secrets, value, 0);
+        headers_changed |= changed && key == "headers";
+    }
+    headers_changed
+}
+
+fn personal_strings(secrets: &mut Secrets, value: &mut Value, depth: usize) -> bool {
+    match value {
+        Value::String(text) => match secrets.personal(text) {
+            Some(new) => {
+                *text = new;
+                true
+            }
+            None => false,
+        },
+        Value::Object(map) => {
+            let name = map.get("name").and_then(Value::as_str);
+            if name.is_some_and(super::personal::is_host_header) || depth > 8 {
+                return false;
+            }
+            map.values_mut()
+                .fold(false, |c, v| personal_strings(secrets, v, depth + 1) | c)
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |c, v| personal_strings(secrets, v, depth + 1) | c),
+        _ => false,
+    }
+}
+
+/// `--strict` on `postData` or `content` (its secrets already markers): a form keeps the
+/// values the rules read (`json::strict_form`), any other text what `json::strict_body`
+/// keeps; a base64 text is decoded first.
+fn strict_body(secrets: &mut Secrets, body: &mut Map<String, Value>, status: Option<u64>) {
+    if let Some(Value::Array(items)) = body.get_mut("params") {
+        for item in items.iter_mut() {
+            let Some((name, value)) = name_value(item) else {
+                continue;
+            };
+            if name == super::personal::FORM_CLIENT && !value.is_empty() {
+                *value = secrets.user(value);
+            } else if !super::personal::keeps_form_value(&name, value) {
+                *value = secrets.dropped_body();
+            }
+        }
+    }
+    let form = body
+        .get("mimeType")
+        .and_then(Value::as_str)
+        .is_some_and(|m| {
+            m.to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
+    let base64 = body.get("encoding").and_then(Value::as_str) == Some("base64");
+    let Some(Value::String(text)) = body.get_mut("text") else {
+        return;
+    };
+    let plain = if base64 {
+        let engine = base64::engine::general_purpose::STANDARD;
+        match engine.decode(text.trim()).map(String::from_utf8) {
+            Ok(Ok(plain)) => plain,
+            // Binary: nothing a rule reads.
+            _ if text.is_empty() => return,
+            _ => String::new(),
+        }
+    } else {
+        text.clone()
+    };
+    if base64 && plain.is_empty() {
+        *text = secrets.dropped_body();
+        body.remove("encoding");
+        return;
+    }
+    let new = match form {
+        true => json::strict_form(secrets, &plain),
+        false => json::strict_body(secrets, &plain, status),
+    };
+    if new != plain {
+        *text = new;
+        body.remove("encoding");
     }
 }
 

@@ -5,15 +5,16 @@
 //! named in the summary.
 
 use std::fs;
-use std::io::{self, Cursor, Read, Write};
+use std::io::{self, BufRead, BufReader, Cursor, Read, Write};
 use std::path::{Component, Path, PathBuf};
 
+use anyhow::Context as _;
 use flate2::Compression;
 use flate2::read::MultiGzDecoder;
 use flate2::write::GzEncoder;
 
+use super::Report;
 use super::secrets::Secrets;
-use super::{Report, document};
 use crate::cli::{InputFormatArg, SanitizeArgs};
 use crate::input::{Container, container_of};
 
@@ -31,13 +32,16 @@ pub fn sanitize_input(args: &SanitizeArgs, secrets: &mut Secrets) -> anyhow::Res
         report: Report::default(),
     };
     if args.input == "-" {
-        let mut bytes = Vec::new();
-        io::stdin()
-            .lock()
-            .take(MAX_MEMBER)
-            .read_to_end(&mut bytes)?;
-        let out = run.transform("stdin", bytes, 0)?;
-        write_file_or_stdout(args.output.as_deref(), &out, &mut run.report)?;
+        run.report.documents += 1;
+        let mut sink = Sink::open(args.output.as_deref(), &mut run.report)?;
+        super::stream(
+            run.secrets,
+            io::stdin().lock(),
+            &mut sink,
+            "stdin",
+            run.forced,
+        )
+        .context("cannot sanitize stdin")?;
         return Ok(run.report);
     }
     let input = PathBuf::from(&args.input);
@@ -51,14 +55,64 @@ pub fn sanitize_input(args: &SanitizeArgs, secrets: &mut Secrets) -> anyhow::Res
         run.report.destination = out.display().to_string();
         return Ok(run.report);
     }
-    let bytes = read_bounded(&input)?;
     let name = input
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let out = run.transform(&name, bytes, 0)?;
-    write_file_or_stdout(args.output.as_deref(), &out, &mut run.report)?;
+    run.file(&input, &name, args.output.as_deref())
+        .with_context(|| format!("cannot sanitize {}", input.display()))?;
     Ok(run.report)
+}
+
+/// Where one document goes: a file (`-o`) or stdout, buffered.
+struct Sink(Box<dyn Write>);
+
+impl Sink {
+    fn open(output: Option<&Path>, report: &mut Report) -> anyhow::Result<Sink> {
+        let writer: Box<dyn Write> = match output {
+            Some(path) => {
+                let file = fs::File::create(path).map_err(|err| cannot(path, "write", &err))?;
+                report.destination = path.display().to_string();
+                Box::new(io::BufWriter::with_capacity(256 << 10, file))
+            }
+            None => {
+                report.destination = "stdout".into();
+                Box::new(io::BufWriter::with_capacity(256 << 10, io::stdout().lock()))
+            }
+        };
+        Ok(Sink(writer))
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.0.write_all(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// One file sanitized in memory into the same container, as `sanitize FILE` writes it (the
+/// `serve` page's download).
+pub fn file_in_memory(path: &Path, name: &str) -> anyhow::Result<Vec<u8>> {
+    let mut secrets = Secrets::new(false);
+    let mut run = Run {
+        secrets: &mut secrets,
+        forced: InputFormatArg::Auto,
+        report: Report::default(),
+    };
+    let file = fs::File::open(path).map_err(|err| cannot(path, "read", &err))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_MEMBER)
+        .read_to_end(&mut bytes)
+        .map_err(|err| cannot(path, "read", &err))?;
+    run.transform(name, bytes, 0)
 }
 
 /// Never the input itself, never inside the input folder.
@@ -102,26 +156,6 @@ fn resolve(path: &Path) -> PathBuf {
     out
 }
 
-fn write_file_or_stdout(
-    output: Option<&Path>,
-    bytes: &[u8],
-    report: &mut Report,
-) -> anyhow::Result<()> {
-    match output {
-        Some(path) => {
-            fs::write(path, bytes).map_err(|err| cannot(path, "write", &err))?;
-            report.destination = path.display().to_string();
-        }
-        None => {
-            let mut stdout = io::stdout().lock();
-            stdout.write_all(bytes)?;
-            stdout.flush()?;
-            report.destination = "stdout".into();
-        }
-    }
-    Ok(())
-}
-
 struct Run<'s> {
     secrets: &'s mut Secrets,
     forced: InputFormatArg,
@@ -146,16 +180,76 @@ impl Run<'_> {
             } else if meta.is_dir() {
                 self.folder(dir, out, &rel)?;
             } else {
-                let bytes = read_bounded(&entry.path())?;
                 let name = rel.to_string_lossy().into_owned();
-                match self.transform(&name, bytes, 0) {
-                    Ok(new) => {
-                        fs::write(out.join(&rel), new).map_err(|e| cannot(out, "write", &e))?
-                    }
-                    Err(why) => self.report.refused.push(format!("{name}: {why}")),
+                let destination = self.report.destination.clone();
+                if let Err(why) = self.file(&entry.path(), &name, Some(&out.join(&rel))) {
+                    self.report.refused.push(format!("{name}: {why}"));
                 }
+                self.report.destination = destination;
             }
         }
+        Ok(())
+    }
+
+    /// One file to `output` (stdout when `None`): a plain or gzip-compressed document as it
+    /// is read, an archive in memory.
+    fn file(&mut self, path: &Path, name: &str, output: Option<&Path>) -> anyhow::Result<()> {
+        let file = fs::File::open(path).map_err(|err| cannot(path, "read", &err))?;
+        let mut reader = BufReader::with_capacity(256 << 10, file);
+        let head = reader
+            .fill_buf()
+            .map_err(|err| cannot(path, "read", &err))?;
+        match container_of(&head[..head.len().min(512)]) {
+            Container::Plain => {
+                if looks_binary(head) {
+                    anyhow::bail!("not text");
+                }
+                self.report.documents += 1;
+                let mut sink = Sink::open(output, &mut self.report)?;
+                super::stream(self.secrets, reader, &mut sink, name, self.forced)
+            }
+            Container::Gzip => self.gzip(reader, name, output),
+            Container::Tar | Container::Zip => {
+                let mut bytes = Vec::new();
+                reader
+                    .take(MAX_MEMBER)
+                    .read_to_end(&mut bytes)
+                    .map_err(|err| cannot(path, "read", &err))?;
+                let new = self.transform(name, bytes, 0)?;
+                let mut sink = Sink::open(output, &mut self.report)?;
+                sink.write_all(&new)?;
+                Ok(sink.flush()?)
+            }
+        }
+    }
+
+    /// A `.gz` file: a document inside is streamed through, an archive read in memory.
+    fn gzip(
+        &mut self,
+        reader: impl BufRead,
+        name: &str,
+        output: Option<&Path>,
+    ) -> anyhow::Result<()> {
+        let mut inner =
+            BufReader::with_capacity(256 << 10, MultiGzDecoder::new(reader).take(MAX_MEMBER));
+        let head = inner.fill_buf()?;
+        let inner_name = name.strip_suffix(".gz").unwrap_or(name).to_owned();
+        let container = container_of(&head[..head.len().min(512)]);
+        if container == Container::Plain && looks_binary(head) {
+            anyhow::bail!("not text");
+        }
+        let sink = Sink::open(output, &mut self.report)?;
+        let mut encoder = GzEncoder::new(sink, Compression::default());
+        if container == Container::Plain {
+            self.report.documents += 1;
+            super::stream(self.secrets, inner, &mut encoder, &inner_name, self.forced)?;
+        } else {
+            let mut bytes = Vec::new();
+            inner.read_to_end(&mut bytes)?;
+            let new = self.transform(&inner_name, bytes, 1)?;
+            encoder.write_all(&new)?;
+        }
+        encoder.finish()?.flush()?;
         Ok(())
     }
 
@@ -183,17 +277,11 @@ impl Run<'_> {
     }
 
     fn text(&mut self, name: &str, bytes: Vec<u8>) -> anyhow::Result<Vec<u8>> {
-        let bytes = bytes
-            .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-            .map(<[u8]>::to_vec)
-            .unwrap_or(bytes);
-        let text = match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(err) if looks_binary(err.as_bytes()) => anyhow::bail!("not text"),
-            Err(err) => String::from_utf8_lossy(err.as_bytes()).into_owned(),
-        };
+        if looks_binary(&bytes) {
+            anyhow::bail!("not text");
+        }
         self.report.documents += 1;
-        Ok(document(self.secrets, &text, name, self.forced).into_bytes())
+        super::document(self.secrets, &bytes, name, self.forced)
     }
 
     fn tar(&mut self, name: &str, bytes: Vec<u8>, depth: usize) -> anyhow::Result<Vec<u8>> {
@@ -279,15 +367,6 @@ fn unsafe_member(path: &Path, link: bool) -> Option<&'static str> {
 fn looks_binary(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(4096)];
     head.contains(&0)
-}
-
-fn read_bounded(path: &Path) -> anyhow::Result<Vec<u8>> {
-    let file = fs::File::open(path).map_err(|err| cannot(path, "read", &err))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_MEMBER)
-        .read_to_end(&mut bytes)
-        .map_err(|err| cannot(path, "read", &err))?;
-    Ok(bytes)
 }
 
 fn cannot(path: &Path, what: &str, err: &io::Error) -> anyhow::Error {

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use base64::Engine as _;
 
+use super::personal;
 use crate::evidence::credential::{self, BASE64_LENIENT, Credential};
 use crate::evidence::jwt::{self, Damage};
 use crate::model::Request;
@@ -22,7 +23,7 @@ const MAX_SHORT_IDS: usize = 100_000;
 /// The marker factory of one output, with what it replaced.
 #[derive(Debug, Default)]
 pub struct Secrets {
-    /// `--strict`: Basic user names are replaced too.
+    /// `--strict`: Basic user names, personal data and bodies are replaced too.
     pub strict: bool,
     short_ids: HashMap<String, usize>,
     /// Values replaced, by kind (`jwt`, `opaque`, `password`, …): the summary.
@@ -137,6 +138,11 @@ impl Secrets {
         }
         self.count("jwt");
         let mark = marker::format("signature", fp, &[]);
+        let payload = match self.strict {
+            true => personal::payload(payload, |claim, value| self.numbered(claim, value))
+                .unwrap_or_else(|| payload.to_owned()),
+            false => payload.to_owned(),
+        };
         Some(format!("{header}.{payload}.{mark}"))
     }
 
@@ -164,7 +170,10 @@ impl Secrets {
             let id = self.id(&text, &fp);
             self.count("api_key");
             format!("{prefix}{}", marker::format("api_key", &id, &[]))
-        } else if self.strict || token_prefix(user.as_bytes()).is_some() {
+        } else if self.strict {
+            // The id a token's `sub` naming the same account gets (`personal::IDENTITY_CLAIMS`).
+            self.user(user)
+        } else if token_prefix(user.as_bytes()).is_some() {
             let user_fp = Fingerprint::of_str(user).short();
             marker::format("user", &self.id(user, &user_fp), &[])
         } else {
@@ -290,6 +299,46 @@ impl Secrets {
         let next = self.short_ids.len().min(MAX_SHORT_IDS) + 1;
         let n = *self.short_ids.entry(key.to_owned()).or_insert(next);
         format!("id{n}")
+    }
+
+    /// `--strict`: `text` with its e-mail and IP addresses marked; `None` when it has none
+    /// (or the run is not strict).
+    pub fn personal(&mut self, text: &str) -> Option<String> {
+        if !self.strict {
+            return None;
+        }
+        personal::replace(text, |kind, value| self.numbered(kind, value))
+    }
+
+    /// A marker with a per-output id for personal data (`(why401~email~id2)`): the same value
+    /// gets the same id, and no fingerprint, since an address or a name is easy to guess.
+    fn numbered(&mut self, kind: &str, value: &str) -> String {
+        let kind: String = kind
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let key = format!("{kind}\u{0}{value}");
+        let next = self.short_ids.len().min(MAX_SHORT_IDS) + 1;
+        let n = *self.short_ids.entry(key).or_insert(next);
+        self.count(&kind);
+        marker::format(&kind, &format!("id{n}"), &[])
+    }
+
+    /// `--strict`: a user name or client id, marked as a token's `sub` or `client_id` naming
+    /// the same account is.
+    pub fn user(&mut self, name: &str) -> String {
+        self.numbered("user", name)
+    }
+
+    /// A body dropped by `--strict`, counted.
+    pub fn dropped_body(&mut self) -> String {
+        self.count("body");
+        personal::dropped_body()
+    }
+
+    /// How many values were replaced so far: a value that did not move it is unchanged.
+    pub fn replaced(&self) -> u64 {
+        self.counts.values().sum()
     }
 
     fn count(&mut self, kind: &str) {

@@ -75,7 +75,16 @@ impl<'s> TextRewriter<'s> {
         let step = self.headers(line);
         let step = self.params(&step);
         let step = self.free_text(&step);
+        let step = self.personal(step, line);
         self.resolve(&step)
+    }
+
+    /// `--strict`: e-mail and IP addresses, except a `Host` line's (the server's name).
+    fn personal(&mut self, step: String, line: &str) -> String {
+        if !self.secrets.strict || super::personal::is_host_line(line) {
+            return step;
+        }
+        self.secrets.personal(&step).unwrap_or(step)
     }
 
     /// Inside a private key block every line is the key's marker.

@@ -29,6 +29,9 @@ pub struct Finished {
     json: Vec<u8>,
     csv: Vec<u8>,
     markdown: Vec<u8>,
+    /// A sanitized copy of each upload (`why401 sanitize`'s, made before the upload is
+    /// deleted): the name to download it as, and its bytes or why there is none.
+    sanitized: Vec<(String, Result<Vec<u8>, String>)>,
 }
 
 #[derive(Default)]
@@ -55,11 +58,11 @@ pub async fn upload(
         .get("x-requested-with")
         .is_some_and(|v| v == "why401");
     match analyze_upload(&app, &headers, multipart).await {
-        Ok((id, summary)) if from_page => json(
+        Ok((id, summary, sanitized)) if from_page => json(
             StatusCode::OK,
-            serde_json::json!({ "id": id, "summary": summary }),
+            serde_json::json!({ "id": id, "summary": summary, "sanitized": sanitized }),
         ),
-        Ok((id, _)) => Redirect::to(&format!("/report/{id}")).into_response(),
+        Ok((id, ..)) => Redirect::to(&format!("/report/{id}")).into_response(),
         Err(Refused(status, text)) if from_page => {
             json(status, serde_json::json!({ "error": text }))
         }
@@ -80,7 +83,7 @@ async fn analyze_upload(
     app: &App,
     headers: &HeaderMap,
     mut multipart: Multipart,
-) -> Result<(String, Summary), Refused> {
+) -> Result<(String, Summary, Vec<String>), Refused> {
     let max = app.settings.max_upload;
     let declared = headers
         .get(header::CONTENT_LENGTH)
@@ -135,10 +138,11 @@ async fn analyze_upload(
         started.elapsed().as_millis()
     );
     let id = finished.id.clone();
+    let sanitized = finished.sanitized.iter().map(|(n, _)| n.clone()).collect();
     if let Ok(mut reports) = app.reports.lock() {
         reports.keep(finished);
     }
-    Ok((id, summary))
+    Ok((id, summary, sanitized))
 }
 
 /// Streams one form field into the folder, counting against the limit. The file's name is
@@ -238,8 +242,21 @@ fn analyze_files(
         json: clean(json),
         csv: clean(csv),
         markdown: clean(markdown),
+        sanitized: files.iter().map(|path| sanitized_copy(path)).collect(),
     };
     Ok((finished, summary))
+}
+
+/// One upload through `why401 sanitize` (every secret a marker, the same shape), named as the
+/// user called it with `sanitized-` before, without the server's `N-` prefix.
+fn sanitized_copy(path: &Path) -> (String, Result<Vec<u8>, String>) {
+    let stored = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = stored.split_once('-').map_or(stored.as_str(), |(_, n)| n);
+    let copy = crate::sanitize::file_in_memory(path, name).map_err(|err| err.to_string());
+    (format!("sanitized-{name}"), copy)
 }
 
 /// An id nobody can guess: a hash of the time, the process and the random folder name.
@@ -319,6 +336,26 @@ pub async fn report(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -
     }
 }
 
+/// The sanitized copy of the `n`th upload (from 1).
+pub async fn sanitized(
+    State(app): State<Arc<App>>,
+    UrlPath((id, n)): UrlPath<(String, usize)>,
+) -> Response {
+    let copy = take(&app, &id, |f| {
+        n.checked_sub(1)
+            .and_then(|i| f.sanitized.get(i))
+            .map(|(name, copy)| (name.clone(), copy.clone()))
+    });
+    match copy.flatten() {
+        Some((name, Ok(bytes))) => page::attachment("application/octet-stream", &name, bytes),
+        Some((_, Err(why))) => page::message(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!("This upload has no sanitized copy: {why}"),
+        ),
+        None => gone(),
+    }
+}
+
 pub async fn download(
     State(app): State<Arc<App>>,
     UrlPath((id, kind)): UrlPath<(String, String)>,
@@ -342,7 +379,7 @@ pub async fn download(
     }
 }
 
-fn take(app: &App, id: &str, part: impl Fn(&Finished) -> Vec<u8>) -> Option<Vec<u8>> {
+fn take<T>(app: &App, id: &str, part: impl Fn(&Finished) -> T) -> Option<T> {
     let reports = app.reports.lock().ok()?;
     reports.0.iter().find(|f| f.id == id).map(part)
 }

@@ -184,6 +184,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/analyze", post(analysis::upload))
         .route("/report/{id}", get(analysis::report))
         .route("/report/{id}/{kind}", get(analysis::download))
+        .route("/report/{id}/sanitized/{n}", get(analysis::sanitized))
         .fallback(page::not_found)
         // Uploads are counted against --max-upload as they stream, not buffered.
         .layer(DefaultBodyLimit::disable())

@@ -45,6 +45,16 @@
     var base = "/report/" + encodeURIComponent(result.id);
     document.getElementById("open-report").href = base;
     ["json", "csv", "md", "html"].forEach(function (k) { document.getElementById("get-" + k).href = base + "/" + k; });
+    var list = document.getElementById("sanitized");
+    list.textContent = "";
+    (result.sanitized || []).forEach(function (name, i) {
+      var link = document.createElement("a");
+      link.href = base + "/sanitized/" + (i + 1);
+      link.textContent = "Download sanitized copy of " + name.replace(/^sanitized-/, "");
+      var item = document.createElement("li");
+      item.appendChild(link);
+      list.appendChild(item);
+    });
     document.getElementById("result").hidden = false;
   }
   form.addEventListener("submit", function (e) {
