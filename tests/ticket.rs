@@ -144,5 +144,8 @@ fn a_url_inside_the_servers_words_is_not_the_failed_request() {
     let url = findings[0]["url"].as_str().unwrap_or("");
     assert!(!url.contains("console.example.com"), "{url}");
     let evidence = findings[0]["evidence"].to_string();
-    assert!(evidence.contains("Error code: 401"), "the status was scrubbed: {evidence}");
+    assert!(
+        evidence.contains("Error code: 401"),
+        "the status was scrubbed: {evidence}"
+    );
 }
