@@ -68,7 +68,7 @@ impl<R: BufRead, W: Write> Framer<'_, R, W> {
 
     /// An object whose members' values `member` reads (given the raw key, quotes included).
     fn object(&mut self, mut member: impl FnMut(&mut Self, &[u8]) -> Framed<()>) -> Framed<()> {
-        if !self.expect(b'{')? {
+        if !self.consume_byte(b'{')? {
             return Ok(Err(Unframed));
         }
         loop {
@@ -84,7 +84,7 @@ impl<R: BufRead, W: Write> Framer<'_, R, W> {
             };
             self.flush_pending()?;
             self.whitespace()?;
-            if !self.expect(b':')? {
+            if !self.consume_byte(b':')? {
                 return Ok(Err(Unframed));
             }
             self.whitespace()?;
@@ -248,7 +248,7 @@ impl<R: BufRead, W: Write> Framer<'_, R, W> {
     }
 
     /// The next byte, written through, when it is `byte`.
-    fn expect(&mut self, byte: u8) -> io::Result<bool> {
+    fn consume_byte(&mut self, byte: u8) -> io::Result<bool> {
         if self.peek()? != Some(byte) {
             return Ok(false);
         }
