@@ -189,31 +189,36 @@ fn from_object(
     map: &serde_json::Map<String, Value>,
     depth: usize,
 ) {
+    let can_unwrap = depth < MAX_WRAPPING;
     for name in TOP_FIELDS {
-        let field = format!("{prefix}{name}");
         match map.get(*name) {
-            Some(Value::String(s)) => match wrapped_object(s) {
-                Some(inner) if depth < MAX_WRAPPING => {
-                    from_object(out, &format!("{field}."), &inner, depth + 1)
-                }
-                _ if !s.trim().is_empty() => out.push(Statement::new(Source::Body, field, clip(s))),
-                _ => {}
+            Some(Value::String(s)) => match can_unwrap.then(|| wrapped_object(s)).flatten() {
+                Some(inner) => from_object(out, &format!("{prefix}{name}."), &inner, depth + 1),
+                None if !s.trim().is_empty() => out.push(Statement::new(
+                    Source::Body,
+                    format!("{prefix}{name}"),
+                    clip(s),
+                )),
+                None => {}
             },
-            Some(Value::Object(inner)) => nested(out, &field, inner),
+            Some(Value::Object(inner)) => nested(out, &format!("{prefix}{name}"), inner),
             _ => {}
         }
     }
     from_lists(out, prefix, map);
-    if depth < MAX_WRAPPING {
-        for name in WRAPPER_FIELDS {
-            let inner = match map.get(*name) {
-                Some(Value::Object(inner)) => Some(inner.clone()),
-                Some(Value::String(s)) => wrapped_object(s),
-                _ => None,
-            };
-            if let Some(inner) = inner {
-                from_object(out, &format!("{prefix}{name}."), &inner, depth + 1);
+    if !can_unwrap {
+        return;
+    }
+    for name in WRAPPER_FIELDS {
+        let deeper = format!("{prefix}{name}.");
+        match map.get(*name) {
+            Some(Value::Object(inner)) => from_object(out, &deeper, inner, depth + 1),
+            Some(Value::String(s)) => {
+                if let Some(inner) = wrapped_object(s) {
+                    from_object(out, &deeper, &inner, depth + 1);
+                }
             }
+            _ => {}
         }
     }
 }
