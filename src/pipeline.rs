@@ -220,6 +220,7 @@ fn analyze_text(
         };
         return not_a_capture(source, explicit, kind);
     };
+    let retry_as_ticket = ticket_retry_text(format, &peeked.prefix, options);
     let mut reader = peeked.reader;
     let mut output = read_and_judge(
         source,
@@ -228,6 +229,15 @@ fn analyze_text(
         options.context,
         options.keep_findings,
     );
+    if let Some(text) = retry_as_ticket.filter(|_| read_nothing(&output)) {
+        output = read_and_judge(
+            output.stats.source.clone(),
+            Format::Ticket,
+            &mut std::io::Cursor::new(text),
+            options.context,
+            options.keep_findings,
+        );
+    }
     // An input that already failed says why; one that read fine but found nothing must say so.
     if output.stats.exchanges == 0 && !blank && !output.stats.failed {
         if quiet_text_in_walk(&output.stats, explicit) {
@@ -236,6 +246,28 @@ fn analyze_text(
         nothing_read(&mut output.stats, explicit, options.forced_format.is_some());
     }
     output
+}
+
+/// The whole text of a short input detected (not forced) as JSON lines, to be read again as
+/// ticket text if the JSON reader finds nothing in it: a pasted error line ending in the
+/// server's JSON body (`unexpected status code 401: {…}`) looks like a prefixed JSON log.
+/// A log whose lines start with their JSON is a JSON log whatever it holds, and keeps its
+/// JSON reader's verdict.
+fn ticket_retry_text(format: Format, prefix: &[u8], options: ReadOptions) -> Option<Vec<u8>> {
+    let whole = prefix.len() < detect::PREFIX_LEN;
+    let detected = options.forced_format.is_none();
+    let words_first = prefix
+        .split(|&b| b == b'\n')
+        .map(<[u8]>::trim_ascii)
+        .find(|line| !line.is_empty())
+        .is_some_and(|line| !line.starts_with(b"{") && !line.starts_with(b"["));
+    (format == Format::Jsonl && detected && whole && words_first && options.ticket)
+        .then(|| prefix.to_vec())
+}
+
+/// A read that gave no exchange and no error.
+fn read_nothing(output: &SourceOutput) -> bool {
+    output.stats.exchanges == 0 && output.stats.errors_total == 0 && !output.stats.failed
 }
 
 /// The note (or, for an input named on the command line, the error) of an input that was

@@ -149,3 +149,101 @@ fn a_url_inside_the_servers_words_is_not_the_failed_request() {
         "the status was scrubbed: {evidence}"
     );
 }
+
+#[test]
+fn a_request_pasted_in_its_own_block_is_the_responses_request() {
+    // "Request:" and "Response:" blocks, the second one Markdown-quoted as a whole.
+    for text in [
+        "Request:\nGET /v1/me HTTP/1.1\nHost: api.example.com\nAuthorization: Bearer abc.def\n\nResponse:\nHTTP/1.1 401 Unauthorized\nWWW-Authenticate: Bearer error=\"invalid_token\"\n",
+        "### Request:\n> GET /v1/me HTTP/1.1\n> Host: api.example.com\n> Authorization: Bearer abc.def\n\n### Response:\n> HTTP/1.1 401 Unauthorized\n> WWW-Authenticate: Bearer error=\"invalid_token\"\n",
+    ] {
+        let findings = ticket_findings(text);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0]["method"], "GET", "{text}");
+        assert_eq!(findings[0]["url"], "//api.example.com/v1/me", "{text}");
+        assert_eq!(
+            findings[0]["credential"]["header"], "Authorization",
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn an_exception_and_the_request_pasted_under_it_are_one_401() {
+    let findings = ticket_findings(
+        "> java.lang.Exception: Token request failed: HttpResponseException: 401 Unauthorized\n> GET https://idp.example.com/adfs/userinfo/\n\n### Request:\n> GET https://idp.example.com/adfs/userinfo/ HTTP/1.1\n> Authorization: Bearer <...>\n\n### Response:\n> HTTP/1.1 401 Unauthorized\n> WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"ID4037: The key needed to verify the signature could not be resolved\"\n",
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["method"], "GET");
+    assert_eq!(findings[0]["detail"], "signature_invalid", "{findings:?}");
+}
+
+#[test]
+fn aspnet_core_logs_name_the_request_and_the_handlers_verdict() {
+    let log = |middle: &str| {
+        format!(
+            "info: Microsoft.AspNetCore.Hosting.Diagnostics[1]\n      Request starting HTTP/1.1 GET https://localhost:7138/me - - -\n{middle}info: Microsoft.AspNetCore.Hosting.Diagnostics[2]\n      Request finished HTTP/1.1 GET https://localhost:7138/me - 401 0 - 12.3456ms\n"
+        )
+    };
+    let none = ticket_findings(&log(
+        "dbug: Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerHandler[9]\n      AuthenticationScheme: Bearer was not authenticated.\n",
+    ));
+    assert_eq!(none.len(), 1, "{none:?}");
+    assert_eq!(none[0]["url"], "https://localhost:7138/me");
+    assert_eq!(none[0]["detail"], "no_authorization", "{none:?}");
+    // The logger's `dbug:` line is not a header of the logged request.
+    assert_eq!(none[0]["credential"]["kind"], "not_recorded", "{none:?}");
+
+    let expired = ticket_findings(&log(
+        "info: Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerHandler[1]\n      Failed to validate the token.\n      Microsoft.IdentityModel.Tokens.SecurityTokenExpiredException: IDX10223: Lifetime validation failed. The token is expired.\n",
+    ));
+    assert_eq!(expired.len(), 1, "{expired:?}");
+    assert_eq!(expired[0]["detail"], "server_says_expired");
+    // The quote is the line that said it, not the first line of the block.
+    let evidence = expired[0]["evidence"].to_string();
+    assert!(evidence.contains("IDX10223"), "{evidence}");
+}
+
+#[test]
+fn serilog_request_logging_lines_are_records() {
+    let findings = ticket_findings(
+        "[10:00:01 INF] HTTP GET /api/orders responded 401 in 12.3456 ms\n[10:00:02 INF] HTTP GET /api/health responded 200 in 1.0000 ms\n",
+    );
+    let unauthorized: Vec<&Value> = findings.iter().filter(|f| f["status"] == 401).collect();
+    assert_eq!(unauthorized.len(), 1, "{findings:?}");
+    assert_eq!(unauthorized[0]["url"], "/api/orders");
+}
+
+#[test]
+fn a_long_log_line_is_quoted_where_it_states_the_cause() {
+    let findings = ticket_findings(
+        "error: You must be logged in to the server (Unauthorized)\n\nThe kube-apiserver logs:\nE0722 11:41:09.420668       1 authentication.go:53] Unable to authenticate the request due to an error: [invalid bearer token, oidc: verify token: oidc: token is expired (Token Expiry: 2022-07-22 11:40:27 +0000 UTC)]\n",
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["cause"], "expired_token");
+    let evidence = findings[0]["evidence"].to_string();
+    assert!(evidence.contains("token is expired"), "{evidence}");
+}
+
+#[test]
+fn a_pasted_error_line_ending_in_json_is_read_as_ticket_text() {
+    // Ends with a JSON object, so it first looks like a prefixed JSON log line.
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::write(
+        dir.path(),
+        "paste.txt",
+        b"unexpected status code 401: {\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}\n",
+    );
+    let (_, report) = common::analyze_json(&[path.to_str().unwrap()]);
+    assert_eq!(report["inputs"][0]["format"], "ticket", "{report}");
+    assert_eq!(report["summary"]["unauthorized"], 1, "{report}");
+}
+
+#[test]
+fn pip_reports_the_url_it_was_refused() {
+    let findings = ticket_findings(
+        "ERROR: HTTP error 401 while getting https://pypi.example.com/simple/pkg/\n",
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["url"], "https://pypi.example.com/simple/pkg/");
+}

@@ -234,6 +234,19 @@ pub fn classify_text_narrowed(text: &str) -> Option<StatementMatch> {
     Some(table.text_rows[narrower.unwrap_or(first)].matched())
 }
 
+/// Where in `text` the words of a text row's match stand (byte range), for quoting them when
+/// the text is long; `None` for a code row or when the row's words are not in `text`.
+pub fn words_in(m: &StatementMatch, text: &str) -> Option<std::ops::Range<usize>> {
+    if m.field != Field::Text {
+        return None;
+    }
+    let index = table()
+        .text_rows
+        .iter()
+        .position(|row| std::ptr::eq(row.pattern, m.pattern))?;
+    text_regex(index)?.find(text).map(|found| found.range())
+}
+
 /// The text row `index` as a regex of its own, compiled on first use: the set says which
 /// rows match, not where.
 fn text_regex(index: usize) -> Option<&'static Regex> {

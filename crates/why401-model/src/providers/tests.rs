@@ -641,3 +641,11 @@ fn an_ambiguous_reading_is_narrowed_only_by_words_outside_it() {
         "Token verification failed; insufficient scope"
     )));
 }
+
+#[test]
+fn the_words_a_text_row_matched_are_found_in_the_text() {
+    let text = "E0722 authentication.go:53] Unable to authenticate the request due to an error: [invalid bearer token, oidc: verify token: oidc: token is expired]";
+    let m = classify_text_narrowed(text).expect("a row matches");
+    let range = words_in(&m, text).expect("the words are found");
+    assert!(text[range].to_ascii_lowercase().contains("expired"));
+}

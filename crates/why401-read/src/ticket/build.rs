@@ -22,7 +22,7 @@ use why401_model::exchange::{
 pub use challenge::challenge_on;
 use fields::{drop_lines_restated_by_fields, read_dump_fields};
 pub use owned::owned_lines;
-pub use request::is_help_line;
+pub use request::{is_help_line, is_log_level};
 use request::{request_of, userinfo_credential};
 use response::{read_mentions, read_owned_lines};
 
@@ -64,7 +64,7 @@ pub fn exchange(
     let last = owned.last().copied().unwrap_or(first).max(first);
     let location = Location::Lines(text.numbers[first], text.numbers[last]);
     let command = command_before(text, first);
-    let mut request = request_of(text, response, owned, command);
+    let mut request = request_of(text, response, owned, context, command);
     let mut reply = Response::new(response.status);
     let mut messages = Vec::new();
     read_mentions(text, response, &mut reply, &mut messages);

@@ -75,6 +75,12 @@ mod tests {
             "report" => lower.contains(word) && documentation::reports(example),
             "frame_start" => example.starts_with(word),
             "help_link" => lower.contains(word) && crate::ticket::build::is_help_line(example),
+            "log_level" => {
+                lower.starts_with(&format!("{word}:"))
+                    && example
+                        .split_once(':')
+                        .is_some_and(|(name, _)| crate::ticket::build::is_log_level(name))
+            }
             "credential_key" | "statement_key" => {
                 dump::fields(example).iter().any(|f| f.key == word)
             }
@@ -117,6 +123,7 @@ mod tests {
             "statement_key",
             "frame_start",
             "help_link",
+            "log_level",
         ] {
             assert!(!super::list(list).is_empty(), "{list}");
         }

@@ -89,7 +89,7 @@ pub struct Decision {
 pub struct Input<'a> {
     pub exchange: &'a Exchange,
     pub evidence: &'a Evidence,
-    pub matches: Vec<(String, StatementMatch)>,
+    pub matches: Vec<(statements::Said, StatementMatch)>,
     pub prior: &'a Prior,
 }
 

@@ -82,13 +82,18 @@ fn read_dump_field(
         // `error="token is expired"` is a sentence, not a code: the judge reads it as one.
         let sentence = value.contains(' ') && matches!(key, "error" | "error_code" | "errorcode");
         push_message(messages, if sentence { "message" } else { key }, value);
-    } else if key == "host" && request.url.starts_with('/') && value.len() < MAX_HOST {
+    } else if key == "host" && is_path_only(&request.url) && value.len() < MAX_HOST {
         request.url = format!("//{value}{}", request.url);
     } else if key == "method" && request.method.is_empty() && value.len() < MAX_METHOD {
         request.method = value.to_ascii_uppercase();
     } else if matches!(key, "url" | "uri") && request.url.is_empty() && value.len() < MAX_URL {
         request.url = clean_url(value);
     }
+}
+
+/// A URL of a path alone (`/v1/me`), not yet one with its host (`//host/v1/me`).
+fn is_path_only(url: &str) -> bool {
+    url.starts_with('/') && !url.starts_with("//")
 }
 
 /// A whole line kept as the server's words is dropped when a field read from it says the same

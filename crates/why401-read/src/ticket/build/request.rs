@@ -15,6 +15,7 @@ pub(super) fn request_of(
     text: &Text,
     response: &Reported,
     owned: &[usize],
+    context: &[usize],
     command: Option<&Command>,
 ) -> Request {
     let (method, url) = method_and_url(text, response, owned);
@@ -40,7 +41,11 @@ pub(super) fn request_of(
         return request;
     }
     let mut request = Request::unrecorded(method.unwrap_or_default(), url.unwrap_or_default());
-    read_request_block(text, owned, &mut request);
+    // A request pasted in its own block ("Request:" above "Response:") is outside the lines
+    // the response owns; the context is wider only when the text reports this response alone.
+    if !read_request_block(text, owned, &mut request) && context.len() > owned.len() {
+        read_request_block(text, context, &mut request);
+    }
     request
 }
 
@@ -73,8 +78,8 @@ fn logged_request(text: &Text, before: usize, url: &str) -> Option<Request> {
             continue;
         }
         match parse_header_line(raw) {
-            Some((name, value)) => headers.push(name, value),
-            None => break,
+            Some((name, value)) if !is_log_level(name) => headers.push(name, value),
+            _ => break,
         }
     }
     if !headers.is_empty() {
@@ -126,6 +131,14 @@ fn points_to_help(text: &Text, line: usize) -> bool {
     is_help_line(text.lines[line]) || line > 0 && is_help_line(text.lines[line - 1])
 }
 
+/// A logger's level word (`dbug`, `info`: the `log_level` list) where a header name would be:
+/// the logged request's headers end there.
+pub fn is_log_level(name: &str) -> bool {
+    words::list("log_level")
+        .iter()
+        .any(|w| name.eq_ignore_ascii_case(w))
+}
+
 /// A line holding a word of the `help_link` list.
 pub fn is_help_line(line: &str) -> bool {
     let lower = line.to_ascii_lowercase();
@@ -138,20 +151,25 @@ pub(super) fn clean_url(url: &str) -> String {
         .to_owned()
 }
 
-/// A pasted request (`GET /path HTTP/1.1` and its headers) among the owned lines.
-fn read_request_block(text: &Text, owned: &[usize], request: &mut Request) {
-    let Some(start) = owned
-        .iter()
-        .position(|&l| parse_request_line(strip_marks(text.lines[l])).is_some())
-    else {
-        return;
-    };
-    let line = strip_marks(text.lines[owned[start]]);
-    let Some(parsed) = parse_request_line(line) else {
-        return;
+/// A pasted request (`GET /path HTTP/1.1` and its headers) among `lines`, for the request's
+/// URL when one is known; whether one was found.
+fn read_request_block(text: &Text, lines: &[usize], request: &mut Request) -> bool {
+    let wanted = (!request.url.is_empty()).then(|| facts::RequestRef {
+        method: None,
+        target: request.url.clone(),
+    });
+    let Some((start, parsed)) = lines.iter().enumerate().find_map(|(i, &l)| {
+        let parsed = parse_request_line(strip_marks(text.lines[l]))?;
+        let same = wanted.as_ref().is_none_or(|w| {
+            facts::request_ref(&format!("{} {}", parsed.method, parsed.target))
+                .is_none_or(|r| !r.differs(w))
+        });
+        same.then_some((i, parsed))
+    }) else {
+        return false;
     };
     let mut headers = Headers::new();
-    for &l in &owned[start + 1..] {
+    for &l in &lines[start + 1..] {
         match parse_header_line(strip_marks(text.lines[l])) {
             Some((name, value)) => headers.push(name, value),
             None => break,
@@ -166,6 +184,7 @@ fn read_request_block(text: &Text, owned: &[usize], request: &mut Request) {
     request.headers = headers;
     request.headers_recorded = true;
     request.credential_recorded = true;
+    true
 }
 
 pub(super) fn strip_marks(line: &str) -> &str {
