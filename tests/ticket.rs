@@ -247,3 +247,15 @@ fn pip_reports_the_url_it_was_refused() {
     assert_eq!(findings.len(), 1, "{findings:?}");
     assert_eq!(findings[0]["url"], "https://pypi.example.com/simple/pkg/");
 }
+
+#[test]
+fn a_client_library_failing_to_fetch_a_token_reports_the_token_endpoints_answer() {
+    let findings = ticket_findings(
+        "rpc error: code = Unauthenticated desc = transport: per-RPC creds failed due to error: oauth2: cannot fetch token: 401 Unauthorized\nResponse: {\"error\":\"invalid_client\"}\n",
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    // Read as the token endpoint's answer: the client itself was refused.
+    assert_eq!(findings[0]["detail"], "client_refused", "{findings:?}");
+    let evidence = findings[0]["evidence"].to_string();
+    assert!(evidence.contains("invalid_client"), "{evidence}");
+}

@@ -301,6 +301,9 @@ pub enum ExchangeNote {
     /// The exchange comes from an export whose exporter may remove credential headers, and
     /// which exporter wrote it may be told only at the end of the source.
     ExportMayStripCredentials,
+    /// The text says the failed call asked for a token (a client library's "cannot fetch
+    /// token"), though it shows no token endpoint URL: the 401 is the token endpoint's.
+    TokenRequest,
 }
 
 /// One HTTP exchange: the unit every stage works on.

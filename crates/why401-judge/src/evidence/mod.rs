@@ -33,7 +33,7 @@ pub use reftime::{ClaimTimes, ReferenceTime, Validity};
 pub use request_id::RequestId;
 pub use statement::Statement;
 
-use why401_model::exchange::{Exchange, Request};
+use why401_model::exchange::{Exchange, ExchangeNote, Request};
 use why401_model::finding::{ChallengeSummary, CredentialSummary};
 
 /// The leeway when neither `--leeway` nor the profile gives one.
@@ -205,7 +205,8 @@ pub fn gather(exchange: &Exchange, ctx: &EvidenceContext) -> Evidence {
         .zip(reference.as_ref())
         .map(|(jwt, r)| reftime::check_claims(jwt.exp(), jwt.nbf(), jwt.iat(), r.at, ctx.leeway));
     let host = profile::request_host(request);
-    let token_endpoint = is_token_endpoint(request, profile);
+    let token_endpoint =
+        is_token_endpoint(request, profile) || exchange.notes.contains(&ExchangeNote::TokenRequest);
     Evidence {
         validity: reftime::find_validity(&statements)
             .map(|(validity, place)| StatedValidity { validity, place }),

@@ -13,6 +13,7 @@ use regex::Regex;
 use super::facts::{self, Stamp};
 use super::group::{LineInfo, Reported};
 use super::phrasing::Kind;
+use super::words;
 use crate::command::Command;
 use why401_model::exchange::{
     ClientTime, Exchange, ExchangeNote, Location, Response, ServerMessage, ServerTime,
@@ -99,7 +100,19 @@ pub fn exchange(
     if follows_a_login(text, response.first_line()) && !exchange.request.credential_recorded {
         exchange.notes.push(ExchangeNote::LoginCommand);
     }
+    if owned.iter().any(|&l| asks_for_a_token(text.lines[l])) {
+        exchange.notes.push(ExchangeNote::TokenRequest);
+    }
     exchange
+}
+
+/// A line saying a client library failed to get a token (the `token_request` words): the
+/// response it reports is the token endpoint's.
+pub fn asks_for_a_token(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    words::list("token_request")
+        .iter()
+        .any(|w| lower.contains(w))
 }
 
 /// Whether the response at `line` is a login command's answer: the command ran within

@@ -75,6 +75,9 @@ mod tests {
             "report" => lower.contains(word) && documentation::reports(example),
             "frame_start" => example.starts_with(word),
             "help_link" => lower.contains(word) && crate::ticket::build::is_help_line(example),
+            "token_request" => {
+                lower.contains(word) && crate::ticket::build::asks_for_a_token(example)
+            }
             "log_level" => {
                 lower.starts_with(&format!("{word}:"))
                     && example
@@ -124,6 +127,7 @@ mod tests {
             "frame_start",
             "help_link",
             "log_level",
+            "token_request",
         ] {
             assert!(!super::list(list).is_empty(), "{list}");
         }

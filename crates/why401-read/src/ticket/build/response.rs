@@ -171,7 +171,23 @@ fn json_span(text: &str) -> Option<&str> {
 
 fn looks_like_json_piece(line: &str) -> bool {
     let line = line.trim();
-    line.starts_with('{') || line.starts_with('}') || line.starts_with("\"") && line.contains("\":")
+    line.starts_with('{')
+        || line.starts_with('}')
+        || line.starts_with("\"") && line.contains("\":")
+        || labelled_json(line)
+}
+
+/// Longest label before a JSON body (`Response: {…}`, `Body: {…}`).
+const MAX_LABEL: usize = 24;
+
+/// A short label and a JSON object: how clients print the body they got (golang.org/x/oauth2's
+/// `Response: {…}` under "cannot fetch token").
+fn labelled_json(line: &str) -> bool {
+    line.split_once(": {").is_some_and(|(label, _)| {
+        !label.is_empty()
+            && label.len() <= MAX_LABEL
+            && label.chars().all(|c| c.is_ascii_alphabetic() || c == ' ')
+    })
 }
 
 /// A line of the response's own text that may carry the server's words: not the client's
