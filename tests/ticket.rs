@@ -259,3 +259,20 @@ fn a_client_library_failing_to_fetch_a_token_reports_the_token_endpoints_answer(
     let evidence = findings[0]["evidence"].to_string();
     assert!(evidence.contains("invalid_client"), "{evidence}");
 }
+
+#[test]
+fn a_shell_variable_in_a_pasted_command_is_not_fingerprinted_as_the_credential() {
+    for text in [
+        "$ curl -i -H \"Authorization: Bearer $TOKEN\" https://api.example.com/v1/me\nHTTP/1.1 401 Unauthorized\nWWW-Authenticate: Bearer realm=\"api\"\n",
+        "PS C:\\> Invoke-RestMethod -Uri https://api.example.com/v1/me -Headers @{Authorization = \"Bearer $token\"}\nInvoke-RestMethod : The remote server returned an error: (401) Unauthorized.\n",
+    ] {
+        let findings = ticket_findings(text);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0]["credential"]["kind"], "not_recorded", "{text}");
+        assert_eq!(
+            findings[0]["credential"]["fingerprint"],
+            Value::Null,
+            "{text}"
+        );
+    }
+}

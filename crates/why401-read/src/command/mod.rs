@@ -236,7 +236,10 @@ impl Builder {
             return;
         }
         if word.expands && is_credential_header(name) {
+            // The shell filled the value in (`"Bearer $TOKEN"`): what was sent is not in the
+            // paste, and the variable's name is no credential to judge or fingerprint.
             self.credential_unrecorded = true;
+            return;
         }
         self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
         self.headers.push((name.to_owned(), value.to_owned()));
@@ -264,8 +267,10 @@ impl Builder {
             return;
         }
         if user.expands || !user.text.contains(':') {
-            // A shell variable, or a password curl would prompt for.
+            // A shell variable, or a password curl would prompt for: the credential sent is
+            // not in the paste.
             self.credential_unrecorded = true;
+            return;
         }
         let encoded = base64::engine::general_purpose::STANDARD.encode(user.text.as_bytes());
         if !self.has_header("authorization") {

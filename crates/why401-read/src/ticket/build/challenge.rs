@@ -40,14 +40,38 @@ pub fn challenge_on(line: &str) -> Option<String> {
 
 static CREDENTIAL: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r#"(?i)(?:^|[\s'"{,(\[])(?:[<>]\s*)?authorization["']?\s*(?:[:=]|=>)\s*(?:\[\s*|\(\s*)?(?:string\{)?["']?(?P<v>(?:Bearer|Basic|Token|Digest|DPoP|Negotiate|ApiKey|SSWS)\s+[^\s"',}\]]+)"#,
+        r#"(?i)(?:^|(?P<pre>[\s'"{,(\[]))(?:[<>]\s*)?authorization["']?\s*(?:[:=]|=>)\s*(?:\[\s*|\(\s*)?(?:string\{)?(?P<q>["']?)(?P<v>(?:Bearer|Basic|Token|Digest|DPoP|Negotiate|ApiKey|SSWS)\s+(?P<t>[^\s"',}\]]+))"#,
     )
 });
 
-/// An `Authorization` value the line shows (a request header or a dump field).
+/// An `Authorization` value the line shows (a request header or a dump field). A value that
+/// is a variable a shell expands (`"Bearer $token"` in a PowerShell or bash command, `%TOKEN%`
+/// in cmd) does not show what was sent: single quotes alone keep it literal.
 pub(super) fn credential_on(line: &str) -> Option<String> {
     let caps = CREDENTIAL.captures(facts::clip(line, CREDENTIAL_SEARCHED))?;
+    let quote = match &caps["q"] {
+        "" => caps.name("pre").map_or("", |m| m.as_str()),
+        q => q,
+    };
+    let literal = quote == "'";
+    if !literal && is_variable(&caps["t"]) {
+        return None;
+    }
     Some(caps["v"].to_owned())
+}
+
+/// `$name`, `${name}`, `$(command)`, `$env:NAME` or `%NAME%`: a value the shell fills in.
+fn is_variable(value: &str) -> bool {
+    let starts_dollar = value.strip_prefix('$').is_some_and(|rest| {
+        rest.starts_with(|c: char| c.is_ascii_alphabetic() || matches!(c, '_' | '{' | '('))
+    });
+    let percent = value.len() > 2
+        && value.starts_with('%')
+        && value.ends_with('%')
+        && value[1..value.len() - 1]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_');
+    starts_dollar || percent
 }
 
 #[cfg(test)]
@@ -80,6 +104,27 @@ mod tests {
         assert_eq!(
             challenge_on("Bearer tokens are described in RFC 6750"),
             None
+        );
+    }
+
+    #[test]
+    fn a_variable_the_shell_expands_is_not_the_credential_sent() {
+        for line in [
+            "Invoke-RestMethod -Uri https://x -Headers @{Authorization = \"Bearer $token\"}",
+            "curl -H \"Authorization: Bearer ${TOKEN}\" https://x",
+            "curl -H \"Authorization: Bearer $env:TOKEN\" https://x",
+            "curl -H \"Authorization: Bearer %TOKEN%\" https://x",
+        ] {
+            assert_eq!(credential_on(line), None, "{line}");
+        }
+        // Single quotes send the text as it is; a real token is a credential.
+        assert_eq!(
+            credential_on("curl -H 'Authorization: Bearer $TOKEN' https://x").as_deref(),
+            Some("Bearer $TOKEN")
+        );
+        assert_eq!(
+            credential_on("Authorization: Bearer abc.def").as_deref(),
+            Some("Bearer abc.def")
         );
     }
 }

@@ -7,7 +7,9 @@ use super::{Text, push_message};
 use why401_model::exchange::{Request, Response, ServerMessage};
 
 /// Object dumps among the owned lines (JSON, repr, print_r, Go, Ruby, .NET, logfmt): headers
-/// of the request or response, error fields of the body, method and URL.
+/// of the request or response, error fields of the body, method and URL. A command line is
+/// no dump: its arguments (`-Headers @{Authorization = "Bearer $token"}`) are read by the
+/// command reader, which knows what the shell expanded.
 pub(super) fn read_dump_fields(
     text: &Text,
     owned: &[usize],
@@ -18,6 +20,7 @@ pub(super) fn read_dump_fields(
     let joined: String = owned
         .iter()
         .map(|&l| text.lines[l])
+        .filter(|line| crate::command::tool_of(line.trim_start()).is_none())
         .take(MAX_DUMP_LINES)
         .collect::<Vec<_>>()
         .join("\n");
