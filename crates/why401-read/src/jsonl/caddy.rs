@@ -64,7 +64,9 @@ pub fn map(obj: &Obj) -> Found {
     if let Some(request) = &request {
         read_request(request, &mut draft);
     }
-    draft.response_collection(obj.get("resp_headers"));
+    if draft.needs_response_headers() {
+        draft.response_collection(obj.get("resp_headers"));
+    }
     Found::CaddyAccess(draft, key)
 }
 
@@ -111,6 +113,25 @@ mod tests {
             "2024-06-02T10:00:00.123Z"
         );
         assert!(!time.assumed_utc);
+    }
+
+    #[test]
+    fn light_mode_reads_no_response_headers_of_a_record_nothing_judges() {
+        let ok = one(&ACCESS.replace(r#""status":401"#, r#""status":200"#));
+        assert_eq!(ok.status(), Some(200));
+        assert_eq!(ok.request.headers.get("authorization"), Some("REDACTED"));
+        assert!(ok.response.unwrap().headers.is_empty());
+        let refused = one(&ACCESS.replace(r#""status":401"#, r#""status":403"#));
+        assert_eq!(challenge(&refused), Some("Bearer error=\"invalid_token\""));
+        // Without a log time the response's `Date` header gives it.
+        let untimed = ACCESS
+            .replace(r#""ts":1717322400.123,"#, "")
+            .replace(r#""status":401"#, r#""status":200"#)
+            .replace(
+                r#""Server""#,
+                r#""Date":["Sun, 02 Jun 2024 10:00:00 GMT"],"Server""#,
+            );
+        assert!(one(&untimed).server_time.is_some());
     }
 
     #[test]

@@ -100,6 +100,14 @@ impl Draft {
         found
     }
 
+    /// Whether the response's headers can matter (light mode): a record whose status is
+    /// neither 401 nor 403 only feeds the capture history, which reads its request, status
+    /// and time, never its response headers (why401-judge's `diagnose::capture`; a 403 is
+    /// judged under `--include-403`). Without a log time the `Date` header gives it.
+    pub fn needs_response_headers(&self) -> bool {
+        matches!(self.status, 401 | 403) || self.time.is_none()
+    }
+
     pub fn response_collection(&mut self, value: Option<Val>) -> bool {
         value.is_some_and(|v| read_headers(&v, &mut self.response_headers))
     }
