@@ -49,6 +49,12 @@ struct Pending {
 /// costs more than reading it, and the decisions are independent once the history is known.
 const DECIDE_BATCH: usize = 64;
 
+/// Exchanges whose evidence is gathered in one parallel batch before they enter the history
+/// in order: in a log where most lines are 401s, gathering evidence (reading credentials,
+/// decoding tokens, classifying statements) is most of the work, and it depends on the
+/// exchange alone, never on the history.
+const GATHER_BATCH: usize = 64;
+
 /// Judges one source's exchanges in order.
 pub struct SourceJudge<'a> {
     context: &'a Context,
@@ -60,6 +66,8 @@ pub struct SourceJudge<'a> {
     unauthorized: u64,
     /// Held 401s whose look-ahead has passed, decided together (in parallel, in order).
     decided: Vec<Pending>,
+    /// Exchanges taken but not yet in the history, waiting for their evidence.
+    incoming: Vec<Exchange>,
 }
 
 impl<'a> SourceJudge<'a> {
@@ -71,6 +79,7 @@ impl<'a> SourceJudge<'a> {
             pending: VecDeque::new(),
             unauthorized: 0,
             decided: Vec::new(),
+            incoming: Vec::new(),
         }
     }
 
@@ -83,13 +92,50 @@ impl<'a> SourceJudge<'a> {
 
     /// Takes the next exchange of the source; pushes the findings it can already decide.
     pub fn push(&mut self, exchange: Exchange, findings: &mut Vec<Finding>) {
+        self.incoming.push(exchange);
+        if self.incoming.len() >= GATHER_BATCH {
+            self.take_incoming(findings);
+        }
+    }
+
+    /// Gathers the evidence of the waiting exchanges (in parallel when two or more need
+    /// it), then takes them into the history one by one, in order.
+    fn take_incoming(&mut self, findings: &mut Vec<Finding>) {
+        let context = self.context;
+        let needing = self
+            .incoming
+            .iter()
+            .filter(|e| needs_evidence(e, context))
+            .count();
+        let gather = |exchange: Exchange| {
+            let evidence = needs_evidence(&exchange, context)
+                .then(|| evidence::gather(&exchange, &context.evidence));
+            (exchange, evidence)
+        };
+        let gathered: Vec<(Exchange, Option<Evidence>)> = if needing > 1 {
+            self.incoming.par_drain(..).map(gather).collect()
+        } else {
+            self.incoming.drain(..).map(gather).collect()
+        };
+        for (exchange, evidence) in gathered {
+            self.take(exchange, evidence, findings);
+        }
+    }
+
+    /// One exchange into the history, in order, with its evidence if it may be judged.
+    fn take(
+        &mut self,
+        exchange: Exchange,
+        evidence: Option<Evidence>,
+        findings: &mut Vec<Finding>,
+    ) {
         self.look_back(&exchange);
         let ctx = &self.context.evidence;
         if exchange.is_unauthorized() {
             self.unauthorized += 1;
         }
-        if self.is_judged(&exchange) {
-            let evidence = evidence::gather(&exchange, ctx);
+        let judged = evidence.filter(|ev| exchange.is_unauthorized() || auth_signal(ev));
+        if let Some(evidence) = judged {
             let prior = self.history.prior(&exchange, &evidence);
             self.history.record(&exchange, Some(&evidence), ctx);
             self.pending.push_back(pending(exchange, evidence, prior));
@@ -102,23 +148,13 @@ impl<'a> SourceJudge<'a> {
     /// The source is complete: decides what was held back, adds input notes, and returns
     /// the credentials' timelines.
     pub fn finish(&mut self, stats: &mut InputStats, findings: &mut Vec<Finding>) -> Vec<Timeline> {
+        self.take_incoming(findings);
         let sanitized = self.note_sanitized(stats);
         for p in self.pending.iter_mut() {
             p.prior.sanitized |= sanitized;
         }
         self.release(findings, true);
         self.history.timelines()
-    }
-
-    fn is_judged(&self, exchange: &Exchange) -> bool {
-        match exchange.status() {
-            Some(401) => true,
-            Some(403) if self.context.include_403 => {
-                let ev = evidence::gather(exchange, &self.context.evidence);
-                auth_signal(&ev)
-            }
-            _ => false,
-        }
     }
 
     /// A later exchange may resolve a held 401's handshake or show the client's retry.
@@ -208,6 +244,16 @@ fn pending(exchange: Exchange, evidence: Evidence, prior: Prior) -> Pending {
         exchange: Box::new(exchange),
         evidence: Box::new(evidence),
         prior,
+    }
+}
+
+/// Whether an exchange may be judged, so its evidence is gathered: a 401, or with
+/// `--include-403` a 403 (judged when its evidence has an authentication signal).
+fn needs_evidence(exchange: &Exchange, context: &Context) -> bool {
+    match exchange.status() {
+        Some(401) => true,
+        Some(403) => context.include_403,
+        _ => false,
     }
 }
 

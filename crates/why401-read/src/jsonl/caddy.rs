@@ -64,7 +64,9 @@ pub fn map(obj: &Obj) -> Found {
     if let Some(request) = &request {
         read_request(request, &mut draft);
     }
-    draft.response_collection(obj.get("resp_headers"));
+    if draft.needs_response_headers() {
+        draft.response_collection(obj.get("resp_headers"));
+    }
     Found::CaddyAccess(draft, key)
 }
 
@@ -75,7 +77,7 @@ fn read_request(request: &Obj, draft: &mut Draft) {
     let host = request.text("host");
     let uri = request.text("uri").unwrap_or_default();
     draft.url = compose_url(Some(scheme), host.as_deref(), &uri);
-    draft.request_collection(request.get("headers"));
+    draft.request_collection_light(request.get("headers"));
 }
 
 /// The client's address and port with the request line: the same in both loggers.
@@ -89,6 +91,7 @@ fn key_of(request: &Obj) -> CaddyKey {
 
 #[cfg(test)]
 mod tests {
+    use super::super::draft::INERT_REQUEST_HEADERS;
     use super::super::record::Item;
     use super::super::record::testing::{challenge, items, one};
 
@@ -111,6 +114,40 @@ mod tests {
             "2024-06-02T10:00:00.123Z"
         );
         assert!(!time.assumed_utc);
+    }
+
+    #[test]
+    fn light_mode_reads_no_response_headers_of_a_record_nothing_judges() {
+        let ok = one(&ACCESS.replace(r#""status":401"#, r#""status":200"#));
+        assert_eq!(ok.status(), Some(200));
+        assert_eq!(ok.request.headers.get("authorization"), Some("REDACTED"));
+        assert!(ok.response.unwrap().headers.is_empty());
+        let refused = one(&ACCESS.replace(r#""status":401"#, r#""status":403"#));
+        assert_eq!(challenge(&refused), Some("Bearer error=\"invalid_token\""));
+        // Without a log time the response's `Date` header gives it.
+        let untimed = ACCESS
+            .replace(r#""ts":1717322400.123,"#, "")
+            .replace(r#""status":401"#, r#""status":200"#)
+            .replace(
+                r#""Server""#,
+                r#""Date":["Sun, 02 Jun 2024 10:00:00 GMT"],"Server""#,
+            );
+        assert!(one(&untimed).server_time.is_some());
+    }
+
+    #[test]
+    fn light_mode_keeps_no_inert_request_header_of_a_record_nothing_judges() {
+        for (name, _, example) in INERT_REQUEST_HEADERS {
+            let header = format!(r#""{name}":["{example}"],"Authorization""#);
+            let line = ACCESS.replace(r#""Authorization""#, &header);
+            let judged = one(&line);
+            assert_eq!(judged.request.headers.get(name), Some(*example), "{name}");
+            let ok = one(&line.replace(r#""status":401"#, r#""status":204"#));
+            assert_eq!(ok.request.headers.get(name), None, "{name}");
+            assert_eq!(ok.request.headers.get("authorization"), Some("REDACTED"));
+            assert_eq!(ok.request.headers.get("user-agent"), None);
+            assert!(ok.request.headers_recorded && ok.request.credential_recorded);
+        }
     }
 
     #[test]

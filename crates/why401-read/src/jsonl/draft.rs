@@ -100,6 +100,34 @@ impl Draft {
         found
     }
 
+    /// Whether the record may be judged: a 401, or a 403 under `--include-403`. Any other
+    /// record only feeds the capture history (why401-judge's `diagnose::capture`), which
+    /// reads its request line, credentials, status and time (light mode).
+    pub fn judged(&self) -> bool {
+        matches!(self.status, 401 | 403)
+    }
+
+    /// Whether the response's headers can matter: the history never reads those of a
+    /// record nothing judges, but without a log time the `Date` header gives it.
+    pub fn needs_response_headers(&self) -> bool {
+        self.judged() || self.time.is_none()
+    }
+
+    /// Like [`Draft::request_collection`], but a record nothing judges keeps none of the
+    /// [`INERT_REQUEST_HEADERS`] (light mode: building them is most of its cost).
+    pub fn request_collection_light(&mut self, value: Option<Val>) -> bool {
+        if self.judged() {
+            return self.request_collection(value);
+        }
+        let keep = |name: &str| !is_inert_request_header(name);
+        let found = value.is_some_and(|v| read_headers_kept(&v, &mut self.request_headers, &keep));
+        if found {
+            self.headers_recorded = true;
+            self.credential_recorded = true;
+        }
+        found
+    }
+
     pub fn response_collection(&mut self, value: Option<Val>) -> bool {
         value.is_some_and(|v| read_headers(&v, &mut self.response_headers))
     }
@@ -256,12 +284,69 @@ pub fn split_request_line(line: &str) -> Option<(&str, &str, &str)> {
 /// `[name, value]`, or a raw header block (bunyan's `res.header`). True when `value` was a
 /// collection.
 pub fn read_headers(value: &Val, into: &mut Headers) -> bool {
+    read_headers_kept(value, into, &|_| true)
+}
+
+/// Request headers that say nothing about credentials: the capture history never reads
+/// them from a record nothing judges (it reads `Authorization`, its misspellings, API-key
+/// headers, `Cookie` and `DPoP`; a test of the top crate checks no row is one of those).
+/// Columns: lower-case name, where it is defined, an example value.
+pub const INERT_REQUEST_HEADERS: &[(&str, &str, &str)] = &[
+    ("user-agent", "RFC 9110 §10.1.5", "curl/8.5.0"),
+    ("accept", "RFC 9110 §12.5.1", "application/json"),
+    ("accept-encoding", "RFC 9110 §12.5.3", "gzip, deflate, br"),
+    ("accept-language", "RFC 9110 §12.5.4", "en-US,en;q=0.9"),
+    ("content-length", "RFC 9110 §8.6", "339"),
+    (
+        "referer",
+        "RFC 9110 §10.1.3",
+        "https://app.example.com/orders",
+    ),
+    ("connection", "RFC 9110 §7.6.1", "keep-alive"),
+    ("cache-control", "RFC 9111 §5.2", "no-cache"),
+    ("origin", "RFC 6454 §7", "https://app.example.com"),
+    (
+        "sec-fetch-dest",
+        "W3C Fetch Metadata Request Headers §2.1",
+        "empty",
+    ),
+    (
+        "sec-fetch-mode",
+        "W3C Fetch Metadata Request Headers §2.2",
+        "cors",
+    ),
+    (
+        "sec-fetch-site",
+        "W3C Fetch Metadata Request Headers §2.3",
+        "same-site",
+    ),
+    (
+        "traceparent",
+        "W3C Trace Context §3.2",
+        "00-8f61e7d15f6b093eceb31e9b3ad75d1e-6e520f99f8702f55-01",
+    ),
+    ("tracestate", "W3C Trace Context §3.3", "congo=t61rcWkgMzE"),
+    (
+        "x-request-id",
+        "Heroku HTTP Request IDs, https://devcenter.heroku.com/articles/http-request-id",
+        "req_07e1bce3ad1d7e8348c4",
+    ),
+];
+
+fn is_inert_request_header(name: &str) -> bool {
+    INERT_REQUEST_HEADERS
+        .iter()
+        .any(|(inert, _, _)| inert.eq_ignore_ascii_case(name))
+}
+
+/// [`read_headers`] keeping only the headers whose name `keep` accepts.
+fn read_headers_kept(value: &Val, into: &mut Headers, keep: &dyn Fn(&str) -> bool) -> bool {
     match value {
         Val::Obj(_) => {
             let Some(obj) = value.as_obj() else {
                 return false;
             };
-            for (name, raw) in obj.iter() {
+            for (name, raw) in obj.iter().filter(|(name, _)| keep(name)) {
                 push_values(into, name, &Val::of(raw), false);
             }
             true
@@ -271,7 +356,7 @@ pub fn read_headers(value: &Val, into: &mut Headers) -> bool {
                 return false;
             };
             for item in &items {
-                read_header_pair(item, into);
+                read_header_pair(item, into, keep);
             }
             true
         }
@@ -280,6 +365,7 @@ pub fn read_headers(value: &Val, into: &mut Headers) -> bool {
                 if let Some((name, value)) = line.split_once(':')
                     && !name.is_empty()
                     && !name.contains(' ')
+                    && keep(name)
                 {
                     into.push(name, value.trim());
                 }
@@ -290,17 +376,20 @@ pub fn read_headers(value: &Val, into: &mut Headers) -> bool {
     }
 }
 
-fn read_header_pair(item: &Val, into: &mut Headers) {
+fn read_header_pair(item: &Val, into: &mut Headers, keep: &dyn Fn(&str) -> bool) {
     if let Some(obj) = item.as_obj() {
         let name = obj
             .first(&["name", "key", "Name", "Key"])
             .and_then(|v| v.text());
-        if let (Some(name), Some(value)) = (name, obj.first(&["value", "Value", "values"])) {
+        if let (Some(name), Some(value)) = (name, obj.first(&["value", "Value", "values"]))
+            && keep(&name)
+        {
             push_values(into, &name, &value, false);
         }
     } else if let Some(pair) = item.as_arr()
         && let [name, value] = pair.as_slice()
         && let Some(name) = name.text()
+        && keep(&name)
     {
         push_values(into, &name, value, false);
     }

@@ -24,6 +24,8 @@ mod semconv;
 mod traefik;
 mod value;
 
+pub use draft::INERT_REQUEST_HEADERS;
+
 use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, BufRead};
