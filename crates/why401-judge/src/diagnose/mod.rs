@@ -103,6 +103,7 @@ impl<'a> SourceJudge<'a> {
     /// the credentials' timelines.
     pub fn finish(&mut self, stats: &mut InputStats, findings: &mut Vec<Finding>) -> Vec<Timeline> {
         let sanitized = self.note_sanitized(stats);
+        self.history.note_limits(stats);
         for p in self.pending.iter_mut() {
             p.prior.sanitized |= sanitized;
         }
