@@ -380,8 +380,8 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "N")]
     pub max_archive_depth: Option<usize>,
 
-    /// How deep a HAR document may nest JSON; deeper nesting stops that input (exit 2).
-    /// Default 512.
+    /// How deep a HAR document may nest JSON; deeper nesting stops that input (exit 2). A
+    /// JSON-lines record nested deeper is one record error. Default 512.
     ///
     /// Example: --max-json-depth 128
     #[arg(long, value_name = "N")]
@@ -401,6 +401,28 @@ pub struct AnalyzeArgs {
     /// Example: --max-findings-in-memory 500
     #[arg(long, value_name = "N")]
     pub max_findings_in_memory: Option<usize>,
+
+    /// Bytes kept of each request and response body as evidence (K, M, G suffixes
+    /// allowed); the rest is dropped. Default 64K.
+    ///
+    /// Example: --max-body-excerpt 16K
+    #[arg(long, value_name = "SIZE")]
+    pub max_body_excerpt: Option<String>,
+
+    /// Bytes of header names and values kept of each message in a text input (curl, raw
+    /// HTTP, ticket text), in bytes (K, M, G suffixes allowed); headers past it are
+    /// dropped. Default 1M.
+    ///
+    /// Example: --max-header-bytes 64K
+    #[arg(long, value_name = "SIZE")]
+    pub max_header_bytes: Option<String>,
+
+    /// Credentials one input's history remembers (for earlier successes, issued tokens,
+    /// timelines); the least recently used are dropped past it. Default 100000.
+    ///
+    /// Example: --max-credentials-tracked 10000
+    #[arg(long, value_name = "N")]
+    pub max_credentials_tracked: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

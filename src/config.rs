@@ -254,7 +254,26 @@ fn limits(args: &AnalyzeArgs) -> anyhow::Result<Limits> {
     if let Some(findings) = args.max_findings_in_memory {
         crate::store::set_in_memory(at_least_one(findings, "--max-findings-in-memory")?);
     }
+    if let Some(size) = &args.max_body_excerpt {
+        let bytes = size_flag(size, "--max-body-excerpt")?;
+        crate::model::set_body_limit(bytes);
+    }
+    if let Some(size) = &args.max_header_bytes {
+        let bytes = size_flag(size, "--max-header-bytes")?;
+        crate::parse::headers::set_max_header_bytes(bytes);
+    }
+    if let Some(count) = args.max_credentials_tracked {
+        let count = at_least_one(count, "--max-credentials-tracked")?;
+        crate::diagnose::capture::set_max_credentials(count);
+    }
     Ok(limits)
+}
+
+/// A size flag's value in bytes, at least 1.
+fn size_flag(size: &str, flag: &str) -> anyhow::Result<usize> {
+    let bytes = parse_size(size).context(flag.to_owned())?;
+    let bytes = usize::try_from(bytes).with_context(|| format!("{flag}: too large"))?;
+    at_least_one(bytes, flag)
 }
 
 fn at_least_one(value: usize, flag: &str) -> anyhow::Result<usize> {

@@ -276,6 +276,11 @@ pub use why401_model::input::NO_EXCHANGE;
 
 /// An input with text in it from which its format's reader took no exchange.
 fn nothing_read(stats: &mut InputStats, explicit: bool, forced: bool) {
+    // Records it could not read (a lone `{`: JSON ended early) say what is wrong and where.
+    if explicit && stats.errors_total > 0 {
+        stats.failed = true;
+        return;
+    }
     let format = stats.format.as_str();
     let message = if stats.format == Format::Ticket {
         "read as ticket text but no HTTP response was reported in it (no status, error or \

@@ -10,25 +10,23 @@
 //! generated corpus to DIR and keeps it.
 
 mod common;
+#[path = "common/hostile_inputs.rs"]
+mod hostile_inputs;
 
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use common::{fixture, why401};
-use flate2::Compression;
-use flate2::write::GzEncoder;
+use hostile_inputs::{SECRET_KEY, gzip, tar_of, zip_of};
 use serde_json::Value;
 
 /// The good capture read beside every hostile input: one expired-token 401.
 const GOOD: &str = "good.har";
 
-/// The bearer token of the hostile inputs that carry one; no output may show it.
+/// The bearer token of the hostile inputs that carry one; no output may show it. (Its own,
+/// not the sanitize corpus's: its claims decide the findings asserted here.)
 const SECRET_JWT: &str = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6Imhvc3RpbGUtazEifQ.eyJpc3MiOiJodHRwczovL2F1dGguZXhhbXBsZS5jb20vIiwic3ViIjoidXNlcl9ob3N0aWxlIiwiYXVkIjoiaHR0cHM6Ly9hcGkuZXhhbXBsZS5jb20iLCJleHAiOjE3MDAwMDAwMDAsImlhdCI6MTY5OTk5NjQwMCwic2NvcGUiOiJyZWFkIn0.BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2Nzg5Ojs8PT4_QEFCQ0RFRg";
-
-/// An API key in header values beside control bytes; no output may show it.
-const SECRET_KEY: &str = "sk_live_h0st1leK3yV4lue9QzR2";
 
 /// Full sizes (the issue's) when asked, small ones otherwise.
 fn full() -> bool {
@@ -270,49 +268,6 @@ fn assert_no_secret(what: &str, bytes: &[u8]) {
     }
 }
 
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::fast());
-    encoder.write_all(bytes).expect("gzip");
-    encoder.finish().expect("gzip")
-}
-
-fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, bytes) in members {
-        writer.start_file(*name, options).expect("zip member");
-        writer.write_all(bytes).expect("zip write");
-    }
-    writer.finish().expect("zip").into_inner()
-}
-
-/// A tar of regular members, then links: (name, target, hard).
-fn tar_of(members: &[(&str, &[u8])], links: &[(&str, &str, bool)]) -> Vec<u8> {
-    let mut builder = tar::Builder::new(Vec::new());
-    for (name, bytes) in members {
-        let mut header = tar::Header::new_gnu();
-        header.set_size(bytes.len() as u64);
-        header.set_mode(0o644);
-        builder
-            .append_data(&mut header, name, *bytes)
-            .expect("tar member");
-    }
-    for (name, target, hard) in links {
-        let mut header = tar::Header::new_gnu();
-        header.set_entry_type(if *hard {
-            tar::EntryType::Link
-        } else {
-            tar::EntryType::Symlink
-        });
-        header.set_size(0);
-        builder
-            .append_link(&mut header, name, target)
-            .expect("tar link");
-    }
-    builder.into_inner().expect("tar")
-}
-
 /// One HAR entry: a GET answered with `status`, sent with the hostile bearer token.
 fn har_entry(seed: &mut Seeded, n: usize, status: u16) -> String {
     format!(
@@ -343,15 +298,32 @@ fn an_empty_file_is_an_input_error() {
     run.assert_failed("empty.har", "input: the input is empty");
 }
 
+/// A lone `{` says what is wrong and where; a record cut short in a file of good ones is
+/// one record error, whether the input ends inside it or the next record starts.
 #[test]
 fn a_lone_brace_is_an_input_error() {
     let corpus = Corpus::new();
     corpus.write("brace.json", b"{");
-    let run = corpus.run(&["brace.json"], &[]);
+    corpus.write(
+        "cut.jsonl",
+        b"{\"status\":401,\"path\":\"/a\"}\n{\"status\":401,\n{\"status\":401,\"path\":\"/b\"}\n{\"status\":401,\"pa",
+    );
+    let run = corpus.run(&["brace.json", "cut.jsonl"], &[]);
     assert_eq!(run.status, 2);
-    run.assert_failed(
-        "brace.json",
-        "input: read as jsonl but no exchange was found; try --input-format with another format",
+    run.assert_failed("brace.json", "line 1: JSON ended early (truncated?)");
+    assert_eq!(run.input("cut.jsonl")["unauthorized"], 2);
+    assert_eq!(
+        run.errors("cut.jsonl"),
+        vec![
+            "line 2: JSON ended early (truncated?)",
+            "line 4: JSON ended early (truncated?)",
+        ]
+    );
+    assert!(
+        run.stderr
+            .contains("why401: warning: cut.jsonl: 2 record(s) could not be read"),
+        "{}",
+        run.stderr
     );
 }
 
@@ -455,7 +427,8 @@ fn a_huge_line_in_json_lines_is_one_record_error() {
 }
 
 /// JSON nested 100,000 deep: in a HAR, an error at its entry that stops the input (the
-/// framer's depth limit); in JSON lines and a JSON array, the deep value is skipped and its
+/// framer's depth limit); a JSON line nested past the same limit is a record error that
+/// names it (the next line is still read); in a JSON array the deep value is skipped and its
 /// record still read; an array never closed is an error for its input.
 #[test]
 fn json_nested_deep_is_bounded() {
@@ -463,7 +436,9 @@ fn json_nested_deep_is_bounded() {
     let open = "[".repeat(depth);
     let close = "]".repeat(depth);
     let har = format!(r#"{{"log":{{"entries":[{{"request":{open}{close}}}]}}}}"#);
-    let line = format!("{{\"status\":401,\"path\":\"/a\",\"x\":{open}{close}}}\n");
+    let line = format!(
+        "{{\"status\":401,\"path\":\"/a\",\"x\":{open}{close}}}\n{{\"status\":401,\"path\":\"/b\"}}\n"
+    );
     let array = format!(
         r#"[{{"status":401,"path":"/a"}},{{"status":401,"x":{open}{close}}},{{"status":401,"path":"/b"}}]"#
     );
@@ -487,7 +462,17 @@ fn json_nested_deep_is_bounded() {
         vec!["limit_hit: --max-json-depth reached once"]
     );
     assert_eq!(run.input("deep.jsonl")["unauthorized"], 1);
-    assert_eq!(run.errors("deep.jsonl"), Vec::<String>::new());
+    assert_eq!(
+        run.errors("deep.jsonl"),
+        vec![
+            "line 1: JSON nested more than 512 levels deep; skipped \
+             (raise it with --max-json-depth)"
+        ]
+    );
+    assert_eq!(
+        run.notes("deep.jsonl"),
+        vec!["limit_hit: --max-json-depth reached once"]
+    );
     assert_eq!(run.input("deep.json")["unauthorized"], 3);
     assert_eq!(run.errors("deep.json"), Vec::<String>::new());
     run.assert_failed(
@@ -697,7 +682,8 @@ fn a_curl_transcript_with_ten_thousand_redirects_is_read() {
     assert_eq!(input["unauthorized"], 1);
 }
 
-/// A WWW-Authenticate header of 1 MB: read, judged, never printed whole.
+/// A WWW-Authenticate header of 1 MB: read, judged, never printed whole; past the header
+/// bytes kept of a message it is dropped and the `limit_hit` note says so.
 #[test]
 fn a_megabyte_challenge_is_read() {
     let mut seed = Seeded(401);
@@ -718,6 +704,11 @@ fn a_megabyte_challenge_is_read() {
     let run = corpus.run(&["big-challenge.http"], &[]);
     assert_eq!(run.status, 1);
     assert_eq!(run.input("big-challenge.http")["unauthorized"], 1);
+    assert_eq!(
+        run.notes("big-challenge.http"),
+        vec!["limit_hit: --max-header-bytes reached once"],
+        "the header past the 1 MiB kept of a message is dropped, and counted"
+    );
 }
 
 /// A JWT whose payload is 10 MB: read, judged, never printed whole.
@@ -899,6 +890,69 @@ fn limits_are_set_by_their_flags_and_counted() {
         run.notes("deepish.har"),
         vec!["limit_hit: --max-json-depth reached once"]
     );
+}
+
+/// Keep limits only cap what is kept: each hit is counted in its input's `limit_hit` note,
+/// the 401s are still reported, and the exit status is the one without the flags.
+#[test]
+fn keep_limits_cap_what_is_kept_and_never_change_the_exit_status() {
+    let body = format!(
+        "GET /v2/devices HTTP/1.1\r\nHost: api.example.com\r\n\r\nHTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer error=\"invalid_token\"\r\nContent-Type: application/json\r\n\r\n{{\"error\":\"invalid_token\",\"pad\":\"{}\"}}\n",
+        "b".repeat(300)
+    );
+    let headers = format!(
+        "GET /v2/devices HTTP/1.1\r\nHost: api.example.com\r\nX-Pad: {}\r\n\r\nHTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer error=\"invalid_token\"\r\n\r\n",
+        "h".repeat(2000)
+    );
+    let entries: Vec<String> = (0..3)
+        .map(|n| {
+            format!(
+                r#"{{"startedDateTime":"2023-11-14T22:20:0{n}.000Z","request":{{"method":"GET","url":"https://api.example.com/v2/items/{n}","headers":[{{"name":"Authorization","value":"Bearer opaque-token-number-{n}-abcdefghijklmnop"}}]}},"response":{{"status":401,"headers":[{{"name":"WWW-Authenticate","value":"Bearer error=\"invalid_token\""}}],"content":{{"size":0,"text":""}}}}}}"#
+            )
+        })
+        .collect();
+    let corpus = Corpus::new();
+    corpus.write("body.http", body.as_bytes());
+    corpus.write("headers.http", headers.as_bytes());
+    corpus.write("tokens.har", &har_of(&entries));
+    let inputs = ["body.http", "headers.http", "tokens.har"];
+    let plain = corpus.run(&inputs, &[]);
+    let flags = [
+        "--max-body-excerpt",
+        "64",
+        "--max-header-bytes",
+        "1K",
+        "--max-credentials-tracked",
+        "1",
+    ];
+    let run = corpus.run(&inputs, &flags);
+    assert_eq!(plain.status, 1);
+    assert_eq!(
+        run.status, plain.status,
+        "keep limits never change the exit status"
+    );
+    for (input, note) in [
+        ("body.http", "limit_hit: --max-body-excerpt reached once"),
+        ("headers.http", "limit_hit: --max-header-bytes reached once"),
+        (
+            "tokens.har",
+            "limit_hit: --max-credentials-tracked reached 2 times",
+        ),
+    ] {
+        assert_eq!(plain.notes(input), Vec::<String>::new(), "{input}");
+        assert_eq!(run.notes(input), vec![note], "{input}");
+        assert_eq!(run.errors(input), Vec::<String>::new(), "{input}");
+        assert_eq!(
+            run.input(input)["unauthorized"],
+            plain.input(input)["unauthorized"],
+            "{input}"
+        );
+        assert_eq!(
+            common::findings_of(&run.report, input).len(),
+            common::findings_of(&plain.report, input).len(),
+            "{input}: every 401 is still reported"
+        );
+    }
 }
 
 // --- Secrets ------------------------------------------------------------------------------

@@ -2,15 +2,35 @@
 //! exchange (request, optional response, server messages, times) and where it came from.
 //!
 //! Readers keep per-exchange data small: header lists and bounded body excerpts
-//! ([`BODY_LIMIT`]), so a source can be streamed exchange by exchange at any size.
+//! ([`body_limit`]), so a source can be streamed exchange by exchange at any size.
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, NaiveTime, Utc};
 
-/// Bodies are kept as evidence, but only their first 64 KiB.
+/// Bodies are kept as evidence, but only their first 64 KiB: the default of
+/// `--max-body-excerpt`.
 pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// The excerpt size set by `--max-body-excerpt`; 0 keeps [`BODY_LIMIT`]. Process-wide: the
+/// readers take no options.
+static BODY_LIMIT_SET: AtomicUsize = AtomicUsize::new(0);
+
+/// Sets how many bytes of each body are kept (`--max-body-excerpt`).
+pub fn set_body_limit(bytes: usize) {
+    BODY_LIMIT_SET.store(bytes, Ordering::Relaxed);
+}
+
+/// How many bytes of each body are kept: `--max-body-excerpt` when given, else
+/// [`BODY_LIMIT`]. A longer body is cut and marked [`Body::truncated`].
+pub fn body_limit() -> usize {
+    match BODY_LIMIT_SET.load(Ordering::Relaxed) {
+        0 => BODY_LIMIT,
+        set => set,
+    }
+}
 
 /// Where an exchange sits inside its source, as the report prints it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -120,20 +140,21 @@ impl<N: Into<String>, V: Into<String>> FromIterator<(N, V)> for Headers {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Body {
     pub text: String,
-    /// The body was longer than [`BODY_LIMIT`] and was cut.
+    /// The body was longer than [`body_limit`] and was cut.
     pub truncated: bool,
 }
 
 impl Body {
-    /// Keeps the first [`BODY_LIMIT`] bytes of `text`, cut at a character boundary.
+    /// Keeps the first [`body_limit`] bytes of `text`, cut at a character boundary.
     pub fn from_text(text: &str) -> Body {
-        if text.len() <= BODY_LIMIT {
+        let limit = body_limit();
+        if text.len() <= limit {
             return Body {
                 text: text.to_owned(),
                 truncated: false,
             };
         }
-        let mut end = BODY_LIMIT;
+        let mut end = limit;
         while !text.is_char_boundary(end) {
             end -= 1;
         }
@@ -144,10 +165,11 @@ impl Body {
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Body {
-        let cut = bytes.len().min(BODY_LIMIT);
+        let limit = body_limit();
+        let cut = bytes.len().min(limit);
         let mut body = Body {
             text: String::from_utf8_lossy(&bytes[..cut]).into_owned(),
-            truncated: bytes.len() > BODY_LIMIT,
+            truncated: bytes.len() > limit,
         };
         // A multi-byte character cut at the limit becomes one replacement character.
         if body.truncated && body.text.ends_with('\u{FFFD}') {

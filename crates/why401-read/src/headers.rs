@@ -2,12 +2,48 @@
 //! lines, `Name: value` lines, header blocks with obs-fold continuations, bounded bodies,
 //! and URL helpers.
 
-use why401_model::exchange::{BODY_LIMIT, Body, Headers};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// A header block keeps at most this many headers and this many bytes; the rest is dropped
-/// so one pathological paste cannot grow without bound.
+use why401_model::exchange::{Body, Headers, body_limit};
+
+/// A header block keeps at most this many headers and this many bytes of names and values
+/// ([`max_header_bytes`]); the rest is dropped so one pathological paste cannot grow
+/// without bound.
 const MAX_HEADERS: usize = 1000;
-const MAX_HEADER_BYTES: usize = 1024 * 1024;
+
+/// The bytes of names and values one header block keeps by default: the default of
+/// `--max-header-bytes`.
+pub const MAX_HEADER_BYTES: usize = 1024 * 1024;
+
+/// The bound set by `--max-header-bytes`; 0 keeps [`MAX_HEADER_BYTES`]. Process-wide: the
+/// readers take no options.
+static MAX_HEADER_BYTES_SET: AtomicUsize = AtomicUsize::new(0);
+
+/// Sets how many bytes of headers each message keeps (`--max-header-bytes`).
+pub fn set_max_header_bytes(bytes: usize) {
+    MAX_HEADER_BYTES_SET.store(bytes, Ordering::Relaxed);
+}
+
+/// How many bytes of names and values one header block keeps.
+pub fn max_header_bytes() -> usize {
+    match MAX_HEADER_BYTES_SET.load(Ordering::Relaxed) {
+        0 => MAX_HEADER_BYTES,
+        set => set,
+    }
+}
+
+thread_local! {
+    /// Header blocks of this thread that dropped headers past [`max_header_bytes`] since the
+    /// sink last took the count: a reader reads one input on one thread, and its sink turns
+    /// the count into the input's `limit_hit` note (header blocks have no sink at hand).
+    static BLOCKS_CUT: Cell<u64> = const { Cell::new(0) };
+}
+
+/// The header blocks cut since the last call (see [`BLOCKS_CUT`]); the count restarts.
+pub fn take_blocks_cut() -> u64 {
+    BLOCKS_CUT.with(|cut| cut.replace(0))
+}
 
 /// `HTTP/1.1 401 Unauthorized`, `HTTP/2 401` (no reason phrase over HTTP/2).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,6 +149,8 @@ pub enum Pushed {
 pub struct HeaderBlock {
     headers: Vec<(String, String)>,
     bytes: usize,
+    /// Bytes were dropped past [`max_header_bytes`] (counted once per block).
+    cut: bool,
 }
 
 impl HeaderBlock {
@@ -140,9 +178,11 @@ impl HeaderBlock {
     }
 
     pub fn push(&mut self, name: &str, value: &str) {
-        if self.headers.len() >= MAX_HEADERS
-            || self.bytes + name.len() + value.len() > MAX_HEADER_BYTES
-        {
+        if self.headers.len() >= MAX_HEADERS {
+            return;
+        }
+        if self.bytes + name.len() + value.len() > max_header_bytes() {
+            self.count_cut();
             return;
         }
         self.bytes += name.len() + value.len();
@@ -154,7 +194,8 @@ impl HeaderBlock {
             return false;
         };
         let more = line.trim_matches([' ', '\t']);
-        if self.bytes + more.len() + 1 > MAX_HEADER_BYTES {
+        if self.bytes + more.len() + 1 > max_header_bytes() {
+            self.count_cut();
             return true;
         }
         self.bytes += more.len() + 1;
@@ -163,6 +204,13 @@ impl HeaderBlock {
         }
         value.push_str(more);
         true
+    }
+
+    fn count_cut(&mut self) {
+        if !self.cut {
+            self.cut = true;
+            BLOCKS_CUT.with(|cut| cut.set(cut.get() + 1));
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
@@ -196,7 +244,7 @@ pub enum BodyStep {
 
 /// A body printed as text lines after a header block. A body starting with `{` or `[` ends
 /// where its brackets balance (a pretty-printed JSON error body); any other body ends at
-/// its first blank line. At most [`BODY_LIMIT`] bytes are kept.
+/// its first blank line. At most [`body_limit`] bytes are kept.
 #[derive(Debug, Clone, Default)]
 pub struct BodyCollector {
     text: String,
@@ -261,7 +309,7 @@ impl BodyCollector {
         if self.truncated {
             return;
         }
-        let room = BODY_LIMIT.saturating_sub(self.text.len());
+        let room = body_limit().saturating_sub(self.text.len());
         if text.len() <= room {
             self.text.push_str(text);
             return;
@@ -306,13 +354,13 @@ impl BodyCollector {
     }
 }
 
-/// Appends `text` to a body excerpt, keeping it within [`BODY_LIMIT`].
+/// Appends `text` to a body excerpt, keeping it within [`body_limit`].
 pub fn append_body(body: &mut Option<Body>, text: &str) {
     let body = body.get_or_insert_with(Body::default);
     if body.truncated {
         return;
     }
-    let room = BODY_LIMIT.saturating_sub(body.text.len());
+    let room = body_limit().saturating_sub(body.text.len());
     if text.len() <= room {
         body.text.push_str(text);
         return;
@@ -477,6 +525,21 @@ mod tests {
             Some("Bearer eyJhbGci OiJSUzI1NiJ9.e30.sig")
         );
         assert_eq!(headers.get("x-other"), Some("1 broken-part-of-x-other"));
+    }
+
+    #[test]
+    fn a_block_past_the_header_bytes_is_cut_and_counted_once() {
+        take_blocks_cut();
+        let mut block = HeaderBlock::new();
+        let big = "v".repeat(MAX_HEADER_BYTES);
+        block.push("X-Big", &big);
+        block.push("X-Big-Too", &big);
+        block.push_line("X-Small: 1");
+        assert_eq!(take_blocks_cut(), 1, "one block cut, counted once");
+        assert_eq!(take_blocks_cut(), 0, "the count restarts");
+        let headers = block.into_headers();
+        assert_eq!(headers.get("x-big"), None);
+        assert_eq!(headers.get("x-small"), Some("1"));
     }
 
     #[test]

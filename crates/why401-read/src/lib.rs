@@ -36,6 +36,7 @@ pub struct Sink<'a> {
 
 impl<'a> Sink<'a> {
     pub fn new(stats: InputStats, emit: &'a mut dyn FnMut(Exchange)) -> Sink<'a> {
+        headers::take_blocks_cut();
         Sink {
             stats,
             next_index: 0,
@@ -63,7 +64,29 @@ impl<'a> Sink<'a> {
         if let Some(time) = time {
             self.stats.widen_span(time);
         }
+        self.count_keep_limits(&exchange);
         (self.emit)(exchange);
+    }
+
+    /// Counts the keep limits an exchange reached (its bodies cut, header blocks of this
+    /// input cut) in the input's `limit_hit` notes.
+    fn count_keep_limits(&mut self, exchange: &Exchange) {
+        let request_cut = exchange.request.body.as_ref().is_some_and(|b| b.truncated);
+        let response_cut = exchange
+            .response
+            .as_ref()
+            .and_then(|r| r.body.as_ref())
+            .is_some_and(|b| b.truncated);
+        for _ in 0..u8::from(request_cut) + u8::from(response_cut) {
+            self.stats.limit_hit("--max-body-excerpt");
+        }
+        self.count_headers_cut();
+    }
+
+    fn count_headers_cut(&mut self) {
+        for _ in 0..headers::take_blocks_cut() {
+            self.stats.limit_hit("--max-header-bytes");
+        }
     }
 
     /// A record that could not be read; the input goes on.
@@ -87,7 +110,8 @@ impl<'a> Sink<'a> {
         self.stats.note(code, message);
     }
 
-    pub fn into_stats(self) -> InputStats {
+    pub fn into_stats(mut self) -> InputStats {
+        self.count_headers_cut();
         self.stats
     }
 }

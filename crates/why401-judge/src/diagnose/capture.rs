@@ -3,6 +3,7 @@
 //! holds each 401 back only while a later exchange can still change it.
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Utc};
 
@@ -12,6 +13,7 @@ use crate::evidence::{Evidence, EvidenceContext, Fingerprint};
 use why401_model::details::Detail;
 use why401_model::exchange::{Exchange, ExchangeNote, Request};
 use why401_model::finding::{Cause, Timeline};
+use why401_model::input::InputStats;
 use why401_model::providers::{self, Verdict};
 use why401_model::time::format_millis;
 use why401_model::url::endpoint_pattern;
@@ -19,8 +21,26 @@ use why401_model::url::endpoint_pattern;
 mod cache;
 use cache::{AuthorizationCache, DigestHash, ValueKey};
 
-/// At most this many credentials are remembered per source (least recently used dropped).
+/// At most this many credentials are remembered per source (least recently used dropped)
+/// by default: the default of `--max-credentials-tracked`.
 pub const MAX_FINGERPRINTS: usize = 100_000;
+
+/// The bound set by `--max-credentials-tracked`; 0 keeps [`MAX_FINGERPRINTS`].
+/// Process-wide, like the readers' limits.
+static MAX_FINGERPRINTS_SET: AtomicUsize = AtomicUsize::new(0);
+
+/// Sets how many credentials a source's history remembers (`--max-credentials-tracked`).
+pub fn set_max_credentials(count: usize) {
+    MAX_FINGERPRINTS_SET.store(count, Ordering::Relaxed);
+}
+
+/// How many credentials a source's history remembers.
+pub fn max_credentials() -> usize {
+    match MAX_FINGERPRINTS_SET.load(Ordering::Relaxed) {
+        0 => MAX_FINGERPRINTS,
+        set => set,
+    }
+}
 
 /// A 401 waits this many later exchanges for its handshake or retry to show.
 pub const LOOK_AHEAD: usize = 50;
@@ -97,6 +117,8 @@ pub struct History {
     previous: Option<(String, bool)>,
     /// What each `Authorization` value met says (its fingerprint, whether it is a marker).
     authorizations: AuthorizationCache,
+    /// How often credentials were dropped past [`max_credentials`].
+    evictions: u64,
 }
 
 impl History {
@@ -365,13 +387,21 @@ impl History {
 
     /// Drops the least recently used credentials beyond the bound (a tenth at a time).
     fn evict(&mut self) {
-        if self.lives.len() <= MAX_FINGERPRINTS {
+        if self.lives.len() <= max_credentials() {
             return;
         }
         let mut ages: Vec<u64> = self.lives.values().map(|l| l.last_used).collect();
         ages.sort_unstable();
         let cutoff = ages[ages.len() / 10];
         self.lives.retain(|_, l| l.last_used > cutoff);
+        self.evictions += 1;
+    }
+
+    /// Counts each time credentials were dropped in the input's `limit_hit` note.
+    pub fn note_limits(&self, stats: &mut InputStats) {
+        for _ in 0..self.evictions {
+            stats.limit_hit("--max-credentials-tracked");
+        }
     }
 
     /// Timelines of the credentials that failed at least once, oldest first.

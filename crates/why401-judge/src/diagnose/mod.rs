@@ -150,6 +150,7 @@ impl<'a> SourceJudge<'a> {
     pub fn finish(&mut self, stats: &mut InputStats, findings: &mut Vec<Finding>) -> Vec<Timeline> {
         self.take_incoming(findings);
         let sanitized = self.note_sanitized(stats);
+        self.history.note_limits(stats);
         for p in self.pending.iter_mut() {
             p.prior.sanitized |= sanitized;
         }

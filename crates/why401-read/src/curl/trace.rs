@@ -6,7 +6,7 @@ use chrono::NaiveTime;
 use super::CurlReader;
 use crate::headers::append_body;
 use crate::lines;
-use why401_model::exchange::BODY_LIMIT;
+use why401_model::exchange::body_limit;
 
 /// `--trace-ascii` prints at most this many bytes per row.
 const ASCII_ROW: usize = 64;
@@ -71,7 +71,7 @@ impl TraceSection {
     fn cap(&self) -> usize {
         match self.kind {
             SectionKind::SendHeader | SectionKind::RecvHeader => MAX_SECTION_BYTES,
-            _ => BODY_LIMIT + 1,
+            _ => body_limit().saturating_add(1),
         }
     }
 

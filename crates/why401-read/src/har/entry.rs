@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::lenient::{HeaderList, Number, ObjectOr, ParamList, Text};
 use super::sanitized;
 use why401_model::exchange::{
-    BODY_LIMIT, Body, ClientTime, Exchange, ExchangeNote, Location, Request, Response,
+    Body, ClientTime, Exchange, ExchangeNote, Location, Request, Response, body_limit,
 };
 
 #[derive(Debug, Default, Deserialize)]
@@ -252,7 +252,7 @@ impl RawContent<'_> {
 /// copying it.
 fn body_from_text(text: Cow<'_, str>) -> Body {
     match text {
-        Cow::Owned(text) if text.len() <= BODY_LIMIT => Body {
+        Cow::Owned(text) if text.len() <= body_limit() => Body {
             text,
             truncated: false,
         },
@@ -276,7 +276,7 @@ fn is_binary_type(mime: &str) -> bool {
         .any(|t| mime.starts_with(t))
 }
 
-/// Decodes enough of a base64 body to fill [`BODY_LIMIT`] (and to tell it was longer);
+/// Decodes enough of a base64 body to fill [`body_limit`] (and to tell it was longer);
 /// line breaks are tolerated. `None` when it is not base64.
 fn decode_base64_head(text: &str) -> Option<Vec<u8>> {
     const LENIENT: GeneralPurpose = GeneralPurpose::new(
@@ -284,7 +284,7 @@ fn decode_base64_head(text: &str) -> Option<Vec<u8>> {
         GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
     );
     // A multiple of 4 characters that decodes to just over the limit.
-    let head_chars = (BODY_LIMIT / 3 + 1) * 4;
+    let head_chars = (body_limit() / 3 + 1).saturating_mul(4);
     let head: Vec<u8> = text
         .bytes()
         .filter(|b| !b.is_ascii_whitespace())
@@ -338,12 +338,16 @@ mod tests {
         assert_eq!(body.text, r#"{"error":"invalid_token"}"#);
         assert!(!body.truncated);
 
-        let big = base64::engine::general_purpose::STANDARD.encode(vec![b'a'; BODY_LIMIT * 2]);
+        let big = base64::engine::general_purpose::STANDARD.encode(vec![
+            b'a';
+            why401_model::exchange::BODY_LIMIT
+                * 2
+        ]);
         let text = format!(
             r#"{{"request":{{}},"response":{{"status":200,"content":{{"text":"{big}","encoding":"base64"}}}}}}"#
         );
         let body = exchange(&text).response.unwrap().body.unwrap();
-        assert_eq!(body.text.len(), BODY_LIMIT);
+        assert_eq!(body.text.len(), why401_model::exchange::BODY_LIMIT);
         assert!(body.truncated);
 
         let image = exchange(

@@ -21,15 +21,21 @@ use serde::Deserialize;
 
 use self::batch::{Batch, Framed, Framing, deliver, parse_batch};
 use self::lenient::Text;
-pub use self::scan::set_max_depth as set_max_json_depth;
 use self::scan::{Limits, ScanError, Scanner};
+pub use self::scan::{max_depth as max_json_depth, set_max_depth as set_max_json_depth};
 use super::{Fatal, Sink};
 use crate::input::io_message;
 use why401_model::exchange::Location;
 
 /// Raw bytes kept of any one string of an entry: enough for 64 KiB of body text even when
-/// every character is escaped (`\u00e9` is 6 bytes) or base64-encoded.
+/// every character is escaped (`\u00e9` is 6 bytes) or base64-encoded; eight times a
+/// larger `--max-body-excerpt` ([`string_limit`]).
 const STRING_LIMIT: usize = 512 * 1024;
+
+/// Raw bytes kept of any one string of an entry, for the body excerpt size in force.
+fn string_limit() -> usize {
+    STRING_LIMIT.max(why401_model::exchange::body_limit().saturating_mul(8))
+}
 
 /// An entry larger than this (after cutting long strings) is skipped as a record error.
 const ENTRY_LIMIT: usize = 32 * 1024 * 1024;
@@ -43,11 +49,14 @@ const BATCH_ENTRIES: usize = 512;
 /// entry does not hold memory for the rest of the file).
 const KEEP_BUFFER: usize = 4 * 1024 * 1024;
 
-const ENTRY_LIMITS: Limits = Limits {
-    string: STRING_LIMIT,
-    total: ENTRY_LIMIT,
-    watch_body: true,
-};
+/// How much of an entry is captured.
+fn entry_limits() -> Limits {
+    Limits {
+        string: string_limit(),
+        total: ENTRY_LIMIT,
+        watch_body: true,
+    }
+}
 
 /// Object keys and `log.creator` are small; larger ones are only skipped.
 const SMALL_LIMITS: Limits = Limits {
@@ -244,7 +253,7 @@ impl Document<'_> {
         let from = batch.bytes.len();
         let captured = self
             .scan
-            .value(Some(&mut batch.bytes), ENTRY_LIMITS)
+            .value(Some(&mut batch.bytes), entry_limits())
             .map_err(|e| self.fatal(Location::Entry(n), e))?;
         let bytes = (!captured.too_large).then_some(from..batch.bytes.len());
         let body = captured

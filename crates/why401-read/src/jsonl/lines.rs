@@ -85,6 +85,14 @@ fn step(buf: &[u8], pos: usize, number: u64, at_eof: bool, items: &mut Vec<Item>
         return skip_line;
     };
     let location = Location::Line(number);
+    if nests_too_deep(&line[brace..]) {
+        items.push(Item::Error(location, too_deep_message()));
+        return Step::Advance {
+            end: next,
+            lines: 1,
+            skipped: 0,
+        };
+    }
     if line.last() == Some(&b'}') {
         if !may_hold_status(line) && balanced(&line[brace..]) {
             return skip_line;
@@ -101,6 +109,14 @@ fn step(buf: &[u8], pos: usize, number: u64, at_eof: bool, items: &mut Vec<Item>
         return skip_line;
     }
     match join(buf, next, &line[brace..]) {
+        Join::Record { text, end, lines } if nests_too_deep(&text) => {
+            items.push(Item::Error(location, too_deep_message()));
+            Step::Advance {
+                end,
+                lines,
+                skipped: lines - 1,
+            }
+        }
         Join::Record { text, end, lines } => {
             let fallback = prefix_time(&line[..brace]);
             match map_line(trim_end(&text), fallback, location, items) {
@@ -113,11 +129,28 @@ fn step(buf: &[u8], pos: usize, number: u64, at_eof: bool, items: &mut Vec<Item>
             }
         }
         Join::Abort => skip_line,
+        Join::Cut if starts_json(line, brace) => {
+            items.push(Item::Error(location, ENDED_EARLY.to_owned()));
+            Step::Advance {
+                end: next,
+                lines: 1,
+                skipped: 0,
+            }
+        }
+        Join::Cut => skip_line,
         Join::Drop { end, lines } => Step::Advance {
             end,
             lines,
             skipped: lines,
         },
+        Join::NeedMore { lines } if at_eof && starts_json(line, brace) => {
+            items.push(Item::Error(location, ENDED_EARLY.to_owned()));
+            Step::Advance {
+                end: buf.len(),
+                lines,
+                skipped: lines - 1,
+            }
+        }
         Join::NeedMore { lines } if at_eof => Step::Advance {
             end: buf.len(),
             lines,
@@ -274,6 +307,42 @@ impl Scanner {
     }
 }
 
+/// The record error of a JSON record the input ends (or the next record starts) inside.
+const ENDED_EARLY: &str = "JSON ended early (truncated?)";
+
+/// Whether the line is JSON that starts at its first byte: `{` then a key or nothing. A
+/// text log line that opens a brace after its words is no cut record.
+fn starts_json(line: &[u8], brace: usize) -> bool {
+    brace == 0
+        && line[1..]
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_none_or(|&b| b == b'"')
+}
+
+/// Whether brackets nest deeper than `--max-json-depth` outside strings. Only a record
+/// holding more brackets than the limit is scanned.
+fn nests_too_deep(bytes: &[u8]) -> bool {
+    let limit = crate::har::max_json_depth();
+    if bytes.len() <= limit || memchr::memchr2_iter(b'{', b'[', bytes).count() <= limit {
+        return false;
+    }
+    let mut scanner = Scanner::default();
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    bytes.iter().any(|b| {
+        scanner.feed(std::slice::from_ref(b));
+        scanner.depth > limit
+    })
+}
+
+/// The record error of a record nested deeper than `--max-json-depth`.
+fn too_deep_message() -> String {
+    format!(
+        "JSON nested more than {} levels deep; skipped (raise it with --max-json-depth)",
+        crate::har::max_json_depth()
+    )
+}
+
 fn balanced(bytes: &[u8]) -> bool {
     let mut scanner = Scanner::default();
     scanner.feed(bytes);
@@ -296,6 +365,8 @@ enum Join {
     },
     /// Not a record: only the first line is skipped.
     Abort,
+    /// A complete record starts before the object closes: the first line is cut short.
+    Cut,
     /// Longer than [`MAX_RECORD_BYTES`]: every line read is skipped.
     Drop { end: usize, lines: u64 },
     /// The buffer ended first.
@@ -316,7 +387,7 @@ fn join(buf: &[u8], mut pos: usize, first: &[u8]) -> Join {
         }
         let (line, next) = line_at(buf, pos);
         if starts_new_record(line) {
-            return Join::Abort;
+            return Join::Cut;
         }
         text.extend_from_slice(line);
         scanner.feed(line);
@@ -385,6 +456,17 @@ mod tests {
             .collect()
     }
 
+    fn errors_of(parsed: &Parsed) -> Vec<(u64, &str)> {
+        parsed
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Error(Location::Line(n), message) => Some((*n, message.as_str())),
+                _ => None,
+            })
+            .collect()
+    }
+
     #[test]
     fn prefixes_blank_and_non_json_lines() {
         let buf = b"starting up\n\n{\"level\":\"debug\",\"msg\":\"tls ok\"}\nJun  2 10:00:00 gw app[1]: {\"status\":401,\"path\":\"/x\"}\n2025-06-02T10:00:00.5Z stdout F {\"status\":200}\n";
@@ -418,7 +500,8 @@ mod tests {
         let buf = b"{\n  \"status\": 401,\n  \"error\": {\"code\": 401},\n\"message\": \"x\"\n}\n{\"status\":200,\"path\":\"/cut\n{\"status\":204}\n";
         let parsed = parse_buffer(buf, true);
         assert_eq!(lines_of(&parsed), vec![1, 7]);
-        assert_eq!(parsed.skipped, 1);
+        assert_eq!(errors_of(&parsed), vec![(6, ENDED_EARLY)]);
+        assert_eq!(parsed.skipped, 0);
     }
 
     #[test]
@@ -428,7 +511,27 @@ mod tests {
         assert_eq!(parsed.tail, Some((15, 2)));
         let parsed = parse_buffer(buf, true);
         assert_eq!(parsed.tail, None);
-        assert_eq!(parsed.skipped, 2);
+        assert_eq!(errors_of(&parsed), vec![(2, ENDED_EARLY)]);
+        assert_eq!(parsed.skipped, 1);
+    }
+
+    #[test]
+    fn a_record_nested_past_the_depth_limit_is_an_error() {
+        let depth = crate::har::max_json_depth() + 1;
+        let line = format!(
+            "{{\"status\":401,\"x\":{}{}}}\n{{\"status\":401}}\n",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
+        let parsed = parse_buffer(line.as_bytes(), true);
+        assert_eq!(lines_of(&parsed), vec![2]);
+        assert_eq!(errors_of(&parsed), vec![(1, too_deep_message().as_str())]);
+        let within = format!(
+            "{{\"status\":401,\"x\":{}{}}}\n",
+            "[".repeat(500),
+            "]".repeat(500)
+        );
+        assert_eq!(lines_of(&parse_buffer(within.as_bytes(), true)), vec![1]);
     }
 
     #[test]

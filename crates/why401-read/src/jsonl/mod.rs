@@ -130,6 +130,7 @@ impl<'s, 'a> Emitter<'s, 'a> {
                 self.sink.skip();
                 self.caddy.hold(key, message);
             }
+            Item::Error(location, message) => self.sink.error(shift(location), message),
         }
     }
 }
@@ -522,8 +523,8 @@ mod tests {
                 "line 14 200  /v2/devices []",
             ]
         );
-        // Start-up, debug, error-logger, blank and truncated lines.
-        assert_eq!((skipped, errors), (5, 0));
+        // Start-up, debug, error-logger and blank lines; the truncated line is an error.
+        assert_eq!((skipped, errors), (4, 1));
     }
 
     #[test]

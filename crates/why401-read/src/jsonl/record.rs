@@ -23,6 +23,9 @@ pub enum Item {
     /// A Caddy error-logger line: not an exchange, but its message belongs to the access
     /// record of the same request that follows.
     CaddyError(CaddyKey, String),
+    /// A record that could not be read (JSON ended early, nested too deep): listed as a
+    /// record error at its first line.
+    Error(Location, String),
 }
 
 /// What a producer's mapper found in a record.
