@@ -6,6 +6,7 @@
 //! [`har`] find the values in each format; [`output`] reads files, folders, archives and
 //! stdin and writes them back in the same shape.
 
+mod digest;
 mod har;
 mod json;
 mod output;

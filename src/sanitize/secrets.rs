@@ -190,23 +190,33 @@ impl Secrets {
         Some(base64::engine::general_purpose::STANDARD.encode(plain))
     }
 
-    /// Digest: the `response` hash (it proves the password) is replaced; the rest stays.
+    /// Digest: the `response` hash (it proves the password) is replaced wherever it is in
+    /// the list and however its name is written; with `--strict` the user name too. The
+    /// other parameters are not secrets (`digest.rs`) and stay.
     fn digest(&mut self, params: &str) -> Option<String> {
-        let start = params.find("response=")? + "response=".len();
-        let rest = &params[start..];
-        let quoted = rest.starts_with('"');
-        let body = rest.trim_start_matches('"');
-        let end = body.find(['"', ',']).unwrap_or(body.len());
-        let hash = &body[..end];
-        let new = self.token(hash, "basic")?;
-        let q = if quoted { "\"" } else { "" };
-        let tail = &body[end..];
-        let tail = if quoted {
-            tail.strip_prefix('"').unwrap_or(tail)
-        } else {
-            tail
-        };
-        Some(format!("{}{q}{new}{q}{tail}", &params[..start]))
+        let mut out = String::with_capacity(params.len());
+        let (mut copied, mut changed) = (0, false);
+        for param in super::digest::params(params) {
+            let value = &params[param.value.clone()];
+            let new = match param.name.as_str() {
+                "response" if !value.is_empty() => self.token(value, "basic"),
+                "username" | "username*" if self.strict && !value.is_empty() => {
+                    Some(self.user(value))
+                }
+                _ => None,
+            };
+            if let Some(new) = new {
+                out.push_str(&params[copied..param.value.start]);
+                out.push_str(&new);
+                copied = param.value.end;
+                changed = true;
+            }
+        }
+        if !changed {
+            return None;
+        }
+        out.push_str(&params[copied..]);
+        Some(out)
     }
 
     /// A `Cookie` header: each session cookie's value, and any long value, replaced.

@@ -6,6 +6,7 @@ mod escape;
 pub mod fingerprint;
 mod known;
 pub mod marker;
+mod prefilter;
 mod prefixes;
 mod scrub;
 mod url;

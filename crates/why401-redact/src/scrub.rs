@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 use regex::{Captures, Regex};
 
 use crate::Fingerprint;
+use crate::prefilter::{Gate, Gates, OPAQUE_MIN};
 
 /// Captured text with anything secret-looking replaced by its fingerprint.
 pub fn scrub(text: &str) -> String {
@@ -42,52 +43,92 @@ enum Check {
 /// Patterns of secrets inside free text (bodies, messages): JWTs, scheme + credential,
 /// `name=value` / `"name": "value"` pairs whose name says secret, known token prefixes, and
 /// long random-looking strings.
-static SECRET_PATTERNS: LazyLock<Vec<(Check, Regex)>> = LazyLock::new(|| {
+///
+/// Each pattern comes with the gate that must be open for it to match (`prefilter`).
+static SECRET_PATTERNS: LazyLock<Vec<SecretPattern>> = LazyLock::new(|| {
     [
         // "access_token": "…", "accessToken": "…", password=…, Cookie: …
         (
-            Check::Always,
+            Check::Always, Gate::Keyword,
             r#"(?i)(?P<keep>"?\b(?:access[_-]?token|refresh[_-]?token|id[_-]?token|client[_-]?secret|client[_-]?assertion|password|passwd|api[_-]?key|x-api-key|secret|session[_-]?(?:id)?|cookie|set-cookie|authorization|assertion|subject[_-]?token|token)"?\s*[:=]\s*"?)(?P<secret>(?:(?:bearer|basic|token|dpop|digest|negotiate|ntlm|apikey|ssws)\s+)?[^"&\s,;}]+)"#
                 .to_owned(),
         ),
         // code=SplxlOBeZQQYbYS6WxSbIA (an OAuth authorization code), but not "Error code: 401"
         // or "code": "invalid_api_key": the same name holds error codes, which are evidence.
         (
-            Check::AuthorizationCode,
+            Check::AuthorizationCode, Gate::Keyword,
             r#"(?i)(?P<keep>"?\bcode"?\s*[:=]\s*['"]?)(?P<secret>[^"'&\s,;}]+)"#.to_owned(),
         ),
         // Bearer abc…, Basic dXNl…
         (
-            Check::Scheme,
+            Check::Scheme, Gate::Keyword,
             r"(?i)(?P<keep>\b(?:bearer|basic|token|dpop|apikey|ssws|negotiate|ntlm)\s+)(?P<secret>[A-Za-z0-9._~+/=-]{6,})"
                 .to_owned(),
         ),
         // Invalid API key 7c4a…, wrong password pw1, token t0k is malformed
         (
-            Check::Named,
+            Check::Named, Gate::Keyword,
             r#"(?i)(?P<keep>\b(?:api[ _-]?key|access[ _-]?key|secret[ _-]?key|private[ _-]?key|(?:access|refresh|id)?[ _-]?token|password|passwd|secret|credentials?|session)(?:\s*:\s*|\s+)['"]?)(?P<secret>[A-Za-z0-9._~+/=-]{3,})"#
                 .to_owned(),
         ),
         // JWT-like
         (
-            Check::Always,
+            Check::Always, Gate::Jwt,
             r"(?P<keep>)(?P<secret>\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?)"
                 .to_owned(),
         ),
         // personal and service token prefixes (token_prefixes.tsv)
-        (Check::Always, prefixed_token_pattern()),
+        (Check::Always, Gate::Prefix, prefixed_token_pattern()),
         // The end of a clipped text: what is left of a token cut by `clip` is too short for
         // the patterns above, yet still part of a secret.
         (
-            Check::Clipped,
+            Check::Clipped, Gate::Ellipsis,
             r"(?P<keep>)(?P<secret>[A-Za-z0-9_\-+/=.~]{6,})…"
                 .to_owned(),
         ),
     ]
     .into_iter()
-    .filter_map(|(check, p)| Regex::new(&p).ok().map(|r| (check, r)))
+    .filter_map(|(check, gate, p)| SecretPattern::new(check, gate, &p))
     .collect()
 });
+
+/// A pattern of [`SECRET_PATTERNS`], compiled twice: Unicode word boundaries (`\b`) cost a
+/// slow search engine, and on ASCII text (where case folding cannot meet `ſ` or the Kelvin
+/// sign either) ASCII boundaries find exactly the same matches.
+struct SecretPattern {
+    check: Check,
+    gate: Gate,
+    unicode: Regex,
+    ascii: Regex,
+}
+
+impl SecretPattern {
+    fn new(check: Check, gate: Gate, pattern: &str) -> Option<Self> {
+        let unicode = Regex::new(pattern).ok()?;
+        let ascii = Regex::new(&pattern.replace(r"\b", r"(?-u:\b)")).ok()?;
+        Some(SecretPattern {
+            check,
+            gate,
+            unicode,
+            ascii,
+        })
+    }
+
+    /// The compiled pattern to search `text` with: the ASCII one unless a character outside
+    /// ASCII is a word character, the only place where the two kinds of `\b` disagree (the
+    /// sanitizer's own placeholders, `\u{E000}`, are not).
+    fn for_text(&self, text: &str) -> &Regex {
+        if text.is_ascii() || !NON_ASCII_WORD.is_match(text) {
+            &self.ascii
+        } else {
+            &self.unicode
+        }
+    }
+}
+
+/// A word character (what Unicode `\b` reads) outside ASCII.
+static NON_ASCII_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[\w&&[^\x00-\x7F]]").expect("constant pattern"));
 
 /// A token that starts with a prefix of the table and has enough after it.
 fn prefixed_token_pattern() -> String {
@@ -103,31 +144,42 @@ fn prefixed_token_pattern() -> String {
 }
 
 /// Long strings that look random (mixed letters and digits, 24+ characters).
-const OPAQUE_PATTERN: &str = r"[A-Za-z0-9_\-+/=.~]{24,}";
-static OPAQUE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(OPAQUE_PATTERN).ok());
-
-/// Every pattern at once: most texts match none, and one pass over them says so.
-static ANY_SECRET: LazyLock<Option<regex::RegexSet>> = LazyLock::new(|| {
-    let patterns = SECRET_PATTERNS
-        .iter()
-        .map(|(_, r)| r.as_str().to_owned())
-        .chain(std::iter::once(OPAQUE_PATTERN.to_owned()));
-    regex::RegexSet::new(patterns).ok()
-});
+static OPAQUE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(&format!(r"[A-Za-z0-9_\-+/=.~]{{{OPAQUE_MIN},}}")).ok());
 
 /// Replaces every secret-looking value in `text` with `mark(value)` (normally a
 /// fingerprint), keeping the names around them so the text still reads.
 pub fn scrub_secrets(text: &str, mark: &dyn Fn(&str) -> String) -> String {
-    let hits = ANY_SECRET.as_ref().map(|set| set.matches(text));
-    if hits.as_ref().is_some_and(|h| !h.matched_any()) {
-        return text.to_owned();
-    }
-    let hit = |i: usize| hits.as_ref().is_none_or(|h| h.matched(i));
+    let gates = Gates::of(text);
+    scrub_with(
+        text,
+        mark,
+        &|i| {
+            let gate = SECRET_PATTERNS.get(i).map_or(Gate::Opaque, |p| p.gate);
+            gates.open(gate)
+        },
+        SecretPattern::for_text,
+    )
+}
+
+/// The pattern pass: pattern `i` runs when `may_match(i)` and it matches `text` itself (a
+/// pattern that only matches what an earlier one wrote is not run); `may_match(i)` may only
+/// say no for patterns that cannot match `text`. Index `SECRET_PATTERNS.len()` is `OPAQUE`.
+/// `engine` picks the compiled form of a pattern for a text.
+fn scrub_with(
+    text: &str,
+    mark: &dyn Fn(&str) -> String,
+    may_match: &dyn Fn(usize) -> bool,
+    engine: for<'p> fn(&'p SecretPattern, &str) -> &'p Regex,
+) -> String {
     let mut out = text.to_owned();
-    for (i, (check, pattern)) in SECRET_PATTERNS.iter().enumerate() {
-        if !hit(i) {
+    for (i, secret_pattern) in SECRET_PATTERNS.iter().enumerate() {
+        // While nothing was replaced, a pattern that does not match `text` leaves `out` as
+        // it is: asking first would only scan the text twice.
+        if !may_match(i) || (out != text && !engine(secret_pattern, text).is_match(text)) {
             continue;
         }
+        let (check, pattern) = (secret_pattern.check, engine(secret_pattern, &out));
         let current = out.as_str();
         out = pattern
             .replace_all(current, |caps: &Captures| {
@@ -135,7 +187,7 @@ pub fn scrub_secrets(text: &str, mark: &dyn Fn(&str) -> String) -> String {
                 let next = caps.get(0).and_then(|m| current[m.end()..].chars().next());
                 if secret.starts_with("fp_")
                     || secret == "REDACTED"
-                    || !confirmed(*check, secret, next)
+                    || !confirmed(check, secret, next)
                 {
                     caps[0].to_owned()
                 } else {
@@ -145,7 +197,8 @@ pub fn scrub_secrets(text: &str, mark: &dyn Fn(&str) -> String) -> String {
             })
             .into_owned();
     }
-    if let Some(opaque) = OPAQUE.as_ref().filter(|_| hit(SECRET_PATTERNS.len())) {
+    // The gate of `OPAQUE` is exact: a run of its characters is a match.
+    if let Some(opaque) = OPAQUE.as_ref().filter(|_| may_match(SECRET_PATTERNS.len())) {
         out = opaque
             .replace_all(&out, |caps: &Captures| {
                 let candidate = &caps[0];
@@ -319,6 +372,77 @@ mod tests {
         assert!(out.ends_with('…'), "{out}");
         let prose = clip("the upstream refused the authorization", 34);
         assert_eq!(scrub_secrets(&prose, &mark), prose);
+    }
+
+    /// The pass as it was before the gates: every pattern asked of `text` at once.
+    fn unfiltered(text: &str) -> String {
+        static SET: LazyLock<regex::RegexSet> = LazyLock::new(|| {
+            let patterns = SECRET_PATTERNS
+                .iter()
+                .map(|p| p.unicode.as_str().to_owned());
+            let opaque = OPAQUE.as_ref().map(|o| o.as_str().to_owned());
+            regex::RegexSet::new(patterns.chain(opaque)).expect("constant pattern")
+        });
+        let hits = SET.matches(text);
+        scrub_with(text, &mark, &|i| hits.matched(i), |p, _| &p.unicode)
+    }
+
+    /// Every sample and test file of the repository, whole, by line and by `"`-separated
+    /// piece (roughly its JSON strings).
+    fn corpus() -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut dirs = vec![root.join("samples"), root.join("tests")];
+        let mut texts: Vec<String> = Vec::new();
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if let Ok(bytes) = std::fs::read(&path) {
+                    let text = String::from_utf8_lossy(&bytes).into_owned();
+                    texts.extend(text.lines().map(str::to_owned));
+                    texts.extend(text.split('"').map(str::to_owned));
+                    // Whole files too, where they are small enough for a debug build.
+                    if text.len() <= 16_384 {
+                        texts.push(text);
+                    }
+                }
+            }
+        }
+        texts.extend(
+            [
+                "ſecret=abc123",
+                "\u{212A}EY: v4lue",
+                "passwd pw1…",
+                "x eyJhbGciOi.eyJ",
+                "é token=zzz9",
+                "étoken=zzz9abc",
+                "x\u{E000}token=zz9 étoken=q1w2e3r4",
+                "Bearer\u{A0}abcdef123",
+                "Cl1pB0dyQz8Lm3Wp7Xk2Vt9Rn6Yd4Hs…",
+                "ghp_abcdefghijklmnop1234",
+            ]
+            .map(str::to_owned),
+        );
+        texts.sort_unstable();
+        texts.dedup();
+        texts
+    }
+
+    #[test]
+    fn the_gates_change_nothing() {
+        let texts = corpus();
+        assert!(texts.len() > 1000, "the corpus was found: {}", texts.len());
+        for text in &texts {
+            let gates = Gates::of(text);
+            for pattern in SECRET_PATTERNS.iter() {
+                if pattern.unicode.is_match(text) || pattern.ascii.is_match(text) {
+                    let gate = pattern.gate;
+                    assert!(gates.open(gate), "{gate:?} closed on {text:?}");
+                }
+            }
+            assert_eq!(scrub_secrets(text, &mark), unfiltered(text), "{text:?}");
+        }
     }
 
     #[test]

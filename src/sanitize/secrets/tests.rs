@@ -113,3 +113,26 @@ fn cookies_and_set_cookie_keep_names_and_attributes() {
         "{set}"
     );
 }
+
+/// RFC 7616 §3.9.1's example, `response` moved to the middle and its name capitalized.
+const DIGEST: &str = r#"Digest username="Mufasa", realm="http-auth@example.org", uri="/dir/index.html", algorithm=MD5, nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", Response = "8ca523f5e9506fed4657c9700eebdbec", nc=00000001, cnonce="f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ", qop=auth, opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS""#;
+
+#[test]
+fn digest_replaces_the_response_and_keeps_the_server_values() {
+    let out = secrets().authorization(DIGEST).expect("replaced");
+    assert!(!out.contains("8ca523f5e9506fed4657c9700eebdbec"), "{out}");
+    let fp = Fingerprint::of_str("8ca523f5e9506fed4657c9700eebdbec").short();
+    assert!(out.contains(r#"Response = "(why401~"#), "{out}");
+    assert!(out.contains(&fp), "{out}");
+    let (before, _) = DIGEST.split_once("Response").expect("in the example");
+    let (_, after) = DIGEST.split_once(", nc=").expect("in the example");
+    assert!(out.starts_with(before) && out.ends_with(after), "{out}");
+}
+
+#[test]
+fn strict_digest_replaces_the_user_name_too() {
+    let out = Secrets::new(true).authorization(DIGEST).expect("replaced");
+    assert!(!out.contains("Mufasa"), "{out}");
+    assert!(!out.contains("8ca523f5e9506fed4657c9700eebdbec"), "{out}");
+    assert!(out.contains(r#"realm="http-auth@example.org""#), "{out}");
+}
