@@ -26,8 +26,12 @@ pub fn secret_mark(value: &str) -> String {
 /// How a pattern's match is confirmed before it is hidden.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Check {
-    /// A name that says secret, then `:` or `=`: always a secret.
+    /// Always a secret.
     Always,
+    /// A name that says secret, then `:` or `=`: a secret, unless what follows is a status
+    /// code or a label, as when prose names a token ("cannot fetch token: 401 Unauthorized",
+    /// "verify token: oidc: token is expired").
+    Pair,
     /// A scheme then a value (`Bearer abc…`): a secret unless prose ("token expired") or an
     /// auth parameter of a challenge (`Bearer realm="api"`, `error=invalid_token`).
     Scheme,
@@ -49,7 +53,7 @@ static SECRET_PATTERNS: LazyLock<Vec<SecretPattern>> = LazyLock::new(|| {
     [
         // "access_token": "…", "accessToken": "…", password=…, Cookie: …
         (
-            Check::Always, Gate::Keyword,
+            Check::Pair, Gate::Keyword,
             r#"(?i)(?P<keep>"?\b(?:access[_-]?token|refresh[_-]?token|id[_-]?token|client[_-]?secret|client[_-]?assertion|password|passwd|api[_-]?key|x-api-key|secret|session[_-]?(?:id)?|cookie|set-cookie|authorization|assertion|subject[_-]?token|token)"?\s*[:=]\s*"?)(?P<secret>(?:(?:bearer|basic|token|dpop|digest|negotiate|ntlm|apikey|ssws)\s+)?[^"&\s,;}]+)"#
                 .to_owned(),
         ),
@@ -217,11 +221,30 @@ fn scrub_with(
 fn confirmed(check: Check, secret: &str, next: Option<char>) -> bool {
     match check {
         Check::Always => true,
+        Check::Pair => !status_in_prose(secret, next) && !label(secret),
         Check::Scheme => credential_like(secret) && !auth_param(secret, next),
-        Check::Named => credential_like(secret),
+        Check::Named => credential_like(secret) && !status_in_prose(secret, next),
         Check::Clipped => token_fragment(secret) && !secret.contains("fp_"),
         Check::AuthorizationCode => authorization_code_like(secret),
     }
+}
+
+/// An HTTP status code (`401`) followed by a space, as prose writes after "token:".
+fn status_in_prose(s: &str, next: Option<char>) -> bool {
+    let code = s.len() == 3
+        && s.starts_with(['1', '2', '3', '4', '5'])
+        && s.bytes().all(|b| b.is_ascii_digit());
+    code && next == Some(' ')
+}
+
+/// Longest label a prose `token:` is followed by (`oidc:`).
+const MAX_LABEL: usize = 12;
+
+/// A short lower-case word and a colon: the label of what follows, not a value.
+fn label(s: &str) -> bool {
+    s.strip_suffix(':').is_some_and(|word| {
+        !word.is_empty() && word.len() < MAX_LABEL && word.bytes().all(|b| b.is_ascii_lowercase())
+    })
 }
 
 /// Fewest characters of an authorization code: providers issue 20 to 1,000 (RFC 6749's
@@ -338,6 +361,21 @@ mod tests {
         assert!(!out.contains("dXNlcjpwYXNz"), "{out}");
         assert!(!out.contains("hunter"), "{out}");
         assert!(!out.contains("ghp_abcdefghijklmnop1234"), "{out}");
+    }
+
+    #[test]
+    fn a_status_or_a_label_after_a_prose_token_is_kept() {
+        let mark = |_: &str| "[hidden]".to_owned();
+        for text in [
+            "oauth2: cannot fetch token: 401 Unauthorized",
+            "oidc: verify token: oidc: token is expired",
+        ] {
+            assert_eq!(scrub_secrets(text, &mark), text);
+        }
+        // A value is still hidden, and so is a status-like value that ends the text.
+        for text in ["token: 7c4a8d09ca3762af", "token: t0k3n", "token=401"] {
+            assert!(scrub_secrets(text, &mark).contains("[hidden]"), "{text}");
+        }
     }
 
     #[test]
