@@ -276,3 +276,15 @@ fn a_shell_variable_in_a_pasted_command_is_not_fingerprinted_as_the_credential()
         );
     }
 }
+
+#[test]
+fn a_request_and_an_arrow_to_its_status_is_one_401_each() {
+    let findings = ticket_findings(
+        "2024-06-03T09:12:01.114Z ERROR [req-7f3a] POST /v2/payments -> 401 (token expired)\n2024-06-03T09:12:01.530Z INFO  [req-7f3b] POST /v2/payments -> 201\n2024-06-03T09:14:22.908Z ERROR [req-8c11] GET /v2/payments/123 -> 401 (invalid signature)\n",
+    );
+    let unauthorized: Vec<&Value> = findings.iter().filter(|f| f["status"] == 401).collect();
+    assert_eq!(unauthorized.len(), 2, "{findings:?}");
+    assert_eq!(unauthorized[0]["url"], "/v2/payments");
+    assert_eq!(unauthorized[0]["cause"], "expired_token");
+    assert_eq!(unauthorized[1]["detail"], "signature_invalid");
+}
