@@ -288,3 +288,13 @@ fn a_request_and_an_arrow_to_its_status_is_one_401_each() {
     assert_eq!(unauthorized[0]["cause"], "expired_token");
     assert_eq!(unauthorized[1]["detail"], "signature_invalid");
 }
+
+#[test]
+fn a_rails_log_names_the_request_started_above_its_status() {
+    let findings = ticket_findings(
+        "Started GET \"/api/v1/me\" for 127.0.0.1 at 2024-05-01 10:00:00 +0000\nProcessing by Api::V1::MeController#show as JSON\nFilter chain halted as :authenticate_user! rendered or redirected\nCompleted 401 Unauthorized in 3ms (ActiveRecord: 0.0ms | Allocations: 412)\n",
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["method"], "GET");
+    assert_eq!(findings[0]["url"], "/api/v1/me");
+}

@@ -122,7 +122,28 @@ fn method_and_url(
             .find(|found| !said.iter().any(|words| words.contains(found)))
             .map(str::to_owned);
     }
+    if url.is_none()
+        && let Some(logged) = request_logged_before(text, response, owned)
+    {
+        method = method.or(logged.method.clone());
+        url = Some(logged.target.clone());
+    }
     (method, url.map(|u| clean_url(&u)))
+}
+
+/// The request a server logged before its response's line among the lines the response owns
+/// (Rails' `Started GET "/path"` above `Completed 401 Unauthorized`): the nearest with a method.
+fn request_logged_before<'t>(
+    text: &'t Text,
+    response: &Reported,
+    owned: &[usize],
+) -> Option<&'t facts::RequestRef> {
+    let first = response.first_line();
+    owned
+        .iter()
+        .rev()
+        .filter(|&&l| l < first)
+        .find_map(|&l| text.info[l].request.as_ref().filter(|r| r.method.is_some()))
 }
 
 /// The URL of line `line` is a help link ("recover your password at:", "For more
