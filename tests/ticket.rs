@@ -298,3 +298,27 @@ fn a_rails_log_names_the_request_started_above_its_status() {
     assert_eq!(findings[0]["method"], "GET");
     assert_eq!(findings[0]["url"], "/api/v1/me");
 }
+
+#[test]
+fn a_vault_error_names_its_status_and_it_is_no_401() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::write(
+        dir.path(),
+        "vault.txt",
+        b"Error making API request.\n\nURL: GET https://vault.example.com/v1/secret/data/app\nCode: 403. Errors:\n\n* permission denied\n",
+    );
+    let (status, report) = common::analyze_json(&[path.to_str().unwrap()]);
+    // A 403 was reported: read, not refused, and not a 401.
+    assert_eq!(status, 0, "{report}");
+    assert_eq!(report["summary"]["exchanges"], 1, "{report}");
+    assert_eq!(report["summary"]["unauthorized"], 0, "{report}");
+}
+
+#[test]
+fn an_azure_sdk_authentication_error_is_a_401() {
+    let findings = ticket_findings(
+        "azure.core.exceptions.ClientAuthenticationError: (InvalidAuthenticationTokenTenant) The access token is from the wrong issuer 'https://sts.windows.net/aaaa/'.\nCode: InvalidAuthenticationTokenTenant\n",
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["detail"], "wrong_environment", "{findings:?}");
+}

@@ -180,7 +180,7 @@ fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
     a.0 < b.1 && b.0 < a.1
 }
 
-/// Templates that name a status without its digits (kubectl, git, docker, gRPC).
+/// Templates that name a status without its digits (kubectl, git, docker, gRPC, Azure SDK).
 fn might_name_status_without_digits(line: &str) -> bool {
     [
         "logged in",
@@ -189,6 +189,7 @@ fn might_name_status_without_digits(line: &str) -> bool {
         "nauthenticated",
         "UNAUTHENTICATED",
         "StatusCode: Unauthorized",
+        "ClientAuthenticationError",
     ]
     .iter()
     .any(|word| line.contains(word))
