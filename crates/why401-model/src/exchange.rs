@@ -6,7 +6,8 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::setting::Setting;
 
 use chrono::{DateTime, NaiveTime, Utc};
 
@@ -16,20 +17,17 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// The excerpt size set by `--max-body-excerpt`; 0 keeps [`BODY_LIMIT`]. Process-wide: the
 /// readers take no options.
-static BODY_LIMIT_SET: AtomicUsize = AtomicUsize::new(0);
+static BODY_LIMIT_SET: Setting = Setting::new(BODY_LIMIT);
 
 /// Sets how many bytes of each body are kept (`--max-body-excerpt`).
 pub fn set_body_limit(bytes: usize) {
-    BODY_LIMIT_SET.store(bytes, Ordering::Relaxed);
+    BODY_LIMIT_SET.set(bytes);
 }
 
 /// How many bytes of each body are kept: `--max-body-excerpt` when given, else
 /// [`BODY_LIMIT`]. A longer body is cut and marked [`Body::truncated`].
 pub fn body_limit() -> usize {
-    match BODY_LIMIT_SET.load(Ordering::Relaxed) {
-        0 => BODY_LIMIT,
-        set => set,
-    }
+    BODY_LIMIT_SET.get()
 }
 
 /// Where an exchange sits inside its source, as the report prints it.

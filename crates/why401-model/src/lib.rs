@@ -10,5 +10,6 @@ pub mod finding;
 pub mod input;
 pub mod providers;
 pub mod secret_names;
+pub mod setting;
 pub mod time;
 pub mod url;

@@ -3,9 +3,9 @@
 //! and URL helpers.
 
 use std::cell::Cell;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use why401_model::exchange::{Body, Headers, body_limit};
+use why401_model::setting::Setting;
 
 /// A header block keeps at most this many headers and this many bytes of names and values
 /// ([`max_header_bytes`]); the rest is dropped so one pathological paste cannot grow
@@ -18,19 +18,16 @@ pub const MAX_HEADER_BYTES: usize = 1024 * 1024;
 
 /// The bound set by `--max-header-bytes`; 0 keeps [`MAX_HEADER_BYTES`]. Process-wide: the
 /// readers take no options.
-static MAX_HEADER_BYTES_SET: AtomicUsize = AtomicUsize::new(0);
+static MAX_HEADER_BYTES_SET: Setting = Setting::new(MAX_HEADER_BYTES);
 
 /// Sets how many bytes of headers each message keeps (`--max-header-bytes`).
 pub fn set_max_header_bytes(bytes: usize) {
-    MAX_HEADER_BYTES_SET.store(bytes, Ordering::Relaxed);
+    MAX_HEADER_BYTES_SET.set(bytes);
 }
 
 /// How many bytes of names and values one header block keeps.
 pub fn max_header_bytes() -> usize {
-    match MAX_HEADER_BYTES_SET.load(Ordering::Relaxed) {
-        0 => MAX_HEADER_BYTES,
-        set => set,
-    }
+    MAX_HEADER_BYTES_SET.get()
 }
 
 thread_local! {

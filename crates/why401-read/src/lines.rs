@@ -4,7 +4,8 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::io::{self, BufRead};
-use std::sync::atomic::{AtomicUsize, Ordering};
+
+use why401_model::setting::Setting;
 
 use super::{Fatal, Sink, for_each_line};
 use chrono::{DateTime, Utc};
@@ -15,19 +16,16 @@ pub const MAX_LINE: usize = 4 * 1024 * 1024;
 
 /// The line limit set by `--max-line` for every line-oriented reader; 0 leaves each
 /// reader its default. Process-wide: the readers take no options.
-static MAX_LINE_SET: AtomicUsize = AtomicUsize::new(0);
+static MAX_LINE_SET: Setting = Setting::new(MAX_LINE);
 
 /// Sets the line limit of every line-oriented reader (`--max-line`).
 pub fn set_max_line(bytes: usize) {
-    MAX_LINE_SET.store(bytes, Ordering::Relaxed);
+    MAX_LINE_SET.set(bytes);
 }
 
 /// The line limit: `--max-line` when given, else the reader's `default`.
 pub fn max_line(default: usize) -> usize {
-    match MAX_LINE_SET.load(Ordering::Relaxed) {
-        0 => default,
-        set => set,
-    }
+    MAX_LINE_SET.get_or(default)
 }
 
 /// A size for messages: whole MiB or KiB when it is one, else bytes.

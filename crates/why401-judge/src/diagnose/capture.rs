@@ -3,7 +3,6 @@
 //! holds each 401 back only while a later exchange can still change it.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Utc};
 
@@ -15,6 +14,7 @@ use why401_model::exchange::{Exchange, ExchangeNote, Request};
 use why401_model::finding::{Cause, Timeline};
 use why401_model::input::InputStats;
 use why401_model::providers::{self, Verdict};
+use why401_model::setting::Setting;
 use why401_model::time::format_millis;
 use why401_model::url::endpoint_pattern;
 
@@ -27,19 +27,16 @@ pub const MAX_FINGERPRINTS: usize = 100_000;
 
 /// The bound set by `--max-credentials-tracked`; 0 keeps [`MAX_FINGERPRINTS`].
 /// Process-wide, like the readers' limits.
-static MAX_FINGERPRINTS_SET: AtomicUsize = AtomicUsize::new(0);
+static MAX_FINGERPRINTS_SET: Setting = Setting::new(MAX_FINGERPRINTS);
 
 /// Sets how many credentials a source's history remembers (`--max-credentials-tracked`).
 pub fn set_max_credentials(count: usize) {
-    MAX_FINGERPRINTS_SET.store(count, Ordering::Relaxed);
+    MAX_FINGERPRINTS_SET.set(count);
 }
 
 /// How many credentials a source's history remembers.
 pub fn max_credentials() -> usize {
-    match MAX_FINGERPRINTS_SET.load(Ordering::Relaxed) {
-        0 => MAX_FINGERPRINTS,
-        set => set,
-    }
+    MAX_FINGERPRINTS_SET.get()
 }
 
 /// A 401 waits this many later exchanges for its handshake or retry to show.
